@@ -1,0 +1,22 @@
+#pragma once
+// The sub-command table. Each command lives in its own cmd_<name>.cc and registers itself on the
+// CLI11 app: flags, help text and a callback that calls into the library and prints.
+#include <CLI/CLI.hpp>
+
+namespace malscope::cli {
+
+/// Options shared by every command.
+struct Globals {
+  int threads = 0;  ///< 0 = all cores
+};
+
+// One line per command, in the order `malscope --help` lists them.
+
+/// Adds every command to the app.
+inline void register_all([[maybe_unused]] CLI::App& app, [[maybe_unused]] Globals& g) {
+}
+
+/// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).
+int run(int argc, char** argv);
+
+}  // namespace malscope::cli

@@ -1,0 +1,38 @@
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "util/error.h"
+
+namespace malscope::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "malscope: sandbox API-call logs (Tianchi CSV) -> trace store, features, malware-family "
+      "verdicts and reports"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "malscope 0.1.0");
+  Globals g;
+  app.add_option("-j,--threads", g.threads, "Worker threads (0 = all cores)")
+      ->default_val(0)
+      ->check(CLI::NonNegativeNumber);
+  register_all(app, g);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "malscope: %s\n", e.what());
+    return 2;
+  } catch (const Error& e) {
+    std::fprintf(stderr, "malscope: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "malscope: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace malscope::cli

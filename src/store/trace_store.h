@@ -1,0 +1,132 @@
+#pragma once
+// TraceStore: the columnar, memory-mapped store of API-call traces that every later stage reads.
+// Open is cheap (maps the file, checks it, reads the small tables); call columns are decoded a
+// chunk at a time, on demand, and handed out as spans per file.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/format.h"
+#include "util/fs.h"
+
+namespace malscope {
+
+/// Column selection bits for decoding.
+enum ColumnMask : unsigned {
+  kColApi = 1,
+  kColTid = 2,
+  kColIndex = 4,
+  kColRet = 8,
+  kColAll = 15,
+};
+
+/// Return values are kept as given: an int64 where the text is a canonical integer, otherwise
+/// the text is interned and stored as kRetStringBase + its id (see TraceStore::ret_string).
+inline constexpr int64_t kRetStringBase = INT64_MIN;
+inline constexpr int64_t kRetStringLimit = INT64_MIN + (int64_t(1) << 32);
+/// Whether a stored return value stands for an interned string.
+inline bool ret_is_string(int64_t v) { return v < kRetStringLimit; }
+/// The string id of a stored return value for which ret_is_string() holds.
+inline uint32_t ret_string_id(int64_t v) { return static_cast<uint32_t>(v - kRetStringBase); }
+
+/// One file's calls in store order (tid, index, input row order). Spans of columns not decoded
+/// are empty.
+struct FileTrace {
+  uint32_t file = 0;        ///< position of the file in the store
+  std::string_view id;      ///< file_id as given in the input
+  int32_t label = -1;       ///< class, or -1 when unlabeled
+  std::span<const uint16_t> api;
+  std::span<const uint32_t> tid;
+  std::span<const uint32_t> index;
+  std::span<const int64_t> ret;
+  uint32_t n_rows = 0;
+  size_t size() const { return n_rows; }
+};
+
+/// Decoded columns of one chunk.
+struct ChunkColumns {
+  std::vector<uint16_t> api;
+  std::vector<uint32_t> tid;
+  std::vector<uint32_t> index;
+  std::vector<int64_t> ret;
+};
+
+/// A file's trace that owns its decoded chunk (for random access to single files).
+struct OwnedTrace {
+  ChunkColumns columns;
+  FileTrace trace;
+};
+
+class TraceStore {
+ public:
+  /// Opens and validates a store; throws Error naming the path if it is missing, foreign,
+  /// truncated, of another version or corrupt.
+  static TraceStore open(const std::string& path);
+
+  TraceStore(TraceStore&&) noexcept;
+  TraceStore& operator=(TraceStore&&) noexcept;
+  ~TraceStore();
+
+  /// Path the store was opened from.
+  const std::string& path() const;
+  /// Total rows (API calls) over all files.
+  uint64_t num_rows() const;
+  /// Number of files (samples).
+  uint32_t num_files() const;
+  /// Number of chunks (units of decoding and parallelism).
+  uint32_t num_chunks() const;
+  /// Whether the input had a label column.
+  bool labeled() const;
+  /// Whether the input had a return_value column (season 1).
+  bool has_return_value() const;
+  /// 1 + the largest label (0 when unlabeled).
+  int num_classes() const;
+
+  /// API names, indexed by the ids in FileTrace::api.
+  const std::vector<std::string>& apis() const;
+  /// Interned non-numeric return values.
+  const std::vector<std::string>& ret_strings() const;
+  /// A return value as text, exactly as it was given in the input.
+  std::string format_return(int64_t v) const;
+
+  /// file_id of file f, as given.
+  std::string_view file_id(uint32_t f) const;
+  /// Label of file f, or -1.
+  int32_t label(uint32_t f) const;
+  /// Number of calls of file f.
+  uint32_t file_rows(uint32_t f) const;
+  /// Number of distinct threads of file f.
+  uint32_t file_threads(uint32_t f) const;
+  /// Position of the file with this file_id, if any.
+  std::optional<uint32_t> find_file(std::string_view id) const;
+  /// Ingest metadata (source, columns, bad rows skipped, ...).
+  const nlohmann::json& meta() const;
+
+  /// Decodes the selected columns of chunk c.
+  ChunkColumns read_chunk(uint32_t c, unsigned columns) const;
+  /// Files whose rows live in chunk c, in store order.
+  std::span<const uint32_t> chunk_files(uint32_t c) const;
+  /// The trace of file f out of its decoded chunk.
+  FileTrace file_trace(const ChunkColumns& chunk, uint32_t f) const;
+  /// Decodes file f alone.
+  OwnedTrace read_file(uint32_t f, unsigned columns) const;
+  /// Calls fn(trace, worker) for every file; chunks are decoded in parallel on `threads` threads
+  /// (0 = all cores), so fn runs concurrently and in no fixed order: write results by trace.file.
+  /// worker is in [0, threads) for per-worker accumulators.
+  void for_each_file(unsigned columns, int threads,
+                     const std::function<void(const FileTrace&, int worker)>& fn) const;
+
+ private:
+  struct Impl;
+  explicit TraceStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace malscope

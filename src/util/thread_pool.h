@@ -1,0 +1,54 @@
+#pragma once
+// A fixed pool of worker threads running submitted tasks in FIFO order.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace malscope {
+
+/// Number of threads to use when the user gives 0: the machine's hardware threads.
+int default_threads(int requested);
+
+class ThreadPool {
+ public:
+  /// Starts `n` workers (at least one).
+  explicit ThreadPool(int n);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  /// Number of worker threads.
+  int size() const { return static_cast<int>(workers_.size()); }
+
+  /// Queues `f`; the future carries its result or exception.
+  template <class F>
+  auto submit(F&& f) -> std::future<decltype(f())> {
+    using R = decltype(f());
+    auto task = std::make_shared<std::packaged_task<R()>>(std::forward<F>(f));
+    auto fut = task->get_future();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      queue_.emplace_back([task] { (*task)(); });
+    }
+    cv_.notify_one();
+    return fut;
+  }
+
+ private:
+  void run();
+  std::vector<std::thread> workers_;
+  std::deque<std::function<void()>> queue_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+/// Runs fn(i, worker) for i in [0, n) on `threads` threads (dynamic scheduling); `worker` is in
+/// [0, threads) so callers can keep per-worker accumulators. Rethrows the first exception.
+void parallel_for(size_t n, int threads, const std::function<void(size_t i, int worker)>& fn);
+
+}  // namespace malscope
