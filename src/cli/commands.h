@@ -11,9 +11,13 @@ struct Globals {
 };
 
 // One line per command, in the order `malscope --help` lists them.
+void register_ingest(CLI::App& app, Globals& g);
+void register_info(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
-inline void register_all([[maybe_unused]] CLI::App& app, [[maybe_unused]] Globals& g) {
+inline void register_all(CLI::App& app, Globals& g) {
+  register_ingest(app, g);
+  register_info(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).

@@ -1,7 +1,7 @@
 #pragma once
 // The on-disk layout of a trace store (little-endian, version 1):
 //
-//   [Header, 128 bytes]                       magic, version, counts, section offsets, file size
+//   [Header, 144 bytes]                       magic, version, counts, section offsets, file size
 //   [chunk column frames ...]                 zstd frames, one per column per chunk
 //   [API dictionary]  [return-string dictionary]  [file-id bytes]
 //   [FileEntry x n_files]  [ChunkEntry x n_chunks]  [metadata JSON]
@@ -30,15 +30,15 @@ struct Header {
   uint64_t n_rows;
   uint32_t n_files;
   uint32_t n_chunks;
-  Section apis;         // u32 count, then (u32 length, bytes) per name
-  Section ret_strings;  // same layout
-  Section file_ids;     // concatenated file_id bytes
-  Section files;        // FileEntry[n_files]
-  Section chunks;       // ChunkEntry[n_chunks]
-  Section meta;         // JSON object
+  Section apis;            // u32 count, then (u32 length, bytes) per name
+  Section ret_strings;     // same layout
+  Section file_ids;        // concatenated file_id bytes
+  Section files;           // FileEntry[n_files]
+  Section chunks;          // ChunkEntry[n_chunks]
+  Section meta;            // JSON object
   uint64_t meta_checksum;  // hash of every metadata section, catches corruption
 };
-static_assert(sizeof(Header) == 152);
+static_assert(sizeof(Header) == 144);
 
 struct FileEntry {
   uint64_t id_offset;  // into the file_ids section

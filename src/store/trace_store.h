@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/csv_schema.h"
 #include "store/format.h"
 #include "util/fs.h"
 
@@ -27,21 +28,12 @@ enum ColumnMask : unsigned {
   kColAll = 15,
 };
 
-/// Return values are kept as given: an int64 where the text is a canonical integer, otherwise
-/// the text is interned and stored as kRetStringBase + its id (see TraceStore::ret_string).
-inline constexpr int64_t kRetStringBase = INT64_MIN;
-inline constexpr int64_t kRetStringLimit = INT64_MIN + (int64_t(1) << 32);
-/// Whether a stored return value stands for an interned string.
-inline bool ret_is_string(int64_t v) { return v < kRetStringLimit; }
-/// The string id of a stored return value for which ret_is_string() holds.
-inline uint32_t ret_string_id(int64_t v) { return static_cast<uint32_t>(v - kRetStringBase); }
-
 /// One file's calls in store order (tid, index, input row order). Spans of columns not decoded
 /// are empty.
 struct FileTrace {
-  uint32_t file = 0;        ///< position of the file in the store
-  std::string_view id;      ///< file_id as given in the input
-  int32_t label = -1;       ///< class, or -1 when unlabeled
+  uint32_t file = 0;    ///< position of the file in the store
+  std::string_view id;  ///< file_id as given in the input
+  int32_t label = -1;   ///< class, or -1 when unlabeled
   std::span<const uint16_t> api;
   std::span<const uint32_t> tid;
   std::span<const uint32_t> index;

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <cstdio>
 #include <cstdlib>
-#include <fmt/format.h>
 
 namespace malscope {
 
@@ -14,7 +14,9 @@ Progress::Progress(std::string what, uint64_t total_bytes)
   start_ = last_ = std::chrono::steady_clock::now();
 }
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::update(uint64_t bytes, uint64_t items) {
   if (!enabled_) return;

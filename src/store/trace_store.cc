@@ -1,0 +1,266 @@
+#include "store/trace_store.h"
+
+#include <fmt/format.h>
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+
+#include "store/codec.h"
+#include "store/store_writer.h"
+#include "util/error.h"
+#include "util/thread_pool.h"
+
+namespace malscope {
+
+using store::ChunkEntry;
+using store::FileEntry;
+using store::Header;
+using store::Section;
+
+struct TraceStore::Impl {
+  MappedFile map;
+  Header header{};
+  std::vector<std::string> apis, ret_strings;
+  const FileEntry* files = nullptr;
+  const ChunkEntry* chunks = nullptr;
+  const char* file_ids = nullptr;
+  std::vector<uint32_t> chunk_file_begin;  // files of chunk c: chunk_files[begin[c] .. begin[c+1])
+  std::vector<uint32_t> chunk_files;
+  nlohmann::json meta;
+  int num_classes = 0;
+  std::once_flag index_once;
+  std::unordered_map<std::string_view, uint32_t> by_id;
+
+  [[noreturn]] void corrupt(const std::string& what) const {
+    throw Error(fmt::format("'{}' is not a valid malscope store: {}", map.path(), what));
+  }
+  void check_section(const Section& s, const char* name) const {
+    if (s.offset < sizeof(Header) || s.offset > map.size() || s.size > map.size() - s.offset)
+      corrupt(fmt::format("{} section out of bounds", name));
+  }
+  std::vector<std::string> read_strings(const Section& s, const char* name) const;
+  void validate_tables();
+};
+
+std::vector<std::string> TraceStore::Impl::read_strings(const Section& s, const char* name) const {
+  const char* p = map.data() + s.offset;
+  const char* end = p + s.size;
+  auto take = [&](void* dst, size_t n) {
+    if (static_cast<size_t>(end - p) < n) corrupt(fmt::format("{} dictionary truncated", name));
+    std::memcpy(dst, p, n);
+    p += n;
+  };
+  uint32_t n = 0;
+  take(&n, 4);
+  std::vector<std::string> out;
+  out.reserve(std::min<uint32_t>(n, static_cast<uint32_t>(s.size / 4)));
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t len = 0;
+    take(&len, 4);
+    if (static_cast<size_t>(end - p) < len) corrupt(fmt::format("{} dictionary truncated", name));
+    out.emplace_back(p, len);
+    p += len;
+  }
+  return out;
+}
+
+void TraceStore::Impl::validate_tables() {
+  const Header& h = header;
+  std::vector<uint32_t> per_chunk(h.n_chunks + 1, 0);
+  for (uint32_t c = 0; c < h.n_chunks; ++c) {
+    for (const auto& col : chunks[c].columns)
+      if (col.offset < sizeof(Header) || col.offset > map.size() ||
+          col.size > map.size() - col.offset)
+        corrupt(fmt::format("chunk {} out of bounds", c));
+  }
+  uint64_t rows = 0;
+  for (uint32_t f = 0; f < h.n_files; ++f) {
+    const FileEntry& e = files[f];
+    if (e.chunk >= h.n_chunks || uint64_t(e.row_in_chunk) + e.n_rows > chunks[e.chunk].n_rows ||
+        e.id_offset + e.id_length > h.file_ids.size)
+      corrupt(fmt::format("file table entry {} out of bounds", f));
+    if (e.label > num_classes - 1) num_classes = e.label + 1;
+    per_chunk[e.chunk + 1]++;
+    rows += e.n_rows;
+  }
+  if (rows != h.n_rows) corrupt("row counts disagree");
+  for (uint32_t c = 0; c < h.n_chunks; ++c) per_chunk[c + 1] += per_chunk[c];
+  chunk_file_begin = per_chunk;
+  chunk_files.resize(h.n_files);
+  std::vector<uint32_t> fill(per_chunk.begin(), per_chunk.end() - 1);
+  for (uint32_t f = 0; f < h.n_files; ++f) chunk_files[fill[files[f].chunk]++] = f;
+}
+
+TraceStore TraceStore::open(const std::string& path) {
+  auto impl = std::make_unique<Impl>();
+  impl->map = MappedFile(path);
+  const MappedFile& m = impl->map;
+  if (m.size() < sizeof(store::kMagic) ||
+      std::memcmp(m.data(), store::kMagic, sizeof store::kMagic) != 0)
+    throw Error(
+        fmt::format("'{}' is not a malscope store (no MALSCOPE magic number); create one "
+                    "with `malscope ingest`",
+                    path));
+  if (m.size() < sizeof(Header)) impl->corrupt("truncated header");
+  Header& h = impl->header;
+  std::memcpy(&h, m.data(), sizeof h);
+  if (h.version != store::kVersion)
+    throw Error(
+        fmt::format("'{}' is a store of format version {}, this malscope reads version {}; "
+                    "ingest the CSV again",
+                    path, h.version, store::kVersion));
+  if (h.file_size == 0) impl->corrupt("the header was never completed (ingest interrupted?)");
+  if (h.file_size != m.size())
+    impl->corrupt(fmt::format("file is {} bytes, its header says {} (truncated or appended to)",
+                              m.size(), h.file_size));
+  impl->check_section(h.apis, "API");
+  impl->check_section(h.ret_strings, "return-string");
+  impl->check_section(h.file_ids, "file-id");
+  impl->check_section(h.files, "file table");
+  impl->check_section(h.chunks, "chunk table");
+  impl->check_section(h.meta, "metadata");
+  if (h.files.size != uint64_t(h.n_files) * sizeof(FileEntry) ||
+      h.chunks.size != uint64_t(h.n_chunks) * sizeof(ChunkEntry))
+    impl->corrupt("table sizes disagree with the header");
+  if (store::meta_checksum(m.data(), h) != h.meta_checksum)
+    impl->corrupt("checksum mismatch (file damaged)");
+  impl->apis = impl->read_strings(h.apis, "API");
+  impl->ret_strings = impl->read_strings(h.ret_strings, "return-string");
+  impl->files = reinterpret_cast<const FileEntry*>(m.data() + h.files.offset);
+  impl->chunks = reinterpret_cast<const ChunkEntry*>(m.data() + h.chunks.offset);
+  impl->file_ids = m.data() + h.file_ids.offset;
+  impl->validate_tables();
+  try {
+    impl->meta = nlohmann::json::parse(std::string_view(m.data() + h.meta.offset, h.meta.size));
+  } catch (const nlohmann::json::exception& e) {
+    impl->corrupt(fmt::format("bad metadata: {}", e.what()));
+  }
+  return TraceStore(std::move(impl));
+}
+
+TraceStore::TraceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+TraceStore::TraceStore(TraceStore&&) noexcept = default;
+TraceStore& TraceStore::operator=(TraceStore&&) noexcept = default;
+TraceStore::~TraceStore() = default;
+
+const std::string& TraceStore::path() const {
+  return impl_->map.path();
+}
+uint64_t TraceStore::num_rows() const {
+  return impl_->header.n_rows;
+}
+uint32_t TraceStore::num_files() const {
+  return impl_->header.n_files;
+}
+uint32_t TraceStore::num_chunks() const {
+  return impl_->header.n_chunks;
+}
+bool TraceStore::labeled() const {
+  return impl_->meta.value("labeled", false);
+}
+bool TraceStore::has_return_value() const {
+  return impl_->meta.value("has_return_value", false);
+}
+int TraceStore::num_classes() const {
+  return impl_->num_classes;
+}
+const std::vector<std::string>& TraceStore::apis() const {
+  return impl_->apis;
+}
+const std::vector<std::string>& TraceStore::ret_strings() const {
+  return impl_->ret_strings;
+}
+const nlohmann::json& TraceStore::meta() const {
+  return impl_->meta;
+}
+
+std::string TraceStore::format_return(int64_t v) const {
+  if (!ret_is_string(v)) return std::to_string(v);
+  uint32_t id = ret_string_id(v);
+  return id < impl_->ret_strings.size() ? impl_->ret_strings[id] : std::string("?");
+}
+
+std::string_view TraceStore::file_id(uint32_t f) const {
+  const FileEntry& e = impl_->files[f];
+  return std::string_view(impl_->file_ids + e.id_offset, e.id_length);
+}
+int32_t TraceStore::label(uint32_t f) const {
+  return impl_->files[f].label;
+}
+uint32_t TraceStore::file_rows(uint32_t f) const {
+  return impl_->files[f].n_rows;
+}
+uint32_t TraceStore::file_threads(uint32_t f) const {
+  return impl_->files[f].n_threads;
+}
+
+std::optional<uint32_t> TraceStore::find_file(std::string_view id) const {
+  std::call_once(impl_->index_once, [this] {
+    impl_->by_id.reserve(num_files());
+    for (uint32_t f = 0; f < num_files(); ++f) impl_->by_id.emplace(file_id(f), f);
+  });
+  auto it = impl_->by_id.find(id);
+  if (it == impl_->by_id.end()) return std::nullopt;
+  return it->second;
+}
+
+ChunkColumns TraceStore::read_chunk(uint32_t c, unsigned columns) const {
+  const ChunkEntry& e = impl_->chunks[c];
+  const char* base = impl_->map.data();
+  ChunkColumns out;
+  std::string what = fmt::format("'{}' chunk {}", path(), c);
+  if (columns & kColApi)
+    store::decode_column(base + e.columns[0].offset, e.columns[0], e.n_rows, out.api, what);
+  if (columns & kColTid)
+    store::decode_column(base + e.columns[1].offset, e.columns[1], e.n_rows, out.tid, what);
+  if (columns & kColIndex)
+    store::decode_column(base + e.columns[2].offset, e.columns[2], e.n_rows, out.index, what);
+  if (columns & kColRet)
+    store::decode_column(base + e.columns[3].offset, e.columns[3], e.n_rows, out.ret, what);
+  return out;
+}
+
+std::span<const uint32_t> TraceStore::chunk_files(uint32_t c) const {
+  const auto& b = impl_->chunk_file_begin;
+  return std::span<const uint32_t>(impl_->chunk_files).subspan(b[c], b[c + 1] - b[c]);
+}
+
+FileTrace TraceStore::file_trace(const ChunkColumns& chunk, uint32_t f) const {
+  const FileEntry& e = impl_->files[f];
+  FileTrace t;
+  t.file = f;
+  t.id = file_id(f);
+  t.label = e.label;
+  t.n_rows = e.n_rows;
+  auto cut = [&](const auto& v) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    return v.empty() ? std::span<const T>()
+                     : std::span<const T>(v).subspan(e.row_in_chunk, e.n_rows);
+  };
+  t.api = cut(chunk.api);
+  t.tid = cut(chunk.tid);
+  t.index = cut(chunk.index);
+  t.ret = cut(chunk.ret);
+  return t;
+}
+
+OwnedTrace TraceStore::read_file(uint32_t f, unsigned columns) const {
+  if (f >= num_files())
+    throw Error(fmt::format("file number {} out of range ({} files)", f, num_files()));
+  OwnedTrace out;
+  out.columns = read_chunk(impl_->files[f].chunk, columns);
+  out.trace = file_trace(out.columns, f);
+  return out;
+}
+
+void TraceStore::for_each_file(unsigned columns, int threads,
+                               const std::function<void(const FileTrace&, int)>& fn) const {
+  parallel_for(num_chunks(), threads, [&](size_t c, int worker) {
+    auto files = chunk_files(static_cast<uint32_t>(c));
+    if (files.empty()) return;  // only rows superseded by a later chunk
+    ChunkColumns cols = read_chunk(static_cast<uint32_t>(c), columns);
+    for (uint32_t f : files) fn(file_trace(cols, f), worker);
+  });
+}
+
+}  // namespace malscope
