@@ -1,6 +1,6 @@
 #include <cstdio>
 
-#include "analysis/store_info.h"
+#include "store/store_info.h"
 #include "cli/commands.h"
 
 namespace malscope::cli {

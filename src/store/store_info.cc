@@ -1,4 +1,4 @@
-#include "analysis/store_info.h"
+#include "store/store_info.h"
 
 #include <fmt/format.h>
 #include <algorithm>
