@@ -13,11 +13,15 @@ struct Globals {
 // One line per command, in the order `malscope --help` lists them.
 void register_ingest(CLI::App& app, Globals& g);
 void register_info(CLI::App& app, Globals& g);
+void register_export(CLI::App& app, Globals& g);
+void register_summary(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
 inline void register_all(CLI::App& app, Globals& g) {
   register_ingest(app, g);
   register_info(app, g);
+  register_export(app, g);
+  register_summary(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).
