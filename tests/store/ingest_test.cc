@@ -125,6 +125,37 @@ TEST(Ingest, ReturnValuesAreKeptAsGiven) {
   for (size_t i = 0; i < rets.size(); ++i) EXPECT_EQ(std::get<4>(rows[i]), rets[i]);
 }
 
+TEST(Ingest, NumbersOfEveryLengthAndBadDigitsAnywhere) {
+  TempDir dir;
+  std::string csv = "file_id,label,api,tid,return_value,index\n";
+  std::vector<std::string> rets;
+  std::string digits;
+  for (int n = 1; n <= 20; ++n) {
+    digits += static_cast<char>('1' + n % 9);
+    rets.push_back(digits);                       // canonical up to 19 digits, text beyond
+    rets.push_back("-" + digits);
+    std::string bad = digits;
+    bad[n / 2] = n % 2 ? ':' : '/';                // the bytes just above and below the digits
+    rets.push_back(bad);
+  }
+  for (size_t i = 0; i < rets.size(); ++i)
+    csv += "f,1,A," + std::to_string(i * 7919) + "," + rets[i] + "," + std::to_string(i * 104729) + "\n";
+  write_text(dir.file("a.csv"), csv);
+  ingest_csv(dir.file("a.csv"), dir.file("s"), quiet());
+  TraceStore s = TraceStore::open(dir.file("s"));
+  OwnedTrace o = s.read_file(0, kColAll);
+  ASSERT_EQ(o.trace.size(), rets.size());
+  for (size_t i = 0; i < rets.size(); ++i) {
+    EXPECT_EQ(s.format_return(o.trace.ret[i]), rets[i]);
+    EXPECT_EQ(o.trace.tid[i], i * 7919);
+    EXPECT_EQ(o.trace.index[i], i * 104729);
+    size_t n_digits = rets[i].size() - (rets[i][0] == '-');
+    bool numeric = rets[i].find_first_of(":/") == std::string::npos && n_digits <= 19;
+    if (numeric) EXPECT_FALSE(ret_is_string(o.trace.ret[i])) << rets[i];
+    if (!numeric) EXPECT_TRUE(ret_is_string(o.trace.ret[i])) << rets[i];
+  }
+}
+
 TEST(Ingest, QuotedFields) {
   TempDir dir;
   write_text(dir.file("a.csv"), "file_id,label,api,tid,index\n\"a,b\",0,\"Nt\"\"X\"\"\",1,0\n");
