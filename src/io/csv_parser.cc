@@ -1,8 +1,9 @@
 #include "io/csv_parser.h"
 
-#include <fmt/format.h>
 #include <emmintrin.h>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "util/hash.h"
@@ -208,40 +209,101 @@ class BlockParser {
   }
 
  private:
-  // Finds every ',' and '\n' 16 bytes at a time (SSE2) and hands out whole rows of fields; this
-  // is the hot loop of ingest.
+  // Two stages, as in simdjson: (1) the positions of every ',' and '\n' in a slice of the block
+  // are found 16 bytes at a time (SSE2) and written to an index; (2) rows are cut from the index
+  // ncols separators at a time. Splitting the stages keeps both loops free of hard-to-predict
+  // branches. This is the hot loop of ingest.
   void run_fast(std::string_view text) {
     const char* base = text.data();
     const size_t n = text.size();
     const size_t ncols = schema_.fields.size();
-    std::string_view fields[kMaxColumns];
-    size_t col = 0, start = 0;
-    auto separator = [&](size_t pos) -> bool {
-      if (col < ncols) fields[col] = std::string_view(base + start, pos - start);
-      ++col;
-      start = pos + 1;
-      if (base[pos] == ',') return true;
-      return end_of_line(fields, col);
-    };
-    size_t off = 0;
+    constexpr size_t kSlice = 1 << 16;
+    std::vector<uint32_t> idx(kSlice + 64);
+    size_t pending = 0;    // separators of the row in progress, at the front of idx
+    size_t row_start = 0;  // byte where that row starts
     const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');
-    for (; off + 16 <= n; off += 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off));
-      unsigned mask = static_cast<unsigned>(
-          _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, newline))));
-      while (mask) {
-        if (!separator(off + static_cast<size_t>(__builtin_ctz(mask)))) return;
-        mask &= mask - 1;
+    for (size_t slice = 0; slice < n; slice += kSlice) {
+      const size_t end = std::min(n, slice + kSlice);
+      if (idx.size() < pending + (end - slice) + 32) idx.resize(pending + (end - slice) + 32);
+      uint32_t* out = idx.data() + pending;
+      size_t off = slice;
+      for (; off + 16 <= end; off += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off));
+        uint32_t mask = static_cast<uint32_t>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, newline))));
+        const uint32_t count = static_cast<uint32_t>(__builtin_popcount(mask));
+        for (int i = 0; i < 4; ++i) {  // usually enough; written even when mask is empty
+          out[i] =
+              static_cast<uint32_t>(off) + static_cast<uint32_t>(__builtin_ctz(mask | 0x10000));
+          mask &= mask - 1;
+        }
+        for (uint32_t i = 4; i < count; ++i) {
+          out[i] = static_cast<uint32_t>(off) + static_cast<uint32_t>(__builtin_ctz(mask));
+          mask &= mask - 1;
+        }
+        out += count;
       }
+      for (; off < end; ++off)
+        if (base[off] == ',' || base[off] == '\n') *out++ = static_cast<uint32_t>(off);
+      const size_t total = static_cast<size_t>(out - idx.data());
+      size_t k = 0;
+      if (!cut_rows(base, idx.data(), total, ncols, k, row_start)) return;
+      pending = total - k;
+      std::copy(idx.begin() + k, idx.begin() + total, idx.begin());
     }
-    for (; off < n; ++off)
-      if (base[off] == ',' || base[off] == '\n')
-        if (!separator(off)) return;
-    if (start < n) {  // a last line without '\n' (callers normally add one)
+    // What is left: lines with fewer fields than ncols (short or blank), and perhaps a last
+    // line without '\n' (callers normally add one).
+    std::string_view fields[kMaxColumns];
+    size_t col = 0, start = row_start;
+    for (size_t i = 0; i < pending; ++i) {
+      if (col < ncols) fields[col] = std::string_view(base + start, idx[i] - start);
+      ++col;
+      start = idx[i] + 1;
+      if (base[idx[i]] == '\n' && !end_of_line(fields, col)) return;
+    }
+    if (start < n) {
       if (col < ncols) fields[col] = std::string_view(base + start, n - start);
       ++col;
       end_of_line(fields, col);
     }
+  }
+
+  // Cuts whole rows from separators idx[k..total); advances k and row_start past them.
+  bool cut_rows(const char* base, const uint32_t* idx, size_t total, size_t ncols, size_t& k,
+                size_t& row_start) {
+    std::string_view fields[kMaxColumns];
+    while (k + ncols <= total) {
+      size_t start = row_start;
+      bool regular = base[idx[k + ncols - 1]] == '\n';
+      for (size_t i = 0; i + 1 < ncols; ++i) regular &= base[idx[k + i]] == ',';
+      if (regular) {
+        for (size_t i = 0; i < ncols; ++i) {
+          fields[i] = std::string_view(base + start, idx[k + i] - start);
+          start = idx[k + i] + 1;
+        }
+        k += ncols;
+        row_start = start;
+        size_t col = ncols;
+        if (!end_of_line(fields, col)) return false;
+        continue;
+      }
+      // A line with too few or too many fields, or a blank line: up to its '\n'.
+      size_t col = 0;
+      while (k < total) {
+        uint32_t pos = idx[k++];
+        if (col < ncols) fields[col] = std::string_view(base + start, pos - start);
+        ++col;
+        start = pos + 1;
+        if (base[pos] == '\n') break;
+      }
+      if (base[start - 1] != '\n') {  // the line goes on in the next slice: wait for it
+        k -= col;
+        return true;
+      }
+      row_start = start;
+      if (!end_of_line(fields, col)) return false;
+    }
+    return true;
   }
 
   // A row of `col` fields ended; returns whether parsing goes on.
@@ -310,13 +372,26 @@ class BlockParser {
     Columns c;
     for (size_t i = 0; i < s.fields.size(); ++i) {
       switch (s.fields[i]) {
-        case Field::kFileId: c.file_id = i; break;
-        case Field::kLabel: c.label = i, c.has_label = true; break;
-        case Field::kApi: c.api = i; break;
-        case Field::kTid: c.tid = i; break;
-        case Field::kReturnValue: c.ret = i, c.has_ret = true; break;
-        case Field::kIndex: c.index = i; break;
-        case Field::kIgnored: break;
+        case Field::kFileId:
+          c.file_id = i;
+          break;
+        case Field::kLabel:
+          c.label = i, c.has_label = true;
+          break;
+        case Field::kApi:
+          c.api = i;
+          break;
+        case Field::kTid:
+          c.tid = i;
+          break;
+        case Field::kReturnValue:
+          c.ret = i, c.has_ret = true;
+          break;
+        case Field::kIndex:
+          c.index = i;
+          break;
+        case Field::kIgnored:
+          break;
       }
     }
     return c;
@@ -352,8 +427,7 @@ class BlockParser {
       return false;
     }
     int64_t ret = 0;
-    if (has_ret && !parse_int64(ret_text, ret))
-      ret = kRetStringBase + rets_.intern(ret_text);
+    if (has_ret && !parse_int64(ret_text, ret)) ret = kRetStringBase + rets_.intern(ret_text);
     out_.api.push_back(static_cast<uint16_t>(api_id));
     out_.tid.push_back(static_cast<uint32_t>(tid));
     out_.index.push_back(static_cast<uint32_t>(index));
