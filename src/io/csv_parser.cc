@@ -112,11 +112,11 @@ inline bool parse_digits8(const char* p, size_t n, uint64_t& out) {
   return true;
 }
 
-// Parses 1 to 19 digits; `end` (or nullptr: unknown) bounds what may be read, as the SWAR
-// path reads 8 bytes at a time.
-inline bool parse_digits(const char* p, size_t n, const char* end, uint64_t& out) {
+// Parses 1 to 19 digits. The SWAR path reads 8 bytes at a time, so it is taken only for p below
+// `safe` (32 bytes before the end of the text; nullptr when unknown).
+inline bool parse_digits(const char* p, size_t n, const char* safe, uint64_t& out) {
   if (n == 0 || n > 19) return false;
-  if (end && end >= p && static_cast<size_t>(end - p) >= n + 8) {
+  if (p < safe) {
     uint64_t v = 0, part;
     size_t head = n % 8 ? n % 8 : 8;
     if (!parse_digits8(p, head, v)) return false;
@@ -138,9 +138,9 @@ inline bool parse_digits(const char* p, size_t n, const char* end, uint64_t& out
 }
 
 // Parses digits into a uint64 no larger than `max`; false on anything else.
-inline bool parse_uint(std::string_view s, const char* end, uint64_t max, uint64_t& out) {
+inline bool parse_uint(std::string_view s, const char* safe, uint64_t max, uint64_t& out) {
   uint64_t v;
-  if (!parse_digits(s.data(), s.size(), end, v) || v > max) return false;
+  if (!parse_digits(s.data(), s.size(), safe, v) || v > max) return false;
   out = v;
   return true;
 }
@@ -201,7 +201,7 @@ class BlockParser {
         rets_(out.ret_strings) {}
 
   void run(std::string_view text) {
-    end_ = text.data() + text.size();
+    safe_ = text.size() > 32 ? text.data() + text.size() - 32 : nullptr;
     if (std::memchr(text.data(), '"', text.size()))
       run_lines(text);  // quoted fields: the careful line-by-line path
     else
@@ -323,7 +323,7 @@ class BlockParser {
   }
 
   void run_lines(std::string_view text) {
-    end_ = nullptr;  // fields may live in `quoted`, outside the text: no 8-byte reads
+    safe_ = nullptr;  // fields may live in `quoted`, outside the text: no 8-byte reads
     const char* p = text.data();
     const char* end = p + text.size();
     size_t ncols = schema_.fields.size();
@@ -402,12 +402,12 @@ class BlockParser {
     std::string_view file_id = f[c.file_id], api = f[c.api];
     uint64_t label = 0, tid = 0, index = 0;
     if (file_id.empty()) return field_error(c.file_id, "a file id", file_id);
-    if (c.has_label && !parse_uint(f[c.label], end_, kMaxLabel, label))
+    if (c.has_label && !parse_uint(f[c.label], safe_, kMaxLabel, label))
       return field_error(c.label, "a class number from 0 to 999", f[c.label]);
     if (api.empty()) return field_error(c.api, "an API name", api);
-    if (!parse_uint(f[c.tid], end_, UINT32_MAX, tid))
+    if (!parse_uint(f[c.tid], safe_, UINT32_MAX, tid))
       return field_error(c.tid, "a thread id (0 to 4294967295)", f[c.tid]);
-    if (!parse_uint(f[c.index], end_, UINT32_MAX, index))
+    if (!parse_uint(f[c.index], safe_, UINT32_MAX, index))
       return field_error(c.index, "a call index (0 to 4294967295)", f[c.index]);
     const bool has_ret = c.has_ret;
     std::string_view ret_text = has_ret ? f[c.ret] : std::string_view();
@@ -442,7 +442,7 @@ class BlockParser {
     std::string_view d = neg ? s.substr(1) : s;
     if (d.empty() || (d[0] == '0' && (d.size() > 1 || neg))) return false;
     uint64_t v;
-    if (!parse_digits(d.data(), d.size(), end_, v)) return false;
+    if (!parse_digits(d.data(), d.size(), safe_, v)) return false;
     if (neg ? v > (uint64_t(1) << 63) : v > uint64_t(INT64_MAX)) return false;
     out = neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
     return out >= kRetStringLimit;
@@ -450,7 +450,7 @@ class BlockParser {
 
   const CsvSchema& schema_;
   const Columns cols_;
-  const char* end_ = nullptr;
+  const char* safe_ = nullptr;  // see parse_digits
   bool skip_;
   ParsedBlock& out_;
   LocalInterner apis_, rets_;
