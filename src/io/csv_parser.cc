@@ -247,7 +247,22 @@ class BlockParser {
         if (base[off] == ',' || base[off] == '\n') *out++ = static_cast<uint32_t>(off);
       const size_t total = static_cast<size_t>(out - idx.data());
       size_t k = 0;
-      if (!cut_rows(base, idx.data(), total, ncols, k, row_start)) return;
+      bool go_on;
+      switch (ncols) {  // the common widths get loops the compiler unrolls
+        case 4:
+          go_on = cut_rows<4>(base, idx.data(), total, ncols, k, row_start);
+          break;
+        case 5:
+          go_on = cut_rows<5>(base, idx.data(), total, ncols, k, row_start);
+          break;
+        case 6:
+          go_on = cut_rows<6>(base, idx.data(), total, ncols, k, row_start);
+          break;
+        default:
+          go_on = cut_rows<0>(base, idx.data(), total, ncols, k, row_start);
+          break;
+      }
+      if (!go_on) return;
       pending = total - k;
       std::copy(idx.begin() + k, idx.begin() + total, idx.begin());
     }
@@ -269,8 +284,10 @@ class BlockParser {
   }
 
   // Cuts whole rows from separators idx[k..total); advances k and row_start past them.
-  bool cut_rows(const char* base, const uint32_t* idx, size_t total, size_t ncols, size_t& k,
-                size_t& row_start) {
+  template <size_t N>  // N = ncols, or 0 when it is not known at compile time
+  bool cut_rows(const char* base, const uint32_t* idx, size_t total, size_t dynamic_ncols,
+                size_t& k, size_t& row_start) {
+    const size_t ncols = N ? N : dynamic_ncols;
     std::string_view fields[kMaxColumns];
     while (k + ncols <= total) {
       size_t start = row_start;

@@ -39,9 +39,10 @@ ZstdContexts& contexts() {
   return ctx;
 }
 
-template <class T>
-uint64_t to_code(T v, T prev, Codec codec) {
-  if (codec == kCodecDelta) return zigzag(static_cast<int64_t>(v) - static_cast<int64_t>(prev));
+template <Codec C, class T>
+inline uint64_t to_code(T v, T prev) {
+  if constexpr (C == kCodecDelta)
+    return zigzag(static_cast<int64_t>(v) - static_cast<int64_t>(prev));
   if constexpr (std::is_signed_v<T>) return zigzag(static_cast<int64_t>(v));
   return static_cast<uint64_t>(v);
 }
@@ -60,12 +61,12 @@ int width_for(uint64_t max_code) {
   return 8;
 }
 
-template <class W, class T>
-void narrow(std::span<const T> v, Codec codec, char* out) {
+template <class W, Codec C, class T>
+void narrow(std::span<const T> v, char* out) {
   W* o = reinterpret_cast<W*>(out);
   T prev = 0;
   for (size_t i = 0; i < v.size(); ++i) {
-    o[i] = static_cast<W>(to_code(v[i], prev, codec));
+    o[i] = static_cast<W>(to_code<C>(v[i], prev));
     prev = v[i];
   }
 }
@@ -80,37 +81,38 @@ void widen(const char* in, uint32_t n, Codec codec, T* out) {
   }
 }
 
-template <class T>
-std::string encode(std::span<const T> v, Codec codec, ColumnFrame& frame) {
+template <Codec C, class T>
+std::string encode(std::span<const T> v, ColumnFrame& frame) {
   uint64_t max_code = 0;
   T prev = 0;
   for (T x : v) {
-    max_code |= to_code(x, prev, codec);  // OR bounds the max well enough for the width
+    max_code |= to_code<C>(x, prev);  // OR bounds the max well enough for the width
     prev = x;
   }
   int width = width_for(max_code);
-  std::string raw(v.size() * width, '\0');
+  thread_local ByteBuffer raw, packed;  // uninitialised: std::string would zero-fill them
+  raw.resize(v.size() * width);
   switch (width) {
     case 1:
-      narrow<uint8_t>(v, codec, raw.data());
+      narrow<uint8_t, C>(v, raw.data());
       break;
     case 2:
-      narrow<uint16_t>(v, codec, raw.data());
+      narrow<uint16_t, C>(v, raw.data());
       break;
     case 4:
-      narrow<uint32_t>(v, codec, raw.data());
+      narrow<uint32_t, C>(v, raw.data());
       break;
     default:
-      narrow<uint64_t>(v, codec, raw.data());
+      narrow<uint64_t, C>(v, raw.data());
       break;
   }
-  std::string out(ZSTD_compressBound(raw.size()), '\0');
-  size_t n = ZSTD_compress2(contexts().c, out.data(), out.size(), raw.data(), raw.size());
+  packed.resize(ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compress2(contexts().c, packed.data(), packed.size(), raw.data(), raw.size());
   if (ZSTD_isError(n))
     throw Error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
-  out.resize(n);
+  std::string out(packed.data(), n);
   frame.width = static_cast<uint8_t>(width);
-  frame.codec = codec;
+  frame.codec = C;
   frame.size = static_cast<uint32_t>(n);
   return out;
 }
@@ -150,13 +152,13 @@ void decode(const char* data, const ColumnFrame& frame, uint32_t n, std::vector<
 }  // namespace
 
 std::string encode_column(std::span<const uint16_t> v, Codec c, ColumnFrame& f) {
-  return encode(v, c, f);
+  return c == kCodecDelta ? encode<kCodecDelta>(v, f) : encode<kCodecPlain>(v, f);
 }
 std::string encode_column(std::span<const uint32_t> v, Codec c, ColumnFrame& f) {
-  return encode(v, c, f);
+  return c == kCodecDelta ? encode<kCodecDelta>(v, f) : encode<kCodecPlain>(v, f);
 }
 std::string encode_column(std::span<const int64_t> v, Codec c, ColumnFrame& f) {
-  return encode(v, c, f);
+  return c == kCodecDelta ? encode<kCodecDelta>(v, f) : encode<kCodecPlain>(v, f);
 }
 
 void decode_column(const char* d, const ColumnFrame& f, uint32_t n, std::vector<uint16_t>& o,

@@ -31,7 +31,8 @@ std::vector<uint32_t> sort_order(const ChunkColumns& c, size_t b, size_t e) {
       runs.push_back({c.tid[i], static_cast<uint32_t>(i - b), 0});
     runs.back().end = static_cast<uint32_t>(i - b + 1);
   }
-  std::stable_sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.tid < y.tid; });
+  std::stable_sort(runs.begin(), runs.end(),
+                   [](const Run& x, const Run& y) { return x.tid < y.tid; });
   std::vector<uint32_t> order;
   order.reserve(e - b);
   bool one_run_per_thread = true;

@@ -132,14 +132,15 @@ TEST(Ingest, NumbersOfEveryLengthAndBadDigitsAnywhere) {
   std::string digits;
   for (int n = 1; n <= 20; ++n) {
     digits += static_cast<char>('1' + n % 9);
-    rets.push_back(digits);                       // canonical up to 19 digits, text beyond
+    rets.push_back(digits);  // canonical up to 19 digits, text beyond
     rets.push_back("-" + digits);
     std::string bad = digits;
-    bad[n / 2] = n % 2 ? ':' : '/';                // the bytes just above and below the digits
+    bad[n / 2] = n % 2 ? ':' : '/';  // the bytes just above and below the digits
     rets.push_back(bad);
   }
   for (size_t i = 0; i < rets.size(); ++i)
-    csv += "f,1,A," + std::to_string(i * 7919) + "," + rets[i] + "," + std::to_string(i * 104729) + "\n";
+    csv += "f,1,A," + std::to_string(i * 7919) + "," + rets[i] + "," + std::to_string(i * 104729) +
+           "\n";
   write_text(dir.file("a.csv"), csv);
   ingest_csv(dir.file("a.csv"), dir.file("s"), quiet());
   TraceStore s = TraceStore::open(dir.file("s"));
@@ -151,8 +152,7 @@ TEST(Ingest, NumbersOfEveryLengthAndBadDigitsAnywhere) {
     EXPECT_EQ(o.trace.index[i], i * 104729);
     size_t n_digits = rets[i].size() - (rets[i][0] == '-');
     bool numeric = rets[i].find_first_of(":/") == std::string::npos && n_digits <= 19;
-    if (numeric) EXPECT_FALSE(ret_is_string(o.trace.ret[i])) << rets[i];
-    if (!numeric) EXPECT_TRUE(ret_is_string(o.trace.ret[i])) << rets[i];
+    EXPECT_EQ(ret_is_string(o.trace.ret[i]), !numeric) << rets[i];
   }
 }
 
