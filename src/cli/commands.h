@@ -15,6 +15,7 @@ void register_ingest(CLI::App& app, Globals& g);
 void register_info(CLI::App& app, Globals& g);
 void register_export(CLI::App& app, Globals& g);
 void register_summary(CLI::App& app, Globals& g);
+void register_simulate(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
 inline void register_all(CLI::App& app, Globals& g) {
@@ -22,6 +23,7 @@ inline void register_all(CLI::App& app, Globals& g) {
   register_info(app, g);
   register_export(app, g);
   register_summary(app, g);
+  register_simulate(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).

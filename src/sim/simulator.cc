@@ -1,0 +1,139 @@
+#include "sim/simulator.h"
+
+#include <fmt/format.h>
+#include <chrono>
+#include <filesystem>
+
+#include "sim/split_writer.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/progress.h"
+
+namespace malscope {
+namespace {
+
+namespace fs = std::filesystem;
+using sim::SplitPlan;
+
+void require(bool ok, std::string_view what) {
+  if (!ok) throw UsageError(fmt::format("simulate: {}", what));
+}
+
+std::string class_list(const std::vector<uint64_t>& counts) {
+  std::string s;
+  for (size_t c = 0; c < counts.size(); ++c)
+    s += fmt::format("{}{} {}", c ? ", " : "", sim::label_name(static_cast<int>(c)), counts[c]);
+  return s;
+}
+
+SimSplitSummary summarize(const std::string& path, const sim::SplitStats& s) {
+  SimSplitSummary out;
+  out.path = path;
+  out.files = s.files;
+  out.rows = s.rows;
+  out.bytes = s.bytes;
+  out.max_calls = s.max_calls;
+  out.exact_repeats = s.exact_repeats;
+  out.near_repeats = s.near_repeats;
+  out.class_files = s.class_files;
+  return out;
+}
+
+void log_split(std::ostream& log, const SimSplitSummary& s) {
+  double files = s.files ? static_cast<double>(s.files) : 1;
+  double rows = s.rows ? static_cast<double>(s.rows) : 1;
+  log << fmt::format(
+      "{}: {} files, {} rows, {} ({:.1f} B/row); calls/file mean {:.0f}, max {}; repeats {} "
+      "exact, {} near\n  files per class: {}\n",
+      s.path, s.files, human_count(static_cast<double>(s.rows)),
+      human_bytes(static_cast<double>(s.bytes)), s.bytes / rows, s.rows / files, s.max_calls,
+      s.exact_repeats, s.near_repeats, class_list(s.class_files));
+}
+
+void write_labels(const SplitPlan& test, const std::string& path) {
+  AtomicFile out(path);
+  std::string text = "file_id,label\n";
+  for (size_t i = 0; i < test.files.size(); ++i) {
+    text += fmt::format("{},{}\n", i, test.files[i].label);
+    if (text.size() > (1 << 20)) {
+      out.write(text);
+      text.clear();
+    }
+  }
+  out.write(text);
+  out.commit();
+}
+
+}  // namespace
+
+void validate(const SimulateOptions& o) {
+  require(!o.output_dir.empty(), "an output directory is required (-o DIR)");
+  require(o.classes == 6 || o.classes == 8,
+          fmt::format("--classes must be 6 or 8, not {}", o.classes));
+  require(o.size_bytes > 0 || (o.train_files >= 1 && o.train_files <= (1u << 31)),
+          fmt::format("--train-files must be in 1..2^31, not {}", o.train_files));
+  require(o.test_files <= (1u << 31),
+          fmt::format("--test-files must be in 0..2^31, not {}", o.test_files));
+  require(o.size_bytes == 0 || o.size_bytes >= (64 << 10),
+          fmt::format("--size must be at least 64K, not {} bytes", o.size_bytes));
+  require(o.mean_calls >= 20 && o.mean_calls <= 200000,
+          fmt::format("--mean-calls must be in 20..200000, not {}", o.mean_calls));
+  require(o.repeat_rate >= 0 && o.repeat_rate <= 0.95,
+          fmt::format("--repeat-rate must be in 0..0.95, not {}", o.repeat_rate));
+  require(o.id_leak >= 0 && o.id_leak <= 1,
+          fmt::format("--id-leak must be in 0..1, not {}", o.id_leak));
+  require(o.text_rate >= 0 && o.text_rate <= 0.5,
+          fmt::format("--text-returns must be in 0..0.5, not {}", o.text_rate));
+  require(o.threads >= 0, "--threads must not be negative");
+}
+
+SimulateSummary simulate(const SimulateOptions& o, std::ostream* log) {
+  auto start = std::chrono::steady_clock::now();
+  validate(o);
+  std::error_code ec;
+  fs::create_directories(o.output_dir, ec);
+  if (ec || !fs::is_directory(o.output_dir))
+    throw Error(fmt::format("simulate: cannot create output directory '{}': {}", o.output_dir,
+                            ec ? ec.message() : "a file is in the way"));
+  const bool with_ret = o.format == SimFormat::kSeason1;
+  const double text_rate = with_ret ? o.text_rate : 0;
+  const sim::World world = sim::build_world(o.seed);
+  sim::CorpusSpec spec;
+  spec.seed = o.seed;
+  spec.shares = sim::class_shares(o.classes, o.imbalance);
+  spec.repeat_rate = o.repeat_rate;
+  spec.id_leak = o.id_leak;
+  spec.with_ret = with_ret;
+  spec.scale = sim::calibrate_scale(world, spec.shares, o.mean_calls, o.seed);
+  spec.content = sim::content_widths(world, with_ret, text_rate, spec.scale, o.seed);
+  uint64_t n_train =
+      o.size_bytes ? sim::train_files_for_size(world, spec, o.size_bytes) : o.train_files;
+  SplitPlan train = sim::plan_split(world, spec, false, n_train, nullptr);
+  SplitPlan test = sim::plan_split(world, spec, true, o.test_files, &train);
+  if (log)
+    *log << fmt::format("simulate: seed {}, {} classes, {}, {}: {} train files (~{}), {} test\n",
+                        o.seed, o.classes, with_ret ? "season1" : "season2",
+                        o.imbalance == sim::Imbalance::kSeason1 ? "season-1 imbalance" : "balanced",
+                        n_train, human_bytes(static_cast<double>(train.est_bytes)), o.test_files);
+  SimulateSummary summary;
+  const fs::path dir(o.output_dir);
+  const std::string train_path = (dir / "train.csv").string();
+  const std::string test_path = (dir / "test.csv").string();
+  summary.labels_path = (dir / "test_labels.csv").string();
+  sim::RowWriter train_rows(true, with_ret), test_rows(false, with_ret);
+  summary.train = summarize(train_path, sim::write_split(world, spec, train, train_rows, text_rate,
+                                                         train_path, o.threads));
+  summary.test = summarize(
+      test_path, sim::write_split(world, spec, test, test_rows, text_rate, test_path, o.threads));
+  write_labels(test, summary.labels_path);
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (log) {
+    log_split(*log, summary.train);
+    log_split(*log, summary.test);
+    *log << fmt::format("{}: {} labels\ndone in {:.1f}s\n", summary.labels_path, test.files.size(),
+                        summary.seconds);
+  }
+  return summary;
+}
+
+}  // namespace malscope
