@@ -38,16 +38,6 @@ uint64_t row_bytes(const FilePlan& plan, const CorpusSpec& spec, bool with_label
   return static_cast<uint64_t>(std::llround(n));
 }
 
-CorpusFile original(const World& world, const CorpusSpec& spec, bool test, uint64_t id,
-                    uint8_t label) {
-  FilePlan plan = plan_file(world, label, test, file_key(spec.seed, test, id), spec.scale);
-  CorpusFile f;
-  f.label = label;
-  f.rows = static_cast<uint32_t>(plan.rows());
-  f.bytes_sans_id = row_bytes(plan, spec, !test);
-  return f;
-}
-
 // Bytes of the api column (and return_value column) of one row, with their commas.
 size_t content_bytes(const FileCalls& calls, size_t r, bool with_ret) {
   size_t n = ApiCatalog::get()[calls.api[r]].name.size() + 1;
@@ -58,25 +48,97 @@ size_t content_bytes(const FileCalls& calls, size_t r, bool with_ret) {
   return n + 1 + decimal_digits(static_cast<uint64_t>(v));
 }
 
-// Labels by file_id: class blocks shuffled by a key that mixes the label (weight id_leak) with
-// noise, so id_leak 0 is a random order and 1 sorts files by label.
-std::vector<uint8_t> label_order(const CorpusSpec& spec, bool test, uint64_t n) {
-  std::vector<uint64_t> counts = class_counts(n, spec.shares);
-  std::vector<uint8_t> labels;
-  labels.reserve(n);
-  for (size_t c = 0; c < counts.size(); ++c) labels.insert(labels.end(), counts[c], c);
-  Rng rng(derive_key(spec.seed, (test ? kTestTag : kTrainTag) ^ kOrderTag));
-  const double k = static_cast<double>(counts.size());
-  std::vector<std::pair<double, uint64_t>> keys(n);
-  for (uint64_t i = 0; i < n; ++i)
-    keys[i] = {spec.id_leak * (labels[i] + 0.5) / k + (1 - spec.id_leak) * rng.uniform(), i};
-  std::sort(keys.begin(), keys.end());
-  std::vector<uint8_t> out(n);
-  for (uint64_t i = 0; i < n; ++i) out[i] = labels[keys[i].second];
-  return out;
+// Gives each draw to the class furthest below its share, after one file per class.
+class QuotaSequence {
+ public:
+  explicit QuotaSequence(const std::vector<double>& shares)
+      : shares_(shares), counts_(shares.size()) {}
+  uint8_t next() {
+    size_t best = 0;
+    if (drawn_ < shares_.size()) {
+      best = drawn_;  // every class present early: a metric over K classes needs them all
+    } else {
+      double top = -1e300;
+      for (size_t c = 0; c < shares_.size(); ++c) {
+        double deficit = shares_[c] * static_cast<double>(drawn_ + 1) - counts_[c];
+        if (deficit > top) top = deficit, best = c;
+      }
+    }
+    ++counts_[best];
+    ++drawn_;
+    return static_cast<uint8_t>(best);
+  }
+
+ private:
+  std::vector<double> shares_;
+  std::vector<double> counts_;
+  uint64_t drawn_ = 0;
+};
+
+// Plans draws in sequence. A repeat re-runs an earlier original of its label (a sample submitted
+// again); a test draw may instead re-run a train original (the real data has such pairs).
+class DrawPlanner {
+ public:
+  DrawPlanner(const World& world, const CorpusSpec& spec, bool test, const SplitPlan* train)
+      : world_(world),
+        spec_(spec),
+        test_(test),
+        labels_(spec.shares),
+        own_(spec.shares.size()),
+        theirs_(spec.shares.size()) {
+    if (test && train)
+      for (const CorpusFile& f : train->files)
+        if (f.origin == Origin::kOriginal) theirs_[f.label].push_back(f);
+  }
+
+  CorpusFile next() {
+    const uint32_t draw = static_cast<uint32_t>(drawn_++);
+    const uint8_t label = labels_.next();
+    Rng rng(derive_key(file_key(spec_.seed, test_, draw), kRepeatTag));
+    bool repeat = rng.chance(spec_.repeat_rate);
+    bool exact = rng.chance(0.5), across = test_ && rng.chance(0.5);
+    uint64_t pick = rng.next();
+    const auto& pool = across && !theirs_[label].empty() ? theirs_[label] : own_[label];
+    if (repeat && !pool.empty()) {
+      CorpusFile f = pool[pick % pool.size()];
+      f.origin = exact ? Origin::kExactRepeat : Origin::kNearRepeat;
+      f.source_test = &pool == &own_[label] ? test_ : false;
+      f.source = f.draw;
+      f.draw = draw;
+      return f;
+    }
+    FilePlan plan = plan_file(world_, label, test_, file_key(spec_.seed, test_, draw), spec_.scale);
+    CorpusFile f;
+    f.label = label;
+    f.draw = draw;
+    f.rows = static_cast<uint32_t>(plan.rows());
+    f.bytes_sans_id = row_bytes(plan, spec_, !test_);
+    own_[label].push_back(f);
+    return f;
+  }
+
+ private:
+  const World& world_;
+  const CorpusSpec& spec_;
+  bool test_;
+  QuotaSequence labels_;
+  uint64_t drawn_ = 0;
+  std::vector<std::vector<CorpusFile>> own_, theirs_;
+};
+
+uint64_t header_bytes(const CorpusSpec& spec, bool test) {
+  // "file_id,api,tid,index\n", "label," in train, "return_value," in season 1.
+  return 22 + (test ? 0 : 6) + (spec.with_ret ? 13 : 0);
 }
 
 }  // namespace
+
+std::vector<uint8_t> label_sequence(uint64_t n, const std::vector<double>& shares) {
+  QuotaSequence q(shares);
+  std::vector<uint8_t> out(n);
+  for (uint8_t& l : out) l = q.next();
+  return out;
+}
 
 std::vector<double> class_shares(int classes, Imbalance imbalance) {
   const double* w = imbalance == Imbalance::kSeason1 ? kSeason1Counts : kBalancedWeights;
@@ -88,70 +150,34 @@ std::vector<double> class_shares(int classes, Imbalance imbalance) {
 
 std::vector<uint64_t> class_counts(uint64_t n, const std::vector<double>& shares) {
   std::vector<uint64_t> counts(shares.size());
-  std::vector<std::pair<double, size_t>> rest;
-  uint64_t given = 0;
-  for (size_t c = 0; c < shares.size(); ++c) {
-    double exact = n * shares[c];
-    counts[c] = static_cast<uint64_t>(std::floor(exact));
-    given += counts[c];
-    rest.push_back({-(exact - counts[c]), c});
-  }
-  std::sort(rest.begin(), rest.end());
-  for (size_t i = 0; given < n; ++i, ++given) counts[rest[i % rest.size()].second]++;
-  if (n >= shares.size()) {  // every class present: a metric over K classes needs them all
-    for (uint64_t& c : counts) {
-      if (c) continue;
-      ++c;
-      --*std::max_element(counts.begin(), counts.end());
-    }
-  }
+  for (uint8_t l : label_sequence(n, shares)) counts[l]++;
   return counts;
 }
 
-uint64_t file_key(uint64_t seed, bool test, uint64_t file_id) {
-  return derive_key(derive_key(seed, test ? kTestTag : kTrainTag), file_id);
+uint64_t file_key(uint64_t seed, bool test, uint64_t draw) {
+  return derive_key(derive_key(seed, test ? kTestTag : kTrainTag), draw);
 }
 
 SplitPlan plan_split(const World& world, const CorpusSpec& spec, bool test, uint64_t n,
                      const SplitPlan* train) {
+  DrawPlanner planner(world, spec, test, train);
+  std::vector<CorpusFile> draws(n);
+  for (CorpusFile& f : draws) f = planner.next();
+  // file_id order: a key mixing the label (weight id_leak) with noise; 0 is a random order, 1
+  // sorts by label.
+  const double k = static_cast<double>(spec.shares.size());
+  std::vector<std::pair<double, uint64_t>> keys(n);
+  for (uint64_t j = 0; j < n; ++j) {
+    Rng rng(derive_key(file_key(spec.seed, test, j), kOrderTag));
+    keys[j] = {spec.id_leak * (draws[j].label + 0.5) / k + (1 - spec.id_leak) * rng.uniform(), j};
+  }
+  std::sort(keys.begin(), keys.end());
   SplitPlan plan;
   plan.test = test;
-  std::vector<uint8_t> labels = label_order(spec, test, n);
-  std::vector<bool> repeat(n);
-  std::vector<std::vector<uint32_t>> own(spec.shares.size()), theirs(spec.shares.size());
-  for (uint64_t i = 0; i < n; ++i) {
-    Rng rng(derive_key(file_key(spec.seed, test, i), kRepeatTag));
-    repeat[i] = rng.chance(spec.repeat_rate);
-    if (!repeat[i]) own[labels[i]].push_back(static_cast<uint32_t>(i));
-  }
-  if (test && train)
-    for (size_t i = 0; i < train->files.size(); ++i)
-      if (train->files[i].origin == Origin::kOriginal)
-        theirs[train->files[i].label].push_back(static_cast<uint32_t>(i));
   plan.files.resize(n);
-  for (uint64_t i = 0; i < n; ++i)
-    if (!repeat[i]) plan.files[i] = original(world, spec, test, i, labels[i]);
+  plan.est_bytes = header_bytes(spec, test);
   for (uint64_t i = 0; i < n; ++i) {
-    if (!repeat[i]) continue;
-    // A re-submitted sample: a test file may re-run a train file (the real data has such pairs).
-    Rng rng(derive_key(file_key(spec.seed, test, i), kRepeatTag));
-    rng.next();
-    bool exact = rng.chance(0.5), across = test && rng.chance(0.5);
-    const auto& pool = across && !theirs[labels[i]].empty() ? theirs[labels[i]] : own[labels[i]];
-    if (pool.empty()) {
-      plan.files[i] = original(world, spec, test, i, labels[i]);
-      continue;
-    }
-    uint32_t src = pool[rng.below(static_cast<uint32_t>(pool.size()))];
-    bool src_test = &pool == &own[labels[i]] ? test : false;
-    plan.files[i] = src_test == test ? plan.files[src] : train->files[src];
-    plan.files[i].origin = exact ? Origin::kExactRepeat : Origin::kNearRepeat;
-    plan.files[i].source_test = src_test;
-    plan.files[i].source = src;
-  }
-  plan.est_bytes = std::string_view("file_id,api,tid,index\n").size() + (test ? 0 : 6) +
-                   (spec.with_ret ? 13 : 0);  // the header; "label," is 6 bytes, "return_value," 13
-  for (uint64_t i = 0; i < n; ++i) {
+    plan.files[i] = draws[keys[i].second];
     plan.rows += plan.files[i].rows;
     plan.est_bytes += plan.files[i].bytes_sans_id + plan.files[i].rows * decimal_digits(i);
   }
@@ -222,17 +248,19 @@ ContentWidths content_widths(const World& world, bool with_ret, double text_rate
 }
 
 uint64_t train_files_for_size(const World& world, const CorpusSpec& spec, uint64_t target_bytes) {
-  uint64_t n = std::max<uint64_t>(1, target_bytes / 100000);
-  std::vector<uint64_t> tried;
-  for (int iter = 0; iter < 12; ++iter) {
-    SplitPlan plan = plan_split(world, spec, false, n, nullptr);
-    double ratio = static_cast<double>(target_bytes) / static_cast<double>(plan.est_bytes);
-    if (std::abs(ratio - 1) < 0.003) break;
-    tried.push_back(n);
-    n = std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(n * ratio)));
-    if (std::find(tried.begin(), tried.end(), n) != tried.end()) break;
+  // Draws are planned one at a time; a file_id costs its rows times the mean id width so far.
+  DrawPlanner planner(world, spec, false, nullptr);
+  uint64_t rows = 0, bytes = header_bytes(spec, false);
+  double previous = static_cast<double>(bytes);
+  for (uint64_t n = 1;; ++n) {
+    CorpusFile f = planner.next();
+    rows += f.rows;
+    bytes += f.bytes_sans_id;
+    double est = bytes + static_cast<double>(rows) * index_digits(n) / n;
+    if (est >= static_cast<double>(target_bytes))
+      return n > 1 && target_bytes - previous < est - target_bytes ? n - 1 : n;
+    previous = est;
   }
-  return n;
 }
 
 }  // namespace malscope::sim

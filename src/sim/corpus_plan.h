@@ -3,6 +3,11 @@
 // file_id order (shuffled, or following the label as far as --id-leak says), which files are
 // repeated runs of another file, and how many rows and bytes each file will have. Everything is a
 // pure function of the options, so the row generation that follows can run on any thread.
+//
+// Files are "drawn" in a fixed sequence that does not depend on the number of files: draw j has
+// its label from a quota sequence, its run from the key (seed, split, j), and if it is a repeat,
+// an earlier draw as its source. A data set of n files is the first n draws, put in file_id
+// order; so --size can add files one at a time until the planned bytes reach the target.
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -19,7 +24,11 @@ enum class Imbalance : uint8_t {
 
 /// Share of each class (sums to 1) for `classes` (6 or 8) classes.
 std::vector<double> class_shares(int classes, Imbalance imbalance);
-/// Files per class for n files (largest remainder); every class gets a file when n >= classes.
+/// Labels of the first n draws: the first draws give every class one file, then each draw goes to
+/// the class furthest below its share, so every prefix keeps each class within a few files of
+/// its share (and n = 116,624 at season-1 shares gives exactly the real counts).
+std::vector<uint8_t> label_sequence(uint64_t n, const std::vector<double>& shares);
+/// Files per class among the first n draws.
 std::vector<uint64_t> class_counts(uint64_t n, const std::vector<double>& shares);
 
 /// Average bytes per row of the api (and return_value) columns, by class, prototype and thread
@@ -44,8 +53,9 @@ enum class Origin : uint8_t { kOriginal, kExactRepeat, kNearRepeat };
 struct CorpusFile {
   uint8_t label = 0;
   Origin origin = Origin::kOriginal;
-  bool source_test = false;  ///< repeats: the split of the file they repeat
-  uint32_t source = 0;       ///< repeats: the file_id they repeat
+  bool source_test = false;  ///< repeats: the split of the draw they repeat
+  uint32_t draw = 0;         ///< the draw number, whose key the run derives from
+  uint32_t source = 0;       ///< repeats: the draw number they repeat
   uint32_t rows = 0;
   uint64_t bytes_sans_id = 0;  ///< estimated bytes of the rows without the file_id column
 };
@@ -58,8 +68,8 @@ struct SplitPlan {
   uint64_t est_bytes = 0;  ///< estimated CSV size, header included
 };
 
-/// Key of the file with `file_id` in a split; its run and everything in it derive from this.
-uint64_t file_key(uint64_t seed, bool test, uint64_t file_id);
+/// Key of draw `draw` of a split; its run and everything in it derive from this.
+uint64_t file_key(uint64_t seed, bool test, uint64_t draw);
 
 /// Plans a split of n files. Test repeats may re-run train files, so the train plan comes first.
 SplitPlan plan_split(const World& world, const CorpusSpec& spec, bool test, uint64_t n,

@@ -54,7 +54,7 @@ Block make_block(const Context& cx, size_t first, size_t last) {
   const bool test = cx.plan.test;
   for (size_t id = first; id < last; ++id) {
     const CorpusFile& f = cx.plan.files[id];
-    uint64_t key = file_key(cx.spec.seed, test, id);
+    uint64_t key = file_key(cx.spec.seed, test, f.draw);
     if (f.origin == Origin::kOriginal) {
       gen.generate(plan_file(cx.world, f.label, test, key, cx.spec.scale), key, calls);
     } else {  // a repeat is its source's run, regenerated from the source's key

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 #include "sim/file_plan.h"
@@ -31,6 +32,19 @@ CorpusSpec spec(int classes, Imbalance imbalance, double repeat_rate = 0, double
 TEST(ClassCounts, Season1SharesGiveTheRealCounts) {
   auto counts = class_counts(116624, class_shares(6, Imbalance::kSeason1));
   EXPECT_EQ(counts, (std::vector<uint64_t>{111545, 287, 744, 598, 53, 3397}));
+}
+
+TEST(ClassCounts, EveryPrefixStaysCloseToTheShares) {
+  auto shares = class_shares(8, Imbalance::kSeason1);
+  auto seq = label_sequence(5000, shares);
+  std::vector<double> counts(8);
+  for (size_t i = 0; i < seq.size(); ++i) {
+    counts[seq[i]]++;
+    // The first draws (one per class) put the rare classes ahead; the others are at most a few
+    // files behind until the shares catch up.
+    for (int c = 0; c < 8; ++c) ASSERT_LT(std::abs(counts[c] - shares[c] * (i + 1)), 8.0);
+  }
+  EXPECT_EQ(class_counts(1234, shares), class_counts(1234, shares));
 }
 
 TEST(ClassCounts, SumToNAndEveryClassIsPresent) {
@@ -65,18 +79,24 @@ TEST(PlanSplit, RepeatsCopyAnOriginalOfTheSameLabel) {
   CorpusSpec s = spec(6, Imbalance::kBalanced, 0.3);
   SplitPlan train = plan_split(world(), s, false, 1000, nullptr);
   SplitPlan test = plan_split(world(), s, true, 500, &train);
+  std::map<std::pair<bool, uint32_t>, const CorpusFile*> by_draw;
+  for (const SplitPlan* p : {&train, &test})
+    for (const CorpusFile& f : p->files) by_draw[{p->test, f.draw}] = &f;
   int repeats = 0, exact = 0, across = 0;
   for (const SplitPlan* p : {&train, &test}) {
     for (const CorpusFile& f : p->files) {
       if (f.origin == Origin::kOriginal) continue;
       ++repeats;
       exact += f.origin == Origin::kExactRepeat;
-      const SplitPlan& src = f.source_test ? test : train;
       across += p->test && !f.source_test;
-      ASSERT_LT(f.source, src.files.size());
-      EXPECT_EQ(src.files[f.source].origin, Origin::kOriginal);
-      EXPECT_EQ(src.files[f.source].label, f.label);
-      EXPECT_EQ(src.files[f.source].rows, f.rows);
+      const CorpusFile* src = by_draw[{f.source_test, f.source}];
+      ASSERT_NE(src, nullptr);
+      EXPECT_EQ(src->origin, Origin::kOriginal);
+      EXPECT_EQ(src->label, f.label);
+      EXPECT_EQ(src->rows, f.rows);
+      if (f.source_test == p->test) {
+        EXPECT_LT(f.source, f.draw);  // an earlier sample, submitted again
+      }
     }
   }
   EXPECT_NEAR(repeats, 450, 60);
@@ -90,7 +110,7 @@ TEST(PlanSplit, PlannedRowsAreWhatTheGeneratorMakes) {
   TraceGenerator gen(world(), true, 0.001);
   FileCalls calls;
   for (size_t i = 0; i < plan.files.size(); ++i) {
-    uint64_t key = file_key(s.seed, false, i);
+    uint64_t key = file_key(s.seed, false, plan.files[i].draw);
     FilePlan fp = plan_file(world(), plan.files[i].label, false, key, s.scale);
     gen.generate(fp, key, calls);
     EXPECT_EQ(calls.rows(), plan.files[i].rows) << i;
