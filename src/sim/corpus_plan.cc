@@ -61,7 +61,10 @@ class QuotaSequence {
       double top = -1e300;
       for (size_t c = 0; c < shares_.size(); ++c) {
         double deficit = shares_[c] * static_cast<double>(drawn_ + 1) - counts_[c];
-        if (deficit > top) top = deficit, best = c;
+        if (deficit > top) {
+          top = deficit;
+          best = c;
+        }
       }
     }
     ++counts_[best];
