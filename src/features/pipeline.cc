@@ -123,8 +123,22 @@ void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
       throw Error(fmt::format("feature pipeline: training file '{}' has no label", s.file_id(r)));
   }
   train_rows_ = static_cast<uint32_t>(rows.size());
+  fit_apis(s, rows);
+  scalars_.clear();
+  for (const auto& n : s.scalar_names()) {
+    bool thread = starts_with(n, "thread:");
+    if ((thread && cfg_.threads && !(cfg_.api_stats && duplicates_stat(n))) ||
+        (!thread && cfg_.api_stats))
+      scalars_.push_back(n);
+  }
+  fit_ngrams(s, rows);
+  build_columns();
+  fitted_ = true;
+  fit_scales(s, rows);
+}
 
-  // API vocabulary and family 2: APIs seen in training rows, and how many class-0 rows call them.
+// The API vocabulary (names seen in training rows, sorted) and family 2's rare-in-class-0 flags.
+void FeaturePipeline::fit_apis(const Sketches& s, std::span<const uint32_t> rows) {
   std::vector<uint32_t> seen(s.api_names().size(), 0), seen0(seen.size(), 0);
   uint32_t class0 = 0;
   for (uint32_t r : rows) {
@@ -140,34 +154,24 @@ void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
   rare_api_.clear();
   for (uint32_t a : order) {
     apis_.push_back(s.api_names()[a]);
+    // Without class-0 training rows nothing is "rare in class 0".
     rare_api_.push_back(class0 > 0 && seen0[a] < cfg_.rare_in_class0 * class0);
   }
+}
 
-  scalars_.clear();
-  for (const auto& n : s.scalar_names()) {
-    bool thread = starts_with(n, "thread:");
-    if ((thread && cfg_.threads && !(cfg_.api_stats && duplicates_stat(n))) ||
-        (!thread && cfg_.api_stats))
-      scalars_.push_back(n);
-  }
-
+void FeaturePipeline::fit_ngrams(const Sketches& s, std::span<const uint32_t> rows) {
   ngram_hash_.clear();
   ngram_text_.clear();
   ngram_idf_.clear();
-  if (cfg_.ngrams) {
-    auto vocab = select_ngrams(s, rows, cfg_);
-    // Columns in hash order, the order of every sketch's n-gram ids: rows need no sorting.
-    std::sort(vocab.begin(), vocab.end(),
-              [&](const auto& a, const auto& b) { return a.id < b.id; });
-    for (auto& e : vocab) {
-      ngram_hash_.push_back(s.ngram_hash(e.id));
-      ngram_idf_.push_back(static_cast<float>(std::log((1.0 + train_rows_) / (1.0 + e.df)) + 1.0));
-      ngram_text_.push_back(std::move(e.text));
-    }
+  if (!cfg_.ngrams) return;
+  auto vocab = select_ngrams(s, rows, cfg_);
+  // Columns in hash order, the order of every sketch's n-gram ids: rows need no sorting.
+  std::sort(vocab.begin(), vocab.end(), [&](const auto& a, const auto& b) { return a.id < b.id; });
+  for (auto& e : vocab) {
+    ngram_hash_.push_back(s.ngram_hash(e.id));
+    ngram_idf_.push_back(static_cast<float>(std::log((1.0 + train_rows_) / (1.0 + e.df)) + 1.0));
+    ngram_text_.push_back(std::move(e.text));
   }
-  build_columns();
-  fitted_ = true;
-  fit_scales(s, rows);
 }
 
 }  // namespace malscope

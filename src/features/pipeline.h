@@ -68,6 +68,8 @@ class FeaturePipeline {
   friend struct PipelineCodec;
   struct RowBuilder;
   void check_sketches(const Sketches& s) const;
+  void fit_apis(const Sketches& s, std::span<const uint32_t> rows);
+  void fit_ngrams(const Sketches& s, std::span<const uint32_t> rows);
   void build_columns();
   void fit_scales(const Sketches& s, std::span<const uint32_t> rows);
 

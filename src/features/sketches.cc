@@ -195,6 +195,7 @@ Sketches SketchBuilder::run() {
     out_.labels_[f] = store_.label(f);
     out_.file_ids_[f] = std::string(store_.file_id(f));
   }
+  families_ = family_map(store_);
   out_.scalar_names_ = file_stat_names(store_.has_return_value(), families_);
   n_stats_ = out_.scalar_names_.size();
   // Always: cheap, and a sketch then serves pipelines with or without family 4.

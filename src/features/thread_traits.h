@@ -18,6 +18,10 @@ struct FamilyMap {
   std::vector<std::string> names;      ///< indexed by family id
 };
 
+/// The API families of io/api_family.h for a store's API dictionary (families named "crypto",
+/// "network", "file", ...): the same names, in the same order, for every store.
+FamilyMap family_map(const TraceStore& store);
+
 /// Names of the values thread_traits() returns, in order.
 std::vector<std::string> thread_trait_names(const FamilyMap& families);
 

@@ -63,6 +63,21 @@ TEST(ApiStats, CountsFirstPositionsAndStatistics) {
   EXPECT_FLOAT_EQ(value(m, 0, "ret_neg_share:all"), 2.f / 6);
 }
 
+TEST(ApiStats, ReturnSharesPerApiFamily) {
+  TempStore t(kHeader +
+              "r,1,CryptEncrypt,1,0,0\n"
+              "r,1,CryptEncrypt,1,1,1\n"
+              "r,1,NtOpenKey,1,3221225524,2\n"
+              "r,1,NtOpenKey,1,3221225524,3\n");
+  FeatureMatrix m = fit_all(t.store(), min_df_1());
+  EXPECT_FLOAT_EQ(value(m, 0, "ret_zero_share:crypto"), 0.5f);
+  EXPECT_FLOAT_EQ(value(m, 0, "ret_neg_share:crypto"), 0.f);
+  EXPECT_FLOAT_EQ(value(m, 0, "ret_neg_share:registry"), 1.f);
+  EXPECT_FLOAT_EQ(value(m, 0, "ret_zero_share:network"), 0.f);  // no network calls
+  EXPECT_FLOAT_EQ(value(m, 0, "thread:family_share_crypto"), 0.5f);
+  EXPECT_FLOAT_EQ(value(m, 0, "thread:family_share_registry"), 0.5f);
+}
+
 TEST(ApiStats, NegativeReturnsIncludeUnsigned32BitErrors) {
   EXPECT_TRUE(return_is_negative(-5));
   EXPECT_TRUE(return_is_negative(3221225524));  // STATUS_OBJECT_NAME_NOT_FOUND logged unsigned

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "features/temp_store.h"
+
 namespace malscope {
 namespace {
 
@@ -55,6 +57,22 @@ TEST(ThreadTraits, IdenticalThreadsAndPrefixes) {
 TEST(ThreadTraits, EmptyTraceIsAllZero) {
   Trace t;
   for (double x : thread_traits(t.view(), two_families())) EXPECT_EQ(x, 0);
+}
+
+TEST(FamilyMap, FollowsApiNamesWhateverTheStoreOrder) {
+  testing_features::TempStore a(
+      "file_id,label,api,tid,return_value,index\n"
+      "x,0,CryptEncrypt,1,0,0\nx,0,NtOpenKey,1,0,1\nx,0,connect,1,0,2\n");
+  testing_features::TempStore b(
+      "file_id,label,api,tid,return_value,index\n"
+      "x,0,connect,1,0,0\nx,0,CryptEncrypt,1,0,1\n");
+  FamilyMap fa = family_map(a.store()), fb = family_map(b.store());
+  EXPECT_EQ(fa.names, fb.names);
+  ASSERT_GE(fa.names.size(), 6u);
+  EXPECT_EQ(fa.names[fa.family_of_api[0]], "crypto");
+  EXPECT_EQ(fa.names[fa.family_of_api[1]], "registry");
+  EXPECT_EQ(fa.names[fa.family_of_api[2]], "network");
+  EXPECT_EQ(fb.names[fb.family_of_api[0]], "network");
 }
 
 }  // namespace
