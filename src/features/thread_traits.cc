@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "io/api_family.h"
 #include "util/hash.h"
 
 namespace malscope {
@@ -14,6 +15,16 @@ std::vector<uint32_t> thread_bounds(std::span<const uint32_t> tid) {
     if (tid[i] != tid[i - 1]) b.push_back(static_cast<uint32_t>(i));
   if (!tid.empty()) b.push_back(static_cast<uint32_t>(tid.size()));
   return b;
+}
+
+FamilyMap family_map(const TraceStore& store) {
+  FamilyMap m;
+  for (size_t f = 0; f < kNumFamilies; ++f)
+    m.names.emplace_back(family_name(static_cast<ApiFamily>(f)));
+  m.family_of_api.reserve(store.apis().size());
+  for (const std::string& api : store.apis())
+    m.family_of_api.push_back(static_cast<uint8_t>(api_family(api)));
+  return m;
 }
 
 std::vector<std::string> thread_trait_names(const FamilyMap& families) {

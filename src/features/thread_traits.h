@@ -18,6 +18,9 @@ struct FamilyMap {
   std::vector<std::string> names;      ///< indexed by family id
 };
 
+/// The family of each of the store's APIs, by name (io/api_family.h).
+FamilyMap family_map(const TraceStore& store);
+
 /// Names of the values thread_traits() returns, in order.
 std::vector<std::string> thread_trait_names(const FamilyMap& families);
 

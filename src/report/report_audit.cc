@@ -1,0 +1,177 @@
+// Report sections drawn from the audit and from CV results.
+#include <fmt/format.h>
+#include <algorithm>
+
+#include "report/report_sections.h"
+
+namespace malscope::report {
+
+namespace {
+
+std::string mix(const std::vector<uint32_t>& classes, const std::vector<std::string>& names) {
+  std::string s;
+  for (size_t c = 0; c < classes.size(); ++c)
+    if (classes[c]) s += fmt::format("{}{} {}", s.empty() ? "" : ", ", names[c], classes[c]);
+  return s.empty() ? "unlabeled" : s;
+}
+
+void cluster_table(HtmlPage& page, const std::vector<ClusterSummary>& list, const Audit& a) {
+  std::vector<std::vector<std::string>> rows;
+  for (const ClusterSummary& c : list) {
+    std::string ex;
+    for (const auto& id : c.examples) ex += (ex.empty() ? "" : " ") + id;
+    rows.push_back({std::to_string(c.id), std::to_string(c.files), std::to_string(c.exact_groups),
+                    mix(c.classes, a.class_names), ex});
+  }
+  page.table({"cluster", "files", "distinct traces", "classes", "first files"}, rows);
+}
+
+std::vector<std::string> loss_row(const std::string& name, const LossSum& l) {
+  return {name, fmt::format("{:.4f}", l.mean_logloss()), fmt::format("{:.4f}", l.mean_tianchi()),
+          pct(l.accuracy(), 2)};
+}
+
+nlohmann::json layout(const std::string& title, nlohmann::json extra = nlohmann::json::object()) {
+  nlohmann::json l = {{"title", {{"text", title}, {"font", {{"size", 14}}}}},
+                      {"margin", {{"l", 60}, {"r", 10}, {"t", 40}, {"b", 60}}}};
+  l.update(extra);
+  return l;
+}
+
+void duplicates_part(HtmlPage& page, const Audit& a) {
+  const DuplicateFindings& d = a.duplicates;
+  page.subheading("Repeated runs");
+  page.paragraph(fmt::format(
+      "Exact duplicates have the same API sequence in every thread (thread ids and order "
+      "aside). Near duplicates have an estimated Jaccard similarity of at least {:.2f} between "
+      "their sets of API {}-grams{} (MinHash with {} values, LSH with {} bands); clusters join "
+      "both by single linkage and serve as CV groups (`malscope audit --groups-out`).",
+      a.duplicate_options.threshold, a.minhash.ngram,
+      a.minhash.weighted ? ", repeats counted at 1, 2, 4, 8... occurrences" : "",
+      a.minhash.num_hashes, a.duplicate_options.bands));
+  page.callout(
+      fmt::format("{} files ({}) have an exact duplicate, in {} groups; {} files ({}) "
+                  "are in clusters of 2 or more ({} of the clusters join distinct traces).",
+                  d.exact_files, pct(a.files ? double(d.exact_files) / a.files : 0), d.exact_groups,
+                  d.cluster_files, pct(a.files ? double(d.cluster_files) / a.files : 0),
+                  d.near_clusters),
+      d.cluster_files ? "warn" : "good");
+  if (a.num_classes > 0)
+    page.callout(fmt::format("Label conflicts: {} exact groups ({} files) and {} clusters ({} "
+                             "files) hold more than one label.",
+                             d.exact_conflicts, d.exact_conflict_files, d.cluster_conflicts,
+                             d.cluster_conflict_files),
+                 d.cluster_conflicts ? "warn" : "good");
+  nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
+  for (auto& [range, n] : d.size_histogram) x.push_back(range), y.push_back(n);
+  page.begin_grid(2);
+  page.chart(
+      {{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(0)}}}}}},
+       {"layout",
+        layout("Clusters by size",
+               {{"xaxis", {{"title", {{"text", "files in the cluster"}}}, {"type", "category"}}},
+                {"yaxis", {{"title", {{"text", "clusters"}}}}}})}},
+      320);
+  page.raw("<div>");
+  page.raw(fmt::format("<p class=\"note\">largest clusters (of {})</p>", d.clusters));
+  cluster_table(page, d.largest, a);
+  page.raw("</div>");
+  page.end_grid();
+  if (!d.conflicts.empty()) {
+    page.raw(fmt::format("<p class=\"note\">largest clusters with conflicting labels (of {})</p>",
+                         d.cluster_conflicts));
+    cluster_table(page, d.conflicts, a);
+  }
+}
+
+void leakage_part(HtmlPage& page, const Audit& a) {
+  const IdLeakage& l = *a.id_leak;
+  const IdLeakOptions& o = a.id_leak_options;
+  page.subheading("Leakage through file_id order");
+  page.paragraph(fmt::format(
+      "Files sorted by file_id ({} order). Two classifiers that see only the id rank: the labels "
+      "of the {} files on either side (leave-one-out), and the class mix of the file's id-rank "
+      "bin ({} bins, {}-fold). Both mix in the class prior with weight {}. A permutation test "
+      "shuffles the labels along the id order {} times.",
+      l.order, o.neighbours, o.bins, o.folds, o.alpha, l.null_logloss.size()));
+  page.callout(l.detected
+                   ? fmt::format("Leak: the id neighbours' logloss {:.4f} beats the class "
+                                 "prior's {:.4f} (permutation p = {:.3f}).",
+                                 l.neighbours.mean_logloss(), l.prior.mean_logloss(), l.p_value)
+                   : fmt::format("No leakage through file_id order detected (permutation "
+                                 "p = {:.3f}; neighbours {:.4f} vs prior {:.4f}).",
+                                 l.p_value, l.neighbours.mean_logloss(), l.prior.mean_logloss()),
+               l.detected ? "warn" : "good");
+  page.table({"predictor", "logloss", "Tianchi logloss", "accuracy"},
+             {loss_row("class prior", l.prior), loss_row("id neighbours", l.neighbours),
+              loss_row("id-rank bins", l.binned)});
+  nlohmann::json traces = nlohmann::json::array();
+  const size_t bins = l.bin_classes.size();
+  for (int c = 0; c < a.num_classes; ++c) {
+    nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
+    for (size_t b = 0; b < bins; ++b) {
+      uint32_t total = 0;
+      for (uint32_t n : l.bin_classes[b]) total += n;
+      x.push_back(b);
+      y.push_back(total ? double(l.bin_classes[b][c]) / total : 0.0);
+    }
+    traces.push_back({{"type", "bar"},
+                      {"name", a.class_names[c]},
+                      {"x", x},
+                      {"y", y},
+                      {"marker", {{"color", colour(c)}}}});
+  }
+  page.chart({{"data", traces},
+              {"layout",
+               layout("Class mix along file_id order (flat when ids carry no label)",
+                      {{"barmode", "stack"},
+                       {"bargap", 0},
+                       {"xaxis", {{"title", {{"text", fmt::format("id-rank bin (of {})", bins)}}}}},
+                       {"yaxis", {{"title", {{"text", "share of files"}}}, {"range", {0, 1}}}}})}},
+             340);
+}
+
+void cv_impact_part(HtmlPage& page, const Audit& a) {
+  const CvImpact& c = *a.cv;
+  page.subheading("What duplicates do to a cross-validation score");
+  page.paragraph(fmt::format(
+      "Random stratified {}-fold (seed {}): how many validation files have a duplicate in the "
+      "training folds, and the out-of-fold score of a predictor that only copies the labels of "
+      "those training duplicates (prior weight {}), else predicts the class prior. Group k-fold "
+      "on the audit's clusters (`malscope cv --groups`) keeps each cluster in one fold.",
+      c.folds, a.cv_options.seed, a.cv_options.alpha));
+  double share = c.files ? double(c.cluster_in_train) / c.files : 0;
+  page.callout(fmt::format("{} of validation files have an exact duplicate in training, {} a "
+                           "cluster member; copying their labels scores logloss {:.4f} against the "
+                           "prior's {:.4f}.",
+                           pct(c.files ? double(c.exact_in_train) / c.files : 0), pct(share),
+                           c.copy.mean_logloss(), c.prior.mean_logloss()),
+               share > 0.05 ? "warn" : "info");
+  page.begin_grid(2);
+  page.table(
+      {"out-of-fold predictor", "logloss", "Tianchi logloss", "accuracy"},
+      {loss_row("class prior", c.prior), loss_row("copy the duplicates' labels", c.copy),
+       loss_row(fmt::format("same, on the {} covered files", c.copy_covered.n), c.copy_covered)});
+  nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
+  for (size_t k = 0; k < c.class_files.size(); ++k) {
+    x.push_back(a.class_names[k]);
+    y.push_back(c.class_files[k] ? double(c.class_cluster_in_train[k]) / c.class_files[k] : 0.0);
+  }
+  page.chart({{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(2)}}}}}},
+              {"layout", layout("Validation files with a duplicate in training",
+                                {{"yaxis", {{"tickformat", ".0%"}, {"range", {0, 1}}}}})}},
+             300);
+  page.end_grid();
+}
+
+}  // namespace
+
+void audit_section(HtmlPage& page, const ReportInputs& in) {
+  const Audit& a = in.audit;
+  page.section("audit", "Data quality");
+  duplicates_part(page, a);
+  if (a.id_leak) leakage_part(page, a);
+  if (a.cv) cv_impact_part(page, a);
+}
+
+}  // namespace malscope::report
