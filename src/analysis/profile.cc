@@ -50,8 +50,10 @@ ApiContrast contrast(const ClassSums& k, const ClassSums& z, uint16_t api) {
   moments(k, c.share_k, vk);
   moments(z, c.share_0, v0);
   c.log2_ratio = std::log2((c.share_k + 1e-6) / (c.share_0 + 1e-6));
-  const double se = std::sqrt(vk / k.files + v0 / z.files);
-  c.z_volume = se > 0 ? (c.share_k - c.share_0) / se : 0;
+  // The floor keeps z finite when both classes have constant shares (then it is huge, as it
+  // should be, unless the shares are equal too).
+  const double se = std::max(std::sqrt(vk / k.files + v0 / z.files), 1e-9);
+  c.z_volume = (c.share_k - c.share_0) / se;
   c.score = std::abs(c.z_presence) >= std::abs(c.z_volume) ? c.z_presence : c.z_volume;
   return c;
 }
