@@ -168,14 +168,18 @@ nlohmann::json to_json(const Audit& a) {
                         {"largest", conflicts}}}};
   if (a.id_leak) {
     const IdLeakage& l = *a.id_leak;
+    auto test = [](const LeakTest& t) {
+      nlohmann::json j = loss_json(t.real);
+      j.update(
+          {{"shuffled_logloss", t.shuffled}, {"p_value", t.p_value}, {"z", t.z}, {"leak", t.leak}});
+      return j;
+    };
     j["id_order_leakage"] = {{"order", l.order},
                              {"neighbours", a.id_leak_options.neighbours},
                              {"bins", a.id_leak_options.bins},
                              {"prior", loss_json(l.prior)},
-                             {"neighbour_vote", loss_json(l.neighbours)},
-                             {"binned_vote", loss_json(l.binned)},
-                             {"shuffled_logloss", l.null_logloss},
-                             {"p_value", l.p_value},
+                             {"neighbour_vote", test(l.neighbours)},
+                             {"binned_vote", test(l.binned)},
                              {"detected", l.detected},
                              {"class_mix_by_id_bin", l.bin_classes}};
   }

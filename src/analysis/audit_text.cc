@@ -68,21 +68,36 @@ std::string duplicates_text(const Audit& a) {
 std::string leakage_text(const Audit& a) {
   const IdLeakage& l = *a.id_leak;
   const IdLeakOptions& o = a.id_leak_options;
-  std::string out = fmt::format("file_id order leakage (ids ordered as {})\n",
-                                l.order == "numeric" ? "numbers" : "text");
-  TextTable t({"<predictor", "logloss", "tianchi", "accuracy"});
-  loss_row(t, "class prior", l.prior);
-  loss_row(t, fmt::format("{} id neighbours each side (leave-one-out)", o.neighbours),
-           l.neighbours);
-  loss_row(t, fmt::format("{} id-rank bins ({}-fold)", o.bins, o.folds), l.binned);
+  std::string out =
+      fmt::format("file_id order leakage (ids ordered as {}; {} label shuffles)\n",
+                  l.order == "numeric" ? "numbers" : "text", l.neighbours.shuffled.size());
+  TextTable t({"<predictor", "logloss", "tianchi", "accuracy", "shuffled", "p", "z"});
+  auto row = [&](const std::string& name, const LossSum& real, const LeakTest* test) {
+    std::vector<std::string> r = {name,
+                                  fmt::format("{:.4f}", real.mean_logloss()),
+                                  fmt::format("{:.4f}", real.mean_tianchi()),
+                                  fmt::format("{:.4f}", real.accuracy()),
+                                  "",
+                                  "",
+                                  ""};
+    if (test) {
+      double mean = 0;
+      for (double s : test->shuffled) mean += s / test->shuffled.size();
+      r[4] = fmt::format("{:.4f}", mean);
+      r[5] = fmt::format("{:.3f}", test->p_value);
+      r[6] = fmt::format("{:+.1f}", test->z);
+    }
+    t.add(r);
+  };
+  row("class prior", l.prior, nullptr);
+  row(fmt::format("{} id neighbours each side (leave-one-out)", o.neighbours), l.neighbours.real,
+      &l.neighbours);
+  row(fmt::format("{} id-rank bins ({}-fold)", o.bins, o.folds), l.binned.real, &l.binned);
   out += t.str(2);
-  double lo =
-      l.null_logloss.empty() ? 0 : *std::min_element(l.null_logloss.begin(), l.null_logloss.end());
-  out += fmt::format(
-      "  permutation test: with labels shuffled along id order the neighbours' logloss is >= "
-      "{:.4f} in {} shuffles; p = {:.3f}\n",
-      lo, l.null_logloss.size(), l.p_value);
-  out += l.detected ? "  LEAK: file_id order predicts the label better than the class prior\n"
+  out += l.detected ? fmt::format(
+                          "  LEAK: file_id order predicts the label (p <= {} and z >= {} "
+                          "against the shuffles)\n",
+                          o.max_p, o.min_z)
                     : "  no leakage through file_id order detected\n";
   return out;
 }

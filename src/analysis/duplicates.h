@@ -10,7 +10,7 @@
 namespace malscope {
 
 struct DuplicateOptions {
-  double threshold = 0.9;  ///< estimated Jaccard similarity that makes two files near duplicates
+  double threshold = 0.8;  ///< estimated Jaccard similarity that makes two files near duplicates
   int bands = 16;          ///< LSH bands; the signature length must be a multiple
   int max_leaders = 32;    ///< in a large LSH bucket, members are compared with this many leaders
 };

@@ -1,7 +1,8 @@
 #pragma once
 // Leakage through file_id order: if ids were handed out batch by batch (all ransomware first,
 // repeated runs next to each other), the id alone predicts the label. Measured by two baseline
-// classifiers that see nothing but the id rank, against the class prior, with a permutation test.
+// classifiers that see nothing but the id rank, each against the same classifier on labels
+// shuffled along the id order (a permutation test), and against the class prior.
 #include <cstdint>
 #include <span>
 #include <string>
@@ -16,8 +17,10 @@ struct IdLeakOptions {
   int neighbours = 5;     ///< files on each side in id order that vote (leave-one-out)
   int bins = 50;          ///< equal-count id-rank bins of the binned classifier
   int folds = 5;          ///< folds of the binned classifier
-  int permutations = 19;  ///< label shuffles of the permutation test (p >= 1/(1+this))
+  int permutations = 99;  ///< label shuffles of the permutation test (p >= 1/(1+this))
   double alpha = 1.0;     ///< weight of the class prior mixed into each vote
+  double max_p = 0.01;    ///< a leak needs a permutation p-value at most this ...
+  double min_z = 3.0;     ///< ... and a logloss this many shuffle SDs below the shuffles' mean
   int chart_bins = 100;   ///< bins of the class-mix-along-id-order chart
   uint64_t seed = 1;
 };
@@ -25,14 +28,21 @@ struct IdLeakOptions {
 /// Checks the options; throws UsageError naming the bad one.
 void validate(const IdLeakOptions& options);
 
+/// One id-order classifier, on the real order and on shuffled labels.
+struct LeakTest {
+  LossSum real;                  ///< on the labels in id order
+  std::vector<double> shuffled;  ///< mean logloss on each shuffle
+  double p_value = 1;            ///< (1 + shuffles at least as good) / (1 + shuffles)
+  double z = 0;                  ///< (mean of shuffles - real) / SD of shuffles
+  bool leak = false;             ///< p_value <= max_p and z >= min_z
+};
+
 struct IdLeakage {
-  std::string order;                 ///< "numeric" when every id is a number, else "text"
-  LossSum prior;                     ///< class prior of the other files
-  LossSum neighbours;                ///< leave-one-out vote of the id-order neighbours
-  LossSum binned;                    ///< k-fold class mix of the file's id-rank bin
-  std::vector<double> null_logloss;  ///< neighbour logloss with labels shuffled along id order
-  double p_value = 1;                ///< share of shuffles (+1) at least as good as the real order
-  bool detected = false;             ///< p_value <= 0.05 and the neighbours beat the prior
+  std::string order;      ///< "numeric" when every id is a number, else "text"
+  LossSum prior;          ///< class prior
+  LeakTest neighbours;    ///< leave-one-out vote of the id-order neighbours (fine-grained leaks)
+  LeakTest binned;        ///< k-fold class mix of the file's id-rank bin (coarse leaks)
+  bool detected = false;  ///< either test finds a leak
   std::vector<std::vector<uint32_t>> bin_classes;  ///< per chart bin: files of each class
 };
 

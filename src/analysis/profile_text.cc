@@ -51,7 +51,9 @@ std::string traits_table(const Profile& p) {
     std::vector<std::string> row = {p.trait_names[i]};
     for (const auto& c : p.classes) {
       double v = c.traits[i].mean;
-      row.push_back(std::abs(v) >= 100 ? fmt::format("{:.0f}", v) : fmt::format("{:.3f}", v));
+      row.push_back(std::abs(v) >= 100  ? fmt::format("{:.0f}", v)
+                    : std::abs(v) >= 10 ? fmt::format("{:.1f}", v)
+                                        : fmt::format("{:.3f}", v));
     }
     t.add(row);
   }

@@ -123,10 +123,13 @@ void HtmlPage::table(const std::vector<std::string>& header,
 }
 
 void HtmlPage::begin_grid(int columns) {
+  begin_grid(fmt::format("repeat({}, minmax(0, 1fr))", std::max(columns, 1)));
+}
+
+void HtmlPage::begin_grid(std::string_view widths) {
   if (in_grid_) end_grid();
-  body_ += fmt::format(
-      "<div class=\"grid\" style=\"grid-template-columns: repeat({}, minmax(0, 1fr))\">\n",
-      std::max(columns, 1));
+  body_ += fmt::format("<div class=\"grid\" style=\"grid-template-columns: {}\">\n",
+                       html_escape(widths));
   in_grid_ = true;
 }
 

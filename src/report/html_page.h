@@ -37,6 +37,8 @@ class HtmlPage {
              const std::vector<std::vector<std::string>>& rows);
   /// Opens a grid of `columns` equal columns; every chart/table/raw until end_grid() is a cell.
   void begin_grid(int columns);
+  /// Opens a grid with explicit CSS column widths, e.g. "2fr 3fr".
+  void begin_grid(std::string_view widths);
   void end_grid();
   /// Adds a chart: `spec` holds Plotly `data` and `layout`, or a `sample` the boot script
   /// expands (see page_script.cc). Returns the chart's element id.

@@ -96,7 +96,13 @@ std::string_view page_boot_js() {
     var el = document.getElementById(c.id);
     try {
       var spec = c.sample ? sampleSpec(c) : c;
-      return Plotly.newPlot(el, spec.data, spec.layout || {}, config).then(
+      var layout = spec.layout || {};
+      // Titles on the left, clear of the tool bar on the right.
+      if (layout.title && layout.title.x === undefined) {
+        layout.title.x = 0.01;
+        layout.title.xanchor = 'left';
+      }
+      return Plotly.newPlot(el, spec.data, layout, config).then(
         function () { if (drawn(c, el)) el.setAttribute('data-drawn', '1'); },
         function (e) { fail(c.id + ': ' + e); });
     } catch (e) {

@@ -15,8 +15,8 @@ std::vector<std::string> contrast_row(const ApiContrast& c, const Profile& p,
           pct(c.share_0, 3),
           fmt::format("{:+.2f}", c.log2_ratio),
           fmt::format("{:+.1f}", c.z_volume),
-          fmt::format("{} / {}", c.files_k, k.files),
-          fmt::format("{} / {}", c.files_0, p.classes[0].files),
+          fmt::format("{}/{}", c.files_k, k.files),
+          fmt::format("{}/{}", c.files_0, p.classes[0].files),
           fmt::format("{:+.2f}", c.log_odds),
           fmt::format("{:+.1f}", c.z_presence)};
 }
@@ -72,7 +72,7 @@ void distinctive_section(HtmlPage& page, const ReportInputs& in, const ReportOpt
     if (c.label <= 0 || (c.over.empty() && c.under.empty())) continue;
     page.subheading(fmt::format("{} ({} files) against {} ({} files)", c.name, c.files,
                                 p.classes[0].name, p.classes[0].files));
-    page.begin_grid(2);
+    page.begin_grid("minmax(0, 2fr) minmax(0, 3fr)");
     size_t bars =
         std::min(c.over.size(), opt.distinctive) + std::min(c.under.size(), opt.distinctive);
     page.chart(score_bars(c, p, opt.distinctive),

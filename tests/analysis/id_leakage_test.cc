@@ -49,19 +49,41 @@ TEST(IdLeakage, DetectsAPlantedLeak) {
   IdLeakage l = measure_id_leakage(d.ids, d.labels, 3, IdLeakOptions{});
   EXPECT_EQ(l.order, "numeric");
   EXPECT_TRUE(l.detected);
-  EXPECT_LT(l.neighbours.mean_logloss(), 0.5 * l.prior.mean_logloss());
-  EXPECT_LT(l.binned.mean_logloss(), l.prior.mean_logloss());
-  EXPECT_GT(l.neighbours.accuracy(), 0.9);
-  EXPECT_NEAR(l.p_value, 0.05, 1e-12);
-  EXPECT_EQ(l.null_logloss.size(), 19u);
+  EXPECT_TRUE(l.neighbours.leak);
+  EXPECT_TRUE(l.binned.leak);
+  EXPECT_LT(l.neighbours.real.mean_logloss(), 0.5 * l.prior.mean_logloss());
+  EXPECT_LT(l.binned.real.mean_logloss(), l.prior.mean_logloss());
+  EXPECT_GT(l.neighbours.real.accuracy(), 0.9);
+  EXPECT_NEAR(l.neighbours.p_value, 0.01, 1e-12);  // better than all 99 shuffles
+  EXPECT_GT(l.neighbours.z, 10);
+  EXPECT_EQ(l.neighbours.shuffled.size(), 99u);
+}
+
+TEST(IdLeakage, DetectsAWeakCoarseLeak) {
+  // Imbalanced (about 95% class 0) with only the first fifth of the ids enriched in class 1:
+  // the binned classifier finds it.
+  std::mt19937_64 rng(7);
+  Dataset d;
+  for (int i = 0; i < 5000; ++i) {
+    double p1 = i < 1000 ? 0.12 : 0.03;
+    d.id_text.push_back(std::to_string(i));
+    d.labels.push_back(std::uniform_real_distribution<double>(0, 1)(rng) < p1);
+  }
+  d.finish();
+  IdLeakage l = measure_id_leakage(d.ids, d.labels, 2, IdLeakOptions{});
+  EXPECT_TRUE(l.detected);
+  EXPECT_TRUE(l.binned.leak);
+  EXPECT_LT(l.binned.real.mean_logloss(), l.prior.mean_logloss());
 }
 
 TEST(IdLeakage, ReportsNothingOnShuffledIds) {
-  for (uint64_t seed : {1, 2, 3}) {
+  for (uint64_t seed : {1, 2, 3, 4, 5}) {
     Dataset d = make(false, seed);
     IdLeakage l = measure_id_leakage(d.ids, d.labels, 3, IdLeakOptions{});
-    EXPECT_FALSE(l.detected) << "seed " << seed << " p " << l.p_value;
-    EXPECT_GT(l.neighbours.mean_logloss(), l.prior.mean_logloss()) << "seed " << seed;
+    EXPECT_FALSE(l.detected) << "seed " << seed << " p " << l.neighbours.p_value << " "
+                             << l.binned.p_value;
+    EXPECT_LT(std::abs(l.neighbours.z), 3) << "seed " << seed;
+    EXPECT_GT(l.neighbours.real.mean_logloss(), l.prior.mean_logloss()) << "seed " << seed;
   }
 }
 
@@ -88,6 +110,7 @@ TEST(IdLeakage, IgnoresUnlabeledFiles) {
   for (size_t i = 0; i < d.labels.size(); i += 2) d.labels[i] = -1;
   IdLeakage l = measure_id_leakage(d.ids, d.labels, 3, IdLeakOptions{});
   EXPECT_EQ(l.prior.n, 1000u);
+  EXPECT_EQ(l.neighbours.real.n, 1000u);
   EXPECT_TRUE(l.detected);
 }
 
