@@ -26,11 +26,15 @@ inline void add_audit_flags(CLI::App* cmd, MinHashOptions& minhash, AuditOptions
   cmd->add_flag(
       "--unweighted", [&minhash](int64_t) { minhash.weighted = false; },
       "Compare sets of n-grams, ignoring how often each repeats");
-  cmd->add_option("--folds", audit.cv.folds, "Folds of the simulated cross-validation")
-      ->default_val(audit.cv.folds)
+  cmd->add_option_function<int>(
+         "--folds", [&audit](int k) { audit.cv.folds = audit.id_leak.folds = k; },
+         "Folds of the simulated cross-validation and of the id-bin classifier")
+      ->default_str(std::to_string(audit.cv.folds))
       ->check(CLI::Range(2, 100));
-  cmd->add_option("--seed", audit.cv.seed, "Seed of the folds and label shuffles")
-      ->default_val(audit.cv.seed);
+  cmd->add_option_function<uint64_t>(
+         "--seed", [&audit](uint64_t s) { audit.cv.seed = audit.id_leak.seed = s; },
+         "Seed of the folds and of the label shuffles")
+      ->default_str(std::to_string(audit.cv.seed));
   cmd->add_option("--neighbours", audit.id_leak.neighbours,
                   "file_id-order neighbours on each side that vote in the leakage test")
       ->default_val(audit.id_leak.neighbours)
@@ -38,7 +42,7 @@ inline void add_audit_flags(CLI::App* cmd, MinHashOptions& minhash, AuditOptions
   cmd->add_option("--permutations", audit.id_leak.permutations,
                   "Label shuffles of the leakage permutation test")
       ->default_val(audit.id_leak.permutations)
-      ->check(CLI::Range(1, 1000));
+      ->check(CLI::Range(2, 10000));
 }
 
 /// Adds --class-names.

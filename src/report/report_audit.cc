@@ -70,7 +70,7 @@ void duplicates_part(HtmlPage& page, const Audit& a) {
        {"layout",
         layout("Clusters by size",
                {{"xaxis", {{"title", {{"text", "files in the cluster"}}}, {"type", "category"}}},
-                {"yaxis", {{"title", {{"text", "clusters"}}}}}})}},
+                {"yaxis", {{"title", {{"text", "clusters (log)"}}}, {"type", "log"}}}})}},
       320);
   page.raw("<div>");
   page.raw(fmt::format("<p class=\"note\">largest clusters (of {})</p>", d.clusters));
@@ -123,29 +123,35 @@ void leakage_part(HtmlPage& page, const Audit& a) {
   page.table(
       {"predictor", "logloss", "Tianchi logloss", "accuracy", "logloss when shuffled", "p", "z"},
       {prior, nb, bin});
+  // Each class's share in a bin over its share overall: a flat line at 1 when ids carry no
+  // label, whatever the class imbalance.
   nlohmann::json traces = nlohmann::json::array();
   const size_t bins = l.bin_classes.size();
+  std::vector<double> overall(a.num_classes, 0);
+  double total = 0;
+  for (const auto& bin : l.bin_classes)
+    for (int c = 0; c < a.num_classes; ++c) overall[c] += bin[c], total += bin[c];
   for (int c = 0; c < a.num_classes; ++c) {
+    if (!overall[c]) continue;
     nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
     for (size_t b = 0; b < bins; ++b) {
-      uint32_t total = 0;
-      for (uint32_t n : l.bin_classes[b]) total += n;
+      double in_bin = 0;
+      for (uint32_t n : l.bin_classes[b]) in_bin += n;
       x.push_back(b);
-      y.push_back(total ? double(l.bin_classes[b][c]) / total : 0.0);
+      y.push_back(in_bin ? (l.bin_classes[b][c] / in_bin) / (overall[c] / total) : 0.0);
     }
-    traces.push_back({{"type", "bar"},
+    traces.push_back({{"type", "scatter"},
+                      {"mode", "lines"},
                       {"name", a.class_names[c]},
                       {"x", x},
                       {"y", y},
-                      {"marker", {{"color", colour(c)}}}});
+                      {"line", {{"color", colour(c)}, {"width", 1.5}}}});
   }
   page.chart({{"data", traces},
               {"layout",
-               layout("Class mix along file_id order (flat when ids carry no label)",
-                      {{"barmode", "stack"},
-                       {"bargap", 0},
-                       {"xaxis", {{"title", {{"text", fmt::format("id-rank bin (of {})", bins)}}}}},
-                       {"yaxis", {{"title", {{"text", "share of files"}}}, {"range", {0, 1}}}}})}},
+               layout("Class enrichment along file_id order (1 = the class's overall share)",
+                      {{"xaxis", {{"title", {{"text", fmt::format("id-rank bin (of {})", bins)}}}}},
+                       {"yaxis", {{"title", {{"text", "share in bin / overall share"}}}}}})}},
              340);
 }
 

@@ -63,6 +63,11 @@ void cv_section(HtmlPage& page, const ReportInputs& in) {
                   "Out-of-fold predictions: {}.",
                   cv.folds, cv.seed, cv.store, cv.files, cv.classes, models,
                   cv.oof_path.empty() ? "not saved" : cv.oof_path));
+  if (cv.files != in.store.num_files() || cv.classes != in.store.num_classes())
+    page.callout(fmt::format("These CV results are for {} files of {} classes; this store has {} "
+                             "files of {} classes.",
+                             cv.files, cv.classes, in.store.num_files(), in.store.num_classes()),
+                 "warn");
   page.table({"logloss", "Tianchi logloss", "accuracy", "macro F1"},
              {{fmt::format("{:.4f}", cv.logloss), fmt::format("{:.4f}", cv.tianchi_logloss),
                pct(cv.accuracy, 2), fmt::format("{:.4f}", cv.macro_f1)}});

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <sstream>
 
 #include "../analysis/analysis_fixtures.h"
 #include "report/cv_results.h"
@@ -94,6 +95,32 @@ TEST(Report, PlotPageShowsEachSampleAndSaysWhenThinned) {
   EXPECT_NE(html.find("59 · class 2"), std::string::npos);
   EXPECT_NE(html.find("calls shown ("), std::string::npos);  // 59 has 3 x 99 calls > 100
   EXPECT_NE(html.find("\"mode\":\"3d\""), std::string::npos);
+}
+
+// The same files without the label column, as a test set comes.
+std::string unlabeled_csv() {
+  std::istringstream in(csv());
+  std::string line, out;
+  while (std::getline(in, line)) {
+    size_t a = line.find(','), b = line.find(',', a + 1);
+    out += line.substr(0, a) + line.substr(b) + "\n";
+  }
+  return out;
+}
+
+TEST(Report, UnlabeledStoresGetTheSectionsThatApply) {
+  TestStore ts(unlabeled_csv());
+  ASSERT_FALSE(ts.store().labeled());
+  auto r = malscope("report " + ts.path() + " -o " + ts.file("r.html"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string html = read_text(ts.file("r.html"));
+  EXPECT_NE(html.find("all files (60 files)"), std::string::npos);  // one pie for everything
+  EXPECT_NE(html.find("Needs a labeled store"), std::string::npos);
+  EXPECT_NE(html.find("Repeated runs"), std::string::npos);
+  EXPECT_EQ(html.find("Leakage through file_id order"), std::string::npos);
+  auto audit = malscope("audit " + ts.path() + " --groups-out " + ts.file("g.csv"));
+  EXPECT_EQ(audit.code, 0) << audit.out;
+  EXPECT_NE(audit.out.find("60 files, unlabeled"), std::string::npos) << audit.out;
 }
 
 TEST(CvResults, ParsesTheContract) {
