@@ -6,6 +6,7 @@
 #include "analysis/class_probs.h"
 #include "analysis/sample_plot.h"
 #include "report/html_page.h"
+#include "report/report_sections.h"
 #include "report/sample_charts.h"
 #include "util/error.h"
 
@@ -42,8 +43,7 @@ std::string plot_page(const TraceStore& store, const FamilyMap& families,
         s.label >= 0 ? fmt::format("{} · {}", s.id, class_name(s.label, k, opt.class_names)) : s.id;
     page.raw("<div>");
     page.subheading(title);
-    page.raw(fmt::format("<p class=\"note\">{} calls in {} threads, {} distinct APIs. {}.</p>\n",
-                         s.calls, s.tids.size(), s.distinct_apis, html_escape(s.note())));
+    page.raw(report::sample_note(s));
     page.chart(sample_chart(s, axis, title + " · 2-D", false, s.size() > 3000),
                sample_chart_height(axis.names.size()));
     page.chart(sample_chart(s, axis, title + " · 3-D", true, true), 560);

@@ -27,13 +27,21 @@ std::string pct(double share, int decimals) {
   return fmt::format("{:.{}f}%", 100 * share, decimals);
 }
 
-namespace {
-nlohmann::json bar_layout(const std::string& title, const std::string& y_title, bool log_y) {
+nlohmann::json chart_layout(const std::string& title, nlohmann::json extra) {
   nlohmann::json l = {{"title", {{"text", title}, {"font", {{"size", 14}}}}},
-                      {"margin", {{"l", 60}, {"r", 10}, {"t", 40}, {"b", 60}}},
-                      {"yaxis", {{"title", {{"text", y_title}}}}}};
-  if (log_y) l["yaxis"]["type"] = "log";
+                      {"margin", {{"l", 60}, {"r", 10}, {"t", 40}, {"b", 60}}}};
+  l.update(extra);
   return l;
+}
+
+std::string sample_note(const SamplePoints& s) {
+  return fmt::format("<p class=\"note\">{} calls in {} threads, {} distinct APIs. {}.</p>\n",
+                     s.calls, s.tids.size(), s.distinct_apis, html_escape(s.note()));
+}
+
+namespace {
+nlohmann::json log_y(const std::string& title) {
+  return {{"yaxis", {{"title", {{"text", title}}}, {"type", "log"}}}};
 }
 }  // namespace
 
@@ -70,7 +78,7 @@ void overview_section(HtmlPage& page, const ReportInputs& in) {
   page.begin_grid(2);
   page.chart({{"data",
                {{{"type", "bar"}, {"x", names}, {"y", files}, {"marker", {{"color", colour(0)}}}}}},
-              {"layout", bar_layout("Files per class", "files (log)", true)}},
+              {"layout", chart_layout("Files per class", log_y("files (log)"))}},
              340);
   nlohmann::json traces = nlohmann::json::array();
   const std::pair<const char*, nlohmann::json*> q[] = {
@@ -81,7 +89,7 @@ void overview_section(HtmlPage& page, const ReportInputs& in) {
                       {"x", names},
                       {"y", *q[i].second},
                       {"marker", {{"color", colour(i + 1)}}}});
-  page.chart({{"data", traces}, {"layout", bar_layout("Calls per file", "calls (log)", true)}},
+  page.chart({{"data", traces}, {"layout", chart_layout("Calls per file", log_y("calls (log)"))}},
              340);
   page.end_grid();
 }
@@ -156,8 +164,7 @@ void examples_section(HtmlPage& page, const ReportInputs& in, const ReportOption
     const SamplePoints& s = samples[i];
     const std::string title = fmt::format("{} · file {}", p.classes[class_of[i]].name, s.id);
     page.subheading(title);
-    page.raw(fmt::format("<p class=\"note\">{} calls in {} threads, {} distinct APIs. {}.</p>\n",
-                         s.calls, s.tids.size(), s.distinct_apis, html_escape(s.note())));
+    page.raw(report::sample_note(s));
     page.begin_grid(2);
     page.chart(sample_chart(s, axis, title + " · 2-D", false, false),
                std::min(sample_chart_height(axis.names.size()), 700));

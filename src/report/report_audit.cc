@@ -31,13 +31,6 @@ std::vector<std::string> loss_row(const std::string& name, const LossSum& l) {
           pct(l.accuracy(), 2)};
 }
 
-nlohmann::json layout(const std::string& title, nlohmann::json extra = nlohmann::json::object()) {
-  nlohmann::json l = {{"title", {{"text", title}, {"font", {{"size", 14}}}}},
-                      {"margin", {{"l", 60}, {"r", 10}, {"t", 40}, {"b", 60}}}};
-  l.update(extra);
-  return l;
-}
-
 void duplicates_part(HtmlPage& page, const Audit& a) {
   const DuplicateFindings& d = a.duplicates;
   page.subheading("Repeated runs");
@@ -68,9 +61,10 @@ void duplicates_part(HtmlPage& page, const Audit& a) {
   page.chart(
       {{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(0)}}}}}},
        {"layout",
-        layout("Clusters by size",
-               {{"xaxis", {{"title", {{"text", "files in the cluster"}}}, {"type", "category"}}},
-                {"yaxis", {{"title", {{"text", "clusters (log)"}}}, {"type", "log"}}}})}},
+        chart_layout(
+            "Clusters by size",
+            {{"xaxis", {{"title", {{"text", "files in the cluster"}}}, {"type", "category"}}},
+             {"yaxis", {{"title", {{"text", "clusters (log)"}}}, {"type", "log"}}}})}},
       320);
   page.raw("<div>");
   page.raw(fmt::format("<p class=\"note\">largest clusters (of {})</p>", d.clusters));
@@ -147,12 +141,13 @@ void leakage_part(HtmlPage& page, const Audit& a) {
                       {"y", y},
                       {"line", {{"color", colour(c)}, {"width", 1.5}}}});
   }
-  page.chart({{"data", traces},
-              {"layout",
-               layout("Class enrichment along file_id order (1 = the class's overall share)",
-                      {{"xaxis", {{"title", {{"text", fmt::format("id-rank bin (of {})", bins)}}}}},
-                       {"yaxis", {{"title", {{"text", "share in bin / overall share"}}}}}})}},
-             340);
+  page.chart(
+      {{"data", traces},
+       {"layout",
+        chart_layout("Class enrichment along file_id order (1 = the class's overall share)",
+                     {{"xaxis", {{"title", {{"text", fmt::format("id-rank bin (of {})", bins)}}}}},
+                      {"yaxis", {{"title", {{"text", "share in bin / overall share"}}}}}})}},
+      340);
 }
 
 void cv_impact_part(HtmlPage& page, const Audit& a) {
@@ -182,8 +177,8 @@ void cv_impact_part(HtmlPage& page, const Audit& a) {
     y.push_back(c.class_files[k] ? double(c.class_cluster_in_train[k]) / c.class_files[k] : 0.0);
   }
   page.chart({{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(2)}}}}}},
-              {"layout", layout("Validation files with a duplicate in training",
-                                {{"yaxis", {{"tickformat", ".0%"}, {"range", {0, 1}}}}})}},
+              {"layout", chart_layout("Validation files with a duplicate in training",
+                                      {{"yaxis", {{"tickformat", ".0%"}, {"range", {0, 1}}}}})}},
              300);
   page.end_grid();
 }

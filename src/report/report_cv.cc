@@ -9,13 +9,6 @@ namespace malscope::report {
 
 namespace {
 
-nlohmann::json titled(const std::string& title, nlohmann::json extra = nlohmann::json::object()) {
-  nlohmann::json l = {{"title", {{"text", title}, {"font", {{"size", 14}}}}},
-                      {"margin", {{"l", 60}, {"r", 10}, {"t", 40}, {"b", 60}}}};
-  l.update(extra);
-  return l;
-}
-
 nlohmann::json confusion_chart(const CvResults& cv, const std::vector<std::string>& names) {
   // Row-normalised colour (recall per true class), counts as text.
   nlohmann::json z = nlohmann::json::array(), text = nlohmann::json::array();
@@ -42,13 +35,14 @@ nlohmann::json confusion_chart(const CvResults& cv, const std::vector<std::strin
              {"zmax", 1},
              {"colorbar", {{"title", {{"text", "share of row"}}}}},
              {"hovertemplate", "true %{y}<br>predicted %{x}<br>%{text} files<extra></extra>"}}}},
-          {"layout", titled("Confusion matrix (rows: true class)",
-                            {{"xaxis", {{"title", {{"text", "predicted"}}}, {"type", "category"}}},
-                             {"yaxis",
-                              {{"title", {{"text", "true"}}},
-                               {"type", "category"},
-                               {"autorange", "reversed"},
-                               {"automargin", true}}}})}};
+          {"layout",
+           chart_layout("Confusion matrix (rows: true class)",
+                        {{"xaxis", {{"title", {{"text", "predicted"}}}, {"type", "category"}}},
+                         {"yaxis",
+                          {{"title", {{"text", "true"}}},
+                           {"type", "category"},
+                           {"autorange", "reversed"},
+                           {"automargin", true}}}})}};
 }
 
 }  // namespace
@@ -87,8 +81,8 @@ void cv_section(HtmlPage& page, const ReportInputs& in) {
   page.begin_grid(2);
   if (!cv.confusion.empty()) page.chart(confusion_chart(cv, names), 420);
   page.chart({{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(2)}}}}}},
-              {"layout",
-               titled("Logloss per true class", {{"yaxis", {{"title", {{"text", "logloss"}}}}}})}},
+              {"layout", chart_layout("Logloss per true class",
+                                      {{"yaxis", {{"title", {{"text", "logloss"}}}}}})}},
              420);
   page.end_grid();
   page.table({"class", "name", "files", "logloss", "precision", "recall", "F1"}, per_class);
@@ -109,7 +103,7 @@ void cv_section(HtmlPage& page, const ReportInputs& in) {
   page.begin_grid(2);
   page.chart(
       {{"data", {{{"type", "bar"}, {"x", px}, {"y", py}, {"marker", {{"color", colour(3)}}}}}},
-       {"layout", titled("Class 0 vs k: binary logloss")}},
+       {"layout", chart_layout("Class 0 vs k: binary logloss")}},
       320);
   page.table({"pair", "class k", "files", "logloss"}, pairs);
   page.end_grid();
@@ -120,16 +114,17 @@ void cv_section(HtmlPage& page, const ReportInputs& in) {
     fy.push_back(cv.importance[i].first);
     fx.push_back(cv.importance[i].second);
   }
-  page.chart({{"data",
-               {{{"type", "bar"},
-                 {"orientation", "h"},
-                 {"x", fx},
-                 {"y", fy},
-                 {"marker", {{"color", colour(0)}}}}}},
-              {"layout", titled("Top features by gain (tree model)",
-                                {{"yaxis", {{"automargin", true}, {"tickfont", {{"size", 10}}}}},
-                                 {"xaxis", {{"title", {{"text", "gain"}}}}}})}},
-             static_cast<int>(std::max<size_t>(300, 80 + 16 * cv.importance.size())));
+  page.chart(
+      {{"data",
+        {{{"type", "bar"},
+          {"orientation", "h"},
+          {"x", fx},
+          {"y", fy},
+          {"marker", {{"color", colour(0)}}}}}},
+       {"layout", chart_layout("Top features by gain (tree model)",
+                               {{"yaxis", {{"automargin", true}, {"tickfont", {{"size", 10}}}}},
+                                {"xaxis", {{"title", {{"text", "gain"}}}}}})}},
+      static_cast<int>(std::max<size_t>(300, 80 + 16 * cv.importance.size())));
 }
 
 }  // namespace malscope::report

@@ -1,5 +1,6 @@
 #pragma once
 // The sections of the report, one function each (internal to src/report).
+#include "analysis/sample_plot.h"
 #include "report/html_page.h"
 #include "report/report.h"
 
@@ -9,6 +10,11 @@ namespace malscope::report {
 std::string colour(size_t i);
 /// "12.3%"
 std::string pct(double share, int decimals = 1);
+/// A Plotly layout with a title and the report's margins, merged with `extra`.
+nlohmann::json chart_layout(const std::string& title,
+                            nlohmann::json extra = nlohmann::json::object());
+/// The note above a sample plot: calls, threads, distinct APIs and what is shown (HTML).
+std::string sample_note(const SamplePoints& sample);
 
 void overview_section(HtmlPage& page, const ReportInputs& in);
 void pies_section(HtmlPage& page, const ReportInputs& in, const ReportOptions& opt);
