@@ -29,3 +29,15 @@ else
 fi
 
 # Further steps (npm) are appended here by the modules that need them.
+
+# The HTML report inlines plotly.js (pinned in third_party/package.json); CMake embeds it into the
+# binary and stops with a message if it is missing.
+THIRD_PARTY="$(cd "$(dirname "$0")/.." && pwd)/third_party"
+PLOTLY_WANT=$(node -p "require('$THIRD_PARTY/package.json').dependencies['plotly.js-dist-min']")
+PLOTLY_HAVE=$(node -p "try { require('$THIRD_PARTY/node_modules/plotly.js-dist-min/package.json').version } catch (e) { '' }")
+if [ "$PLOTLY_HAVE" != "$PLOTLY_WANT" ]; then
+  echo "setup: installing plotly.js-dist-min $PLOTLY_WANT into third_party/node_modules" >&2
+  npm ci --prefix "$THIRD_PARTY" --no-audit --no-fund --loglevel=error
+else
+  echo "setup: plotly.js $PLOTLY_HAVE present" >&2
+fi

@@ -16,6 +16,10 @@ void register_info(CLI::App& app, Globals& g);
 void register_export(CLI::App& app, Globals& g);
 void register_summary(CLI::App& app, Globals& g);
 void register_simulate(CLI::App& app, Globals& g);
+void register_profile(CLI::App& app, Globals& g);
+void register_plot(CLI::App& app, Globals& g);
+void register_audit(CLI::App& app, Globals& g);
+void register_report(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
 inline void register_all(CLI::App& app, Globals& g) {
@@ -24,6 +28,10 @@ inline void register_all(CLI::App& app, Globals& g) {
   register_export(app, g);
   register_summary(app, g);
   register_simulate(app, g);
+  register_profile(app, g);
+  register_plot(app, g);
+  register_audit(app, g);
+  register_report(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).

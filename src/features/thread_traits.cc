@@ -21,7 +21,8 @@ FamilyMap family_map(const TraceStore& store) {
   FamilyMap m;
   for (size_t f = 0; f < kNumFamilies; ++f)
     m.names.emplace_back(family_name(static_cast<ApiFamily>(f)));
-  for (const auto& api : store.apis())
+  m.family_of_api.reserve(store.apis().size());
+  for (const std::string& api : store.apis())
     m.family_of_api.push_back(static_cast<uint8_t>(api_family(api)));
   return m;
 }

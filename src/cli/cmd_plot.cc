@@ -1,0 +1,55 @@
+#include <fmt/format.h>
+#include <cstdio>
+
+#include "analysis/class_probs.h"
+#include "cli/analysis_flags.h"
+#include "cli/commands.h"
+#include "report/plot_page.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace malscope::cli {
+
+void register_plot(CLI::App& app, Globals&) {
+  struct Args {
+    std::string store, output, class_names;
+    std::vector<std::string> files;
+    PlotPageOptions opt;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "plot",
+      "Per-sample call plots in one offline HTML page: 2-D (position x API, colour thread) and "
+      "rotatable 3-D (position x API x thread), several samples side by side");
+  cmd->add_option("store", a->store, "Trace store")->required();
+  cmd->add_option(
+         "--file", a->files,
+         fmt::format("file_id to plot; repeat for up to {} samples side by side", kMaxPlotSamples))
+      ->required();
+  cmd->add_option("-o,--output", a->output, "HTML page to write")->required();
+  cmd->add_option("--max-points", a->opt.max_points,
+                  "Points per sample; larger samples are thinned (the page says how)")
+      ->default_val(a->opt.max_points)
+      ->check(CLI::Range(100u, 1000000u));
+  add_class_names_flag(cmd, a->class_names);
+  cmd->callback([a] {
+    if (a->files.size() > kMaxPlotSamples)
+      throw UsageError(
+          fmt::format("plot takes at most {} --file (each 3-D plot needs a WebGL "
+                      "context), got {}",
+                      kMaxPlotSamples, a->files.size()));
+    TraceStore store = TraceStore::open(a->store);
+    a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
+    std::vector<uint32_t> files;
+    for (const std::string& id : a->files) {
+      std::optional<uint32_t> f = store.find_file(id);
+      if (!f) throw Error(fmt::format("file_id '{}' is not in {}", id, a->store));
+      files.push_back(*f);
+    }
+    std::string html = plot_page(store, family_map(store), files, a->opt);
+    write_file_atomic(a->output, html);
+    std::printf("%s\n", fmt::format("wrote {} ({:.1f} MB)", a->output, html.size() / 1e6).c_str());
+  });
+}
+
+}  // namespace malscope::cli

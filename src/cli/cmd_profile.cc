@@ -1,0 +1,41 @@
+#include <cstdio>
+
+#include "analysis/class_probs.h"
+#include "analysis/profile.h"
+#include "cli/analysis_flags.h"
+#include "cli/commands.h"
+
+namespace malscope::cli {
+
+void register_profile(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string store, class_names;
+    ProfileOptions opt;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "profile",
+      "Per class: share of each API, APIs over-/under-represented against class 0 (with "
+      "z-scores and counts), thread-structure and API-family traits");
+  cmd->add_option("store", a->store, "Trace store")->required();
+  cmd->add_flag("--json", a->json, "Print JSON (every API's share, every trait's p10/p50/p90)");
+  cmd->add_option("--top", a->opt.top_apis, "APIs listed per class by share of calls")
+      ->default_val(a->opt.top_apis);
+  cmd->add_option("--distinctive", a->opt.distinctive,
+                  "APIs listed as over- and as under-represented per class")
+      ->default_val(a->opt.distinctive);
+  add_class_names_flag(cmd, a->class_names);
+  cmd->callback([a, &g] {
+    TraceStore store = TraceStore::open(a->store);
+    a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
+    ScanOptions scan;
+    scan.fingerprints = false;
+    CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);
+    Profile p = build_profile(store, s, a->opt);
+    std::string out = a->json ? to_json(p).dump(2) + "\n" : to_text(p);
+    std::fputs(out.c_str(), stdout);
+  });
+}
+
+}  // namespace malscope::cli

@@ -1,0 +1,61 @@
+#include <fmt/format.h>
+#include <chrono>
+#include <cstdio>
+
+#include "analysis/class_probs.h"
+#include "cli/analysis_flags.h"
+#include "cli/commands.h"
+#include "report/report.h"
+#include "util/fs.h"
+
+namespace malscope::cli {
+
+void register_report(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string store, output, cv, class_names;
+    MinHashOptions minhash;
+    AuditOptions audit;
+    ProfileOptions profile;
+    ReportOptions opt;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "report",
+      "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
+      "plots per class, audit findings, and CV results with --cv");
+  cmd->add_option("store", a->store, "Trace store")->required();
+  cmd->add_option("-o,--output", a->output, "HTML file to write")->required();
+  cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--example-points", a->opt.example_points,
+                  "Points per example plot; larger samples are thinned (the page says how)")
+      ->default_val(a->opt.example_points)
+      ->check(CLI::Range(100u, 20000u));
+  add_audit_flags(cmd, a->minhash, a->audit);
+  add_class_names_flag(cmd, a->class_names);
+  cmd->callback([a, &g] {
+    auto start = std::chrono::steady_clock::now();
+    TraceStore store = TraceStore::open(a->store);
+    const std::vector<std::string> names = parse_class_names(a->class_names, store.num_classes());
+    a->audit.class_names = a->profile.class_names = names;
+    validate(a->minhash);
+    validate(a->audit.duplicates, a->minhash.num_hashes);
+    std::optional<CvResults> cv;
+    if (!a->cv.empty()) cv = load_cv_results(a->cv);  // fail before the long pass
+    FamilyMap families = family_map(store);
+    ScanOptions scan;
+    scan.minhash = a->minhash;
+    CorpusScan s = scan_corpus(store, families, scan, g.threads);
+    Profile profile = build_profile(store, s, a->profile);
+    Audit audit = run_audit(store, s, a->audit);
+    ReportInputs in{store, families, profile, audit, cv ? &*cv : nullptr};
+    std::string html = report_html(in, a->opt);
+    write_file_atomic(a->output, html);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf(
+        "%s\n",
+        fmt::format("wrote {} ({:.1f} MB) in {:.1f}s", a->output, html.size() / 1e6, secs).c_str());
+  });
+}
+
+}  // namespace malscope::cli

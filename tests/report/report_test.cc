@@ -1,0 +1,172 @@
+// The HTML pages: every section, plotly inlined, nothing fetched from elsewhere, same bytes for
+// the same input, CV results read per contract.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+#include "../analysis/analysis_fixtures.h"
+#include "report/cv_results.h"
+#include "report/html_page.h"
+#include "report/plotly_js.h"
+#include "util/error.h"
+
+namespace malscope {
+namespace {
+
+using testing_analysis::CsvBuilder;
+using testing_analysis::TestStore;
+using testing_util::malscope;
+using testing_util::read_text;
+
+std::string csv() {
+  return testing_analysis::three_class_csv();
+}
+
+const char* kCvJson = R"({"dataset": {"store": "t.store", "files": 60, "classes": 3}, "folds": 5,
+  "seed": 7, "models": ["xgboost"],
+  "metrics": {"logloss": 0.31, "tianchi_logloss": 0.52, "accuracy": 0.9, "macro_f1": 0.88},
+  "per_class": [{"class": 0, "files": 20, "logloss": 0.2, "precision": 0.9, "recall": 0.95, "f1": 0.92},
+                {"class": 1, "files": 20, "logloss": 0.4, "precision": 0.8, "recall": 0.85, "f1": 0.82},
+                {"class": 2, "files": 20, "logloss": 0.3, "precision": 0.9, "recall": 0.9, "f1": 0.9}],
+  "pairs": [{"class": 1, "logloss": 0.25, "files": 40}, {"class": 2, "logloss": 0.15, "files": 40}],
+  "confusion": [[19, 1, 0], [2, 17, 1], [0, 2, 18]],
+  "feature_importance": [{"name": "api:CryptEncrypt", "gain": 12.5}, {"name": "threads", "gain": 3.1}],
+  "oof_path": "oof.csv"})";
+
+TEST(Report, HasEverySectionAndInlinesPlotly) {
+  TestStore ts(csv());
+  testing_util::write_text(ts.file("cv.json"), kCvJson);
+  auto r =
+      malscope("report " + ts.path() + " -o " + ts.file("r.html") + " --cv " + ts.file("cv.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string html = read_text(ts.file("r.html"));
+  for (const char* id : {"overview", "pies", "distinctive", "traits", "examples", "audit", "cv"})
+    EXPECT_NE(html.find(fmt::format("<section id=\"{}\">", id)), std::string::npos) << id;
+  for (const char* text : {"Repeated runs", "Leakage through file_id order",
+                           "What duplicates do to a cross-validation score", "Confusion matrix",
+                           "Class 0 against each class k", "api:CryptEncrypt"})
+    EXPECT_NE(html.find(text), std::string::npos) << text;
+  EXPECT_NE(html.find(std::string(plotly_js().substr(0, 200))), std::string::npos);
+  EXPECT_GT(html.size(), plotly_js().size());
+  // Works offline: no element loads anything from elsewhere. (The bundle itself names map tile
+  // servers that only map charts would fetch; the report draws none.)
+  std::string page = html;
+  page.erase(page.find(plotly_js()), plotly_js().size());
+  std::regex external(R"((src|href)\s*=\s*["']?\s*(https?:)?//)", std::regex::icase);
+  std::smatch m;
+  EXPECT_FALSE(std::regex_search(page, m, external)) << m.str();
+  EXPECT_EQ(page.find("http://"), std::string::npos);
+  EXPECT_EQ(page.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
+  EXPECT_EQ(html.find("<iframe"), std::string::npos);
+}
+
+TEST(Report, SameInputSameBytes) {
+  TestStore ts(csv());
+  ASSERT_EQ(malscope("-j 1 report " + ts.path() + " -o " + ts.file("a.html")).code, 0);
+  ASSERT_EQ(malscope("-j 3 report " + ts.path() + " -o " + ts.file("b.html")).code, 0);
+  std::string a = read_text(ts.file("a.html")), b = read_text(ts.file("b.html"));
+  EXPECT_GT(a.size(), 1000u);
+  EXPECT_TRUE(a == b);
+  EXPECT_EQ(a.find("<section id=\"cv\">"), std::string::npos);  // no --cv, no CV section
+}
+
+TEST(Report, BadCvResultsFailBeforeWritingAndNameTheField) {
+  TestStore ts(csv());
+  std::string broken = kCvJson;
+  broken.replace(broken.find("\"macro_f1\""), 10, "\"macro_fx\"");
+  testing_util::write_text(ts.file("cv.json"), broken);
+  auto r =
+      malscope("report " + ts.path() + " -o " + ts.file("r.html") + " --cv " + ts.file("cv.json"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("metrics.macro_f1 is missing"), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(ts.file("r.html")));
+}
+
+TEST(Report, PlotPageShowsEachSampleAndSaysWhenThinned) {
+  TestStore ts(csv());
+  auto r = malscope("plot " + ts.path() + " --file 4 --file 59 --max-points 100 -o " +
+                    ts.file("p.html"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string html = read_text(ts.file("p.html"));
+  EXPECT_NE(html.find("4 · class 1"), std::string::npos);
+  EXPECT_NE(html.find("59 · class 2"), std::string::npos);
+  EXPECT_NE(html.find("calls shown ("), std::string::npos);  // 59 has 3 x 99 calls > 100
+  EXPECT_NE(html.find("\"mode\":\"3d\""), std::string::npos);
+}
+
+// The same files without the label column, as a test set comes.
+std::string unlabeled_csv() {
+  std::istringstream in(csv());
+  std::string line, out;
+  while (std::getline(in, line)) {
+    size_t a = line.find(','), b = line.find(',', a + 1);
+    out += line.substr(0, a) + line.substr(b) + "\n";
+  }
+  return out;
+}
+
+TEST(Report, UnlabeledStoresGetTheSectionsThatApply) {
+  TestStore ts(unlabeled_csv());
+  ASSERT_FALSE(ts.store().labeled());
+  auto r = malscope("report " + ts.path() + " -o " + ts.file("r.html"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string html = read_text(ts.file("r.html"));
+  EXPECT_NE(html.find("all files (60 files)"), std::string::npos);  // one pie for everything
+  EXPECT_NE(html.find("Needs a labeled store"), std::string::npos);
+  EXPECT_NE(html.find("Repeated runs"), std::string::npos);
+  EXPECT_EQ(html.find("Leakage through file_id order"), std::string::npos);
+  auto audit = malscope("audit " + ts.path() + " --groups-out " + ts.file("g.csv"));
+  EXPECT_EQ(audit.code, 0) << audit.out;
+  EXPECT_NE(audit.out.find("60 files, unlabeled"), std::string::npos) << audit.out;
+}
+
+TEST(CvResults, ParsesTheContract) {
+  CvResults c = parse_cv_results(kCvJson, "cv.json");
+  EXPECT_EQ(c.classes, 3);
+  EXPECT_EQ(c.folds, 5);
+  EXPECT_DOUBLE_EQ(c.tianchi_logloss, 0.52);
+  ASSERT_EQ(c.per_class.size(), 3u);
+  EXPECT_DOUBLE_EQ(c.per_class[1].recall, 0.85);
+  ASSERT_EQ(c.pairs.size(), 2u);
+  EXPECT_EQ(c.pairs[1].label, 2);
+  EXPECT_EQ(c.confusion[1][0], 2u);
+  EXPECT_EQ(c.importance[0].first, "api:CryptEncrypt");
+}
+
+TEST(CvResults, NamesWhatIsWrong) {
+  auto message = [](const std::string& text) {
+    try {
+      parse_cv_results(text, "x.json");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("{").find("not valid JSON"), std::string::npos);
+  std::string bad_type = kCvJson;
+  bad_type.replace(bad_type.find("\"folds\": 5"), 10, "\"folds\": \"5\"");
+  EXPECT_NE(message(bad_type).find("folds has the wrong type"), std::string::npos);
+  std::string ragged = kCvJson;
+  ragged.replace(ragged.find("[0, 2, 18]"), 10, "[0, 2]");
+  EXPECT_NE(message(ragged).find("confusion must be square"), std::string::npos);
+}
+
+TEST(HtmlPage, EscapesTextAndKeepsJsonInsideItsScript) {
+  EXPECT_EQ(html_escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+  std::string j = script_json({{"name", "</script><script>alert(1)</script>"}});
+  EXPECT_EQ(j.find("</"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(j)["name"], "</script><script>alert(1)</script>");
+  HtmlPage page("t <1>", "s");
+  page.section("a", "A & B");
+  page.table({"h"}, {{"<b>"}, {"12.5%"}});
+  std::string html = page.render();
+  EXPECT_NE(html.find("<title>t &lt;1&gt;</title>"), std::string::npos);
+  EXPECT_NE(html.find("<td>&lt;b&gt;</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">12.5%</td>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace malscope
