@@ -22,8 +22,7 @@ bool CsvLines::next(std::vector<std::string_view>& fields) {
     if (line.empty()) continue;
     fields.clear();
     size_t start = 0;
-    for (size_t comma; (comma = line.find(',', start)) != std::string_view::npos;
-         start = comma + 1)
+    for (size_t comma; (comma = line.find(',', start)) != std::string_view::npos; start = comma + 1)
       fields.push_back(line.substr(start, comma - start));
     fields.push_back(line.substr(start));
     return true;
@@ -40,8 +39,7 @@ std::vector<std::string_view> CsvLines::header() {
 void CsvLines::expect_header(std::initializer_list<std::string_view> names) {
   auto got = header();
   if (!std::equal(got.begin(), got.end(), names.begin(), names.end()))
-    fail(fmt::format("header is '{}', expected '{}'", fmt::join(got, ","),
-                     fmt::join(names, ",")));
+    fail(fmt::format("header is '{}', expected '{}'", fmt::join(got, ","), fmt::join(names, ",")));
 }
 
 void CsvLines::fail(const std::string& message) const {

@@ -10,15 +10,15 @@ namespace malscope {
 namespace {
 
 void check_inputs(std::span<const int32_t> labels, const Predictions& pred) {
-  if (pred.classes < 2) throw Error(fmt::format("predictions have {} classes, need at least 2",
-                                                pred.classes));
+  if (pred.classes < 2)
+    throw Error(fmt::format("predictions have {} classes, need at least 2", pred.classes));
   if (labels.size() != pred.rows())
     throw Error(fmt::format("{} labels for {} prediction rows", labels.size(), pred.rows()));
   if (labels.empty()) throw Error("no files to score");
   for (size_t i = 0; i < labels.size(); ++i)
     if (labels[i] < 0 || labels[i] >= pred.classes)
-      throw Error(fmt::format("label {} of row {} is outside 0..{}", labels[i], i,
-                              pred.classes - 1));
+      throw Error(
+          fmt::format("label {} of row {} is outside 0..{}", labels[i], i, pred.classes - 1));
 }
 
 double safe_div(double a, double b) {
@@ -108,8 +108,8 @@ std::string metrics_text(const Metrics& m) {
     out += fmt::format("{:>5} {:>8} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f}\n", c.label, c.files,
                        c.logloss, c.precision, c.recall, c.f1);
   if (!m.pairs.empty()) {
-    out += fmt::format("\nclass 0 vs k: binary logloss of p_k/(p_0+p_k)\n{:>5} {:>8} {:>9}\n",
-                       "k", "files", "logloss");
+    out += fmt::format("\nclass 0 vs k: binary logloss of p_k/(p_0+p_k)\n{:>5} {:>8} {:>9}\n", "k",
+                       "files", "logloss");
     for (const PairMetrics& p : m.pairs)
       out += fmt::format("{:>5} {:>8} {:>9.5f}\n", p.label, p.files, p.logloss);
   }

@@ -2,8 +2,9 @@
 // Scores of class probabilities against true labels. Every probability is clipped to
 // [1e-6, 1 - 1e-6] and the row renormalised before scoring, as the Tianchi scorer does.
 //   logloss          -1/N sum_i log p(i, y_i)
-//   tianchi_logloss  -1/N sum_i sum_j [y_ij log p_ij + (1 - y_ij) log(1 - p_ij)]  (official formula)
-//   pair k           logloss of the binary q = p_k / (p_0 + p_k) over the files of class 0 and k
+//   tianchi_logloss  -1/N sum_i sum_j [y_ij log p_ij + (1 - y_ij) log(1 - p_ij)]  (official
+//   formula) pair k           logloss of the binary q = p_k / (p_0 + p_k) over the files of class 0
+//   and k
 #include <cstdint>
 #include <span>
 #include <string>
@@ -26,7 +27,7 @@ struct ClassMetrics {
 
 /// The class-0-vs-k table row.
 struct PairMetrics {
-  int label = 0;  ///< k
+  int label = 0;       ///< k
   uint32_t files = 0;  ///< files of class 0 and k
   double logloss = 0;
 };
@@ -39,7 +40,7 @@ struct Metrics {
   double accuracy = 0;
   double macro_f1 = 0;  ///< mean F1 over classes that occur in the labels or the predictions
   std::vector<ClassMetrics> per_class;
-  std::vector<PairMetrics> pairs;              ///< k = 1..K-1 with files of class k
+  std::vector<PairMetrics> pairs;                ///< k = 1..K-1 with files of class k
   std::vector<std::vector<uint32_t>> confusion;  ///< [true][predicted]
 };
 

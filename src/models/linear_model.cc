@@ -6,8 +6,8 @@
 #include <memory>
 #include <mutex>
 
-#include "models/serial.h"
 #include "models/model.h"
+#include "models/serial.h"
 #include "util/error.h"
 #include "util/thread_pool.h"
 
@@ -27,7 +27,8 @@ std::vector<float> max_abs_scale(const FeatureMatrix& x, bool enabled) {
   std::vector<float> s(x.cols(), 1.0f);
   if (!enabled) return s;
   std::vector<float> m(x.cols(), 0.0f);
-  for (size_t i = 0; i < x.nnz(); ++i) m[x.indices[i]] = std::max(m[x.indices[i]], std::abs(x.values[i]));
+  for (size_t i = 0; i < x.nnz(); ++i)
+    m[x.indices[i]] = std::max(m[x.indices[i]], std::abs(x.values[i]));
   for (size_t c = 0; c < s.size(); ++c) s[c] = m[c] > 0 ? 1.0f / m[c] : 1.0f;
   return s;
 }
@@ -86,7 +87,8 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   param.nr_weight = classes;
   param.weight_label = weight_label.data();
   param.weight = weight.data();
-  if (const char* err = check_parameter(&prob, &param)) throw Error(fmt::format("liblinear: {}", err));
+  if (const char* err = check_parameter(&prob, &param))
+    throw Error(fmt::format("liblinear: {}", err));
   std::unique_ptr<model, ModelDeleter> m(::train(&prob, &param));
   if (!m) throw Error("liblinear: train returned no model");
   if (m->nr_class < 2) throw Error("linear: the training rows hold only one class");

@@ -25,9 +25,9 @@ class LinearModel : public Model {
  private:
   Params params_;
   ModelContext ctx_;
-  int classes_ = 0;       // K
-  uint32_t cols_ = 0;     // training columns
-  int solver_ = 0;        // liblinear solver_type
+  int classes_ = 0;             // K
+  uint32_t cols_ = 0;           // training columns
+  int solver_ = 0;              // liblinear solver_type
   std::vector<int32_t> label_;  // liblinear class order -> label
   std::vector<float> scale_;    // per column multiplier (1 / max |value|)
   std::vector<double> w_;       // (cols_ + 1) x nr_w, the last row the bias weights

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 #include <charconv>
-#include <optional>
 #include <cmath>
+#include <optional>
 
 #include "util/error.h"
 
@@ -33,7 +33,8 @@ constexpr ParamSpec kTable[] = {
     {"features.rare_in_class0", T::kDouble, "0.01", 0, 1, "",
      "An API is rare in class 0 if fewer than this share of class-0 training files call it"},
 
-    {"xgb.rounds", T::kInt, "1000", 1, 1e6, "", "Most boosting rounds (early stopping ends sooner)"},
+    {"xgb.rounds", T::kInt, "1000", 1, 1e6, "",
+     "Most boosting rounds (early stopping ends sooner)"},
     {"xgb.early_stop", T::kInt, "30", 0, 1e6, "",
      "Stop after this many rounds without a better validation logloss (0 = never)"},
     {"xgb.valid_share", T::kDouble, "0.1", 0, 0.5, "",
@@ -53,8 +54,7 @@ constexpr ParamSpec kTable[] = {
     {"linear.solver", T::kString, "lr", 1, 0, "lr|lr_dual",
      "liblinear solver: lr (L2R_LR, trust region Newton) or lr_dual (L2R_LR_DUAL)"},
     {"linear.eps", T::kDouble, "0.01", 1e-8, 1, "", "Stopping tolerance"},
-    {"linear.class_weight", T::kDouble, "0", 0, 1, "",
-     "Class weight power p, as xgb.class_weight"},
+    {"linear.class_weight", T::kDouble, "0", 0, 1, "", "Class weight power p, as xgb.class_weight"},
     {"linear.scale", T::kBool, "true", 1, 0, "",
      "Divide each column by its largest absolute training value"},
 
@@ -64,10 +64,14 @@ constexpr ParamSpec kTable[] = {
 
 std::string_view type_name(ParamType t) {
   switch (t) {
-    case T::kBool: return "bool";
-    case T::kInt: return "int";
-    case T::kDouble: return "float";
-    case T::kString: return "string";
+    case T::kBool:
+      return "bool";
+    case T::kInt:
+      return "int";
+    case T::kDouble:
+      return "float";
+    case T::kString:
+      return "string";
   }
   return "?";
 }
@@ -146,7 +150,9 @@ Params::Params() {
 
 void Params::set(std::string_view name, std::string_view value) {
   const ParamSpec* s = find_param(name);
-  if (!s) throw UsageError(fmt::format("unknown parameter '{}' (see `malscope tune --list-params`)", name));
+  if (!s)
+    throw UsageError(
+        fmt::format("unknown parameter '{}' (see `malscope tune --list-params`)", name));
   auto v = canonical(*s, value);
   if (!v) throw UsageError(fmt::format("parameter {}: '{}' is not {}", name, value, expected(*s)));
   values_.find(name)->second = *v;
@@ -193,10 +199,18 @@ nlohmann::json Params::to_json() const {
   for (const ParamSpec& s : kTable) {
     const std::string& v = get(s.name);
     switch (s.type) {
-      case T::kBool: j[std::string(s.name)] = v == "true"; break;
-      case T::kInt: j[std::string(s.name)] = std::stoll(v); break;
-      case T::kDouble: j[std::string(s.name)] = std::stod(v); break;
-      case T::kString: j[std::string(s.name)] = v; break;
+      case T::kBool:
+        j[std::string(s.name)] = v == "true";
+        break;
+      case T::kInt:
+        j[std::string(s.name)] = std::stoll(v);
+        break;
+      case T::kDouble:
+        j[std::string(s.name)] = std::stod(v);
+        break;
+      case T::kString:
+        j[std::string(s.name)] = v;
+        break;
     }
   }
   return j;

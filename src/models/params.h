@@ -20,9 +20,9 @@ enum class ParamType { kBool, kInt, kDouble, kString };
 struct ParamSpec {
   std::string_view name;  ///< "group.key", e.g. "xgb.max_depth"
   ParamType type;
-  std::string_view def;  ///< default, as text
-  double min = 0, max = 0;     ///< inclusive range for numbers (ignored when min > max)
-  std::string_view choices;    ///< for strings: allowed values separated by '|'
+  std::string_view def;      ///< default, as text
+  double min = 0, max = 0;   ///< inclusive range for numbers (ignored when min > max)
+  std::string_view choices;  ///< for strings: allowed values separated by '|'
   std::string_view help;
 };
 

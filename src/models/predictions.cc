@@ -48,8 +48,8 @@ double logloss(std::span<const int32_t> labels, const Predictions& pred) {
   std::vector<double> row(pred.classes);
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || labels[i] >= pred.classes)
-      throw Error(fmt::format("label {} of row {} is outside 0..{}", labels[i], i,
-                              pred.classes - 1));
+      throw Error(
+          fmt::format("label {} of row {} is outside 0..{}", labels[i], i, pred.classes - 1));
     auto src = pred.row(i);
     row.assign(src.begin(), src.end());
     clip_normalize(row);

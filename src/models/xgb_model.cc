@@ -22,7 +22,8 @@ void check(int rc, const char* call) {
 
 void quiet_xgboost() {
   static std::once_flag once;
-  std::call_once(once, [] { check(XGBSetGlobalConfig(R"({"verbosity":0})"), "XGBSetGlobalConfig"); });
+  std::call_once(once,
+                 [] { check(XGBSetGlobalConfig(R"({"verbosity":0})"), "XGBSetGlobalConfig"); });
 }
 
 /// Owns a DMatrixHandle.
@@ -50,9 +51,8 @@ struct Booster {
 
 void make_dmatrix(const FeatureMatrix& x, uint32_t cols, DMatrix& out) {
   static_assert(sizeof(size_t) == sizeof(uint64_t) && sizeof(unsigned) == sizeof(uint32_t));
-  check(XGDMatrixCreateFromCSREx(reinterpret_cast<const size_t*>(x.indptr.data()),
-                                 x.indices.data(), x.values.data(), x.indptr.size(), x.nnz(), cols,
-                                 &out.h),
+  check(XGDMatrixCreateFromCSREx(reinterpret_cast<const size_t*>(x.indptr.data()), x.indices.data(),
+                                 x.values.data(), x.indptr.size(), x.nnz(), cols, &out.h),
         "XGDMatrixCreateFromCSREx");
 }
 
@@ -74,7 +74,8 @@ double parse_eval(const char* s) {
   std::string_view v(s);
   size_t colon = v.rfind(':');
   double x = NAN;
-  if (colon != std::string_view::npos) std::from_chars(v.data() + colon + 1, v.data() + v.size(), x);
+  if (colon != std::string_view::npos)
+    std::from_chars(v.data() + colon + 1, v.data() + v.size(), x);
   if (!std::isfinite(x)) throw Error(fmt::format("XGBoost evaluation gave '{}'", v));
   return x;
 }
@@ -177,11 +178,12 @@ Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
   const bst_ulong* shape = nullptr;
   bst_ulong dim = 0;
   const float* out = nullptr;
-  check(XGBoosterPredictFromDMatrix(
-            booster_, m.h,
-            R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":true})",
-            &shape, &dim, &out),
-        "XGBoosterPredictFromDMatrix");
+  check(
+      XGBoosterPredictFromDMatrix(
+          booster_, m.h,
+          R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":true})",
+          &shape, &dim, &out),
+      "XGBoosterPredictFromDMatrix");
   if (dim != 2 || shape[0] != x.rows() || shape[1] != bst_ulong(classes_))
     throw Error(fmt::format("xgb: prediction has an unexpected shape for {} rows x {} classes",
                             x.rows(), classes_));
