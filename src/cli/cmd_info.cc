@@ -1,7 +1,7 @@
 #include <cstdio>
 
-#include "store/store_info.h"
 #include "cli/commands.h"
+#include "store/store_info.h"
 
 namespace malscope::cli {
 

@@ -13,6 +13,8 @@ struct Globals {
 // One line per command, in the order `malscope --help` lists them.
 void register_ingest(CLI::App& app, Globals& g);
 void register_info(CLI::App& app, Globals& g);
+void register_export(CLI::App& app, Globals& g);
+void register_summary(CLI::App& app, Globals& g);
 void register_cv(CLI::App& app, Globals& g);
 void register_train(CLI::App& app, Globals& g);
 void register_predict(CLI::App& app, Globals& g);
@@ -23,6 +25,8 @@ void register_tune(CLI::App& app, Globals& g);
 inline void register_all(CLI::App& app, Globals& g) {
   register_ingest(app, g);
   register_info(app, g);
+  register_export(app, g);
+  register_summary(app, g);
   register_cv(app, g);
   register_train(app, g);
   register_predict(app, g);

@@ -1,6 +1,9 @@
 #include "io/csv_parser.h"
 
+#include <emmintrin.h>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <cstring>
 
 #include "util/hash.h"
@@ -9,12 +12,44 @@ namespace malscope {
 namespace {
 
 // Open-addressing interner over block-local ids; strings live in `names`.
+// A hash for short keys (API names): first and last 8 bytes and the length.
+inline uint64_t short_hash(std::string_view s) {
+  uint64_t a = 0, b = 0;
+  if (s.size() >= 8) {
+    std::memcpy(&a, s.data(), 8);
+    std::memcpy(&b, s.data() + s.size() - 8, 8);
+  } else {
+    std::memcpy(&a, s.data(), s.size());
+  }
+  return mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (uint64_t(s.size()) << 56));
+}
+
+// Equality of short byte strings without a call into memcmp (ids and API names are short).
+inline bool same_bytes(std::string_view x, std::string_view y) {
+  size_t n = x.size();
+  if (n != y.size()) return false;
+  const char* a = x.data();
+  const char* b = y.data();
+  if (n >= 8) {
+    if (n > 16) return std::memcmp(a, b, n) == 0;
+    uint64_t a0, b0, a1, b1;
+    std::memcpy(&a0, a, 8);
+    std::memcpy(&b0, b, 8);
+    std::memcpy(&a1, a + n - 8, 8);
+    std::memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 class LocalInterner {
  public:
   explicit LocalInterner(std::vector<std::string>& names) : names_(names), slots_(1024) {}
 
   uint32_t intern(std::string_view s) {
-    uint64_t h = hash_bytes(s);
+    uint64_t h = short_hash(s);
     size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
@@ -24,7 +59,7 @@ class LocalInterner {
         if (names_.size() * 2 > slots_.size()) grow();
         return static_cast<uint32_t>(names_.size() - 1);
       }
-      if (slot.hash == h && names_[slot.id] == s) return slot.id;
+      if (slot.hash == h && same_bytes(names_[slot.id], s)) return slot.id;
     }
   }
 
@@ -61,16 +96,51 @@ std::string shown(std::string_view v) {
   return out;
 }
 
-// Parses digits into a uint64 no larger than `max`; false on anything else.
-inline bool parse_uint(std::string_view s, uint64_t max, uint64_t& out) {
-  if (s.empty() || s.size() > 19) return false;
+// Eight ASCII digits at once (SWAR): p[0] is the most significant. n in [1, 8]; 8 bytes at p
+// must be readable. Returns false if any of the n bytes is not a digit.
+inline bool parse_digits8(const char* p, size_t n, uint64_t& out) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  const unsigned pad = static_cast<unsigned>(8 - n) * 8;
+  if (pad) v = (v << pad) | (0x3030303030303030ULL >> (64 - pad));  // leading '0's
+  if ((v & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+      ((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
+    return false;
+  v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;
+  v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;
+  out = ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32;
+  return true;
+}
+
+// Parses 1 to 19 digits. The SWAR path reads 8 bytes at a time, so it is taken only for p below
+// `safe` (32 bytes before the end of the text; nullptr when unknown).
+inline bool parse_digits(const char* p, size_t n, const char* safe, uint64_t& out) {
+  if (n == 0 || n > 19) return false;
+  if (p < safe) {
+    uint64_t v = 0, part;
+    size_t head = n % 8 ? n % 8 : 8;
+    if (!parse_digits8(p, head, v)) return false;
+    for (size_t i = head; i < n; i += 8) {
+      if (!parse_digits8(p + i, 8, part)) return false;
+      v = v * 100000000ULL + part;
+    }
+    out = v;
+    return true;
+  }
   uint64_t v = 0;
-  for (char c : s) {
-    unsigned d = static_cast<unsigned char>(c) - '0';
+  for (size_t i = 0; i < n; ++i) {
+    unsigned d = static_cast<unsigned char>(p[i]) - '0';
     if (d > 9) return false;
     v = v * 10 + d;
   }
-  if (v > max) return false;
+  out = v;
+  return true;
+}
+
+// Parses digits into a uint64 no larger than `max`; false on anything else.
+inline bool parse_uint(std::string_view s, const char* safe, uint64_t max, uint64_t& out) {
+  uint64_t v;
+  if (!parse_digits(s.data(), s.size(), safe, v) || v > max) return false;
   out = v;
   return true;
 }
@@ -123,57 +193,161 @@ bool split_quoted(std::string_view line, std::vector<std::string>& fields, std::
 class BlockParser {
  public:
   BlockParser(const CsvSchema& schema, bool skip, ParsedBlock& out)
-      : schema_(schema), skip_(skip), out_(out), apis_(out.apis), rets_(out.ret_strings) {}
+      : schema_(schema),
+        cols_(columns_of(schema)),
+        skip_(skip),
+        out_(out),
+        apis_(out.apis),
+        rets_(out.ret_strings) {}
 
   void run(std::string_view text) {
+    safe_ = text.size() > 32 ? text.data() + text.size() - 32 : nullptr;
+    if (std::memchr(text.data(), '"', text.size()))
+      run_lines(text);  // quoted fields: the careful line-by-line path
+    else
+      run_fast(text);
+  }
+
+ private:
+  // Two stages, as in simdjson: (1) the positions of every ',' and '\n' in a slice of the block
+  // are found 16 bytes at a time (SSE2) and written to an index; (2) rows are cut from the index
+  // ncols separators at a time. Splitting the stages keeps both loops free of hard-to-predict
+  // branches. This is the hot loop of ingest.
+  void run_fast(std::string_view text) {
+    const char* base = text.data();
+    const size_t n = text.size();
+    const size_t ncols = schema_.fields.size();
+    constexpr size_t kSlice = 1 << 16;
+    std::vector<uint32_t> idx(kSlice + 64);
+    size_t pending = 0;    // separators of the row in progress, at the front of idx
+    size_t row_start = 0;  // byte where that row starts
+    const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');
+    for (size_t slice = 0; slice < n; slice += kSlice) {
+      const size_t end = std::min(n, slice + kSlice);
+      if (idx.size() < pending + (end - slice) + 32) idx.resize(pending + (end - slice) + 32);
+      uint32_t* out = idx.data() + pending;
+      size_t off = slice;
+      for (; off + 16 <= end; off += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off));
+        uint32_t mask = static_cast<uint32_t>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, newline))));
+        const uint32_t count = static_cast<uint32_t>(__builtin_popcount(mask));
+        for (int i = 0; i < 4; ++i) {  // usually enough; written even when mask is empty
+          out[i] =
+              static_cast<uint32_t>(off) + static_cast<uint32_t>(__builtin_ctz(mask | 0x10000));
+          mask &= mask - 1;
+        }
+        for (uint32_t i = 4; i < count; ++i) {
+          out[i] = static_cast<uint32_t>(off) + static_cast<uint32_t>(__builtin_ctz(mask));
+          mask &= mask - 1;
+        }
+        out += count;
+      }
+      for (; off < end; ++off)
+        if (base[off] == ',' || base[off] == '\n') *out++ = static_cast<uint32_t>(off);
+      const size_t total = static_cast<size_t>(out - idx.data());
+      size_t k = 0;
+      if (!cut_rows(base, idx.data(), total, ncols, k, row_start)) return;
+      pending = total - k;
+      std::copy(idx.begin() + k, idx.begin() + total, idx.begin());
+    }
+    // What is left: lines with fewer fields than ncols (short or blank), and perhaps a last
+    // line without '\n' (callers normally add one).
+    std::string_view fields[kMaxColumns];
+    size_t col = 0, start = row_start;
+    for (size_t i = 0; i < pending; ++i) {
+      if (col < ncols) fields[col] = std::string_view(base + start, idx[i] - start);
+      ++col;
+      start = idx[i] + 1;
+      if (base[idx[i]] == '\n' && !end_of_line(fields, col)) return;
+    }
+    if (start < n) {
+      if (col < ncols) fields[col] = std::string_view(base + start, n - start);
+      ++col;
+      end_of_line(fields, col);
+    }
+  }
+
+  // Cuts whole rows from separators idx[k..total); advances k and row_start past them.
+  bool cut_rows(const char* base, const uint32_t* idx, size_t total, size_t ncols, size_t& k,
+                size_t& row_start) {
+    std::string_view fields[kMaxColumns];
+    while (k + ncols <= total) {
+      size_t start = row_start;
+      bool regular = base[idx[k + ncols - 1]] == '\n';
+      for (size_t i = 0; i + 1 < ncols; ++i) regular &= base[idx[k + i]] == ',';
+      if (regular) {
+        for (size_t i = 0; i < ncols; ++i) {
+          fields[i] = std::string_view(base + start, idx[k + i] - start);
+          start = idx[k + i] + 1;
+        }
+        k += ncols;
+        row_start = start;
+        size_t col = ncols;
+        if (!end_of_line(fields, col)) return false;
+        continue;
+      }
+      // A line with too few or too many fields, or a blank line: up to its '\n'.
+      size_t col = 0;
+      while (k < total) {
+        uint32_t pos = idx[k++];
+        if (col < ncols) fields[col] = std::string_view(base + start, pos - start);
+        ++col;
+        start = pos + 1;
+        if (base[pos] == '\n') break;
+      }
+      if (base[start - 1] != '\n') {  // the line goes on in the next slice: wait for it
+        k -= col;
+        return true;
+      }
+      row_start = start;
+      if (!end_of_line(fields, col)) return false;
+    }
+    return true;
+  }
+
+  // A row of `col` fields ended; returns whether parsing goes on.
+  bool end_of_line(std::string_view* fields, size_t& col) {
+    ++line_;
+    size_t got = col;
+    col = 0;
+    size_t ncols = schema_.fields.size();
+    if (got <= ncols) {
+      std::string_view& last = fields[got - 1];
+      if (!last.empty() && last.back() == '\r') last.remove_suffix(1);
+      if (got == 1 && last.empty()) return true;  // blank line
+    }
+    if (got != ncols)
+      return bad(fmt::format("expected {} fields ({}), found {}", ncols, schema_.header(), got));
+    return row(fields) || skip_;
+  }
+
+  void run_lines(std::string_view text) {
+    safe_ = nullptr;  // fields may live in `quoted`, outside the text: no 8-byte reads
     const char* p = text.data();
     const char* end = p + text.size();
-    bool quotes = std::memchr(p, '"', text.size()) != nullptr;
     size_t ncols = schema_.fields.size();
     std::string_view fields[kMaxColumns];
     std::vector<std::string> quoted;
     std::string error;
     while (p < end) {
       const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
-      if (!nl) nl = end;  // caller guarantees a final '\n'; be safe anyway
+      if (!nl) nl = end;
       std::string_view line(p, nl - p);
       p = nl + 1;
-      ++line_;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) continue;
-      size_t n = 0;
-      if (quotes && line.find('"') != std::string_view::npos) {
-        if (!split_quoted(line, quoted, error)) {
-          if (!bad(error)) return;
-          continue;
-        }
-        n = quoted.size();
-        for (size_t i = 0; i < std::min(n, ncols); ++i) fields[i] = quoted[i];
-      } else {
-        n = split(line, fields, ncols);
-      }
-      if (n != ncols) {
-        if (!bad(fmt::format("expected {} fields ({}), found {}", ncols, schema_.header(), n)))
-          return;
+      if (line.empty()) {
+        ++line_;
         continue;
       }
-      if (!row(fields) && !skip_) return;
-    }
-  }
-
- private:
-  // Fills up to ncols fields; returns the number of fields on the line.
-  static size_t split(std::string_view line, std::string_view* fields, size_t ncols) {
-    size_t n = 0;
-    const char* s = line.data();
-    const char* e = s + line.size();
-    for (;;) {
-      const char* c = s;
-      while (c < e && *c != ',') ++c;
-      if (n < ncols) fields[n] = std::string_view(s, c - s);
-      ++n;
-      if (c == e) return n;
-      s = c + 1;
+      if (!split_quoted(line, quoted, error)) {
+        ++line_;
+        if (!bad(error)) return;
+        continue;
+      }
+      size_t col = quoted.size();
+      for (size_t i = 0; i < std::min(col, ncols); ++i) fields[i] = quoted[i];
+      if (!end_of_line(fields, col)) return;
     }
   }
 
@@ -189,43 +363,56 @@ class BlockParser {
     return false;
   }
 
-  bool row(const std::string_view* f) {
-    std::string_view file_id, api, ret_text;
-    uint64_t label = 0, tid = 0, index = 0;
-    bool has_ret = false;
-    for (size_t i = 0; i < schema_.fields.size(); ++i) {
-      std::string_view v = f[i];
-      switch (schema_.fields[i]) {
+  // Column positions, looked up once: the row loop indexes fields directly.
+  struct Columns {
+    size_t file_id = 0, label = 0, api = 0, tid = 0, ret = 0, index = 0;
+    bool has_label = false, has_ret = false;
+  };
+  static Columns columns_of(const CsvSchema& s) {
+    Columns c;
+    for (size_t i = 0; i < s.fields.size(); ++i) {
+      switch (s.fields[i]) {
         case Field::kFileId:
-          if (v.empty()) return field_error(i, "a file id", v);
-          file_id = v;
+          c.file_id = i;
           break;
         case Field::kLabel:
-          if (!parse_uint(v, kMaxLabel, label))
-            return field_error(i, "a class number from 0 to 999", v);
+          c.label = i, c.has_label = true;
           break;
         case Field::kApi:
-          if (v.empty()) return field_error(i, "an API name", v);
-          api = v;
+          c.api = i;
           break;
         case Field::kTid:
-          if (!parse_uint(v, UINT32_MAX, tid))
-            return field_error(i, "a thread id (0 to 4294967295)", v);
-          break;
-        case Field::kIndex:
-          if (!parse_uint(v, UINT32_MAX, index))
-            return field_error(i, "a call index (0 to 4294967295)", v);
+          c.tid = i;
           break;
         case Field::kReturnValue:
-          ret_text = v;
-          has_ret = true;
+          c.ret = i, c.has_ret = true;
+          break;
+        case Field::kIndex:
+          c.index = i;
           break;
         case Field::kIgnored:
           break;
       }
     }
+    return c;
+  }
+
+  bool row(const std::string_view* f) {
+    const Columns& c = cols_;
+    std::string_view file_id = f[c.file_id], api = f[c.api];
+    uint64_t label = 0, tid = 0, index = 0;
+    if (file_id.empty()) return field_error(c.file_id, "a file id", file_id);
+    if (c.has_label && !parse_uint(f[c.label], safe_, kMaxLabel, label))
+      return field_error(c.label, "a class number from 0 to 999", f[c.label]);
+    if (api.empty()) return field_error(c.api, "an API name", api);
+    if (!parse_uint(f[c.tid], safe_, UINT32_MAX, tid))
+      return field_error(c.tid, "a thread id (0 to 4294967295)", f[c.tid]);
+    if (!parse_uint(f[c.index], safe_, UINT32_MAX, index))
+      return field_error(c.index, "a call index (0 to 4294967295)", f[c.index]);
+    const bool has_ret = c.has_ret;
+    std::string_view ret_text = has_ret ? f[c.ret] : std::string_view();
     int32_t lab = schema_.has_label ? static_cast<int32_t>(label) : -1;
-    if (out_.runs.empty() || out_.runs.back().file_id != file_id) {
+    if (out_.runs.empty() || !same_bytes(out_.runs.back().file_id, file_id)) {
       if (!out_.runs.empty()) out_.runs.back().row_end = static_cast<uint32_t>(out_.api.size());
       out_.runs.push_back(
           {std::string(file_id), lab, static_cast<uint32_t>(out_.api.size()), 0, line_});
@@ -240,8 +427,7 @@ class BlockParser {
       return false;
     }
     int64_t ret = 0;
-    if (has_ret && !parse_canonical_int64(ret_text, ret))
-      ret = kRetStringBase + rets_.intern(ret_text);
+    if (has_ret && !parse_int64(ret_text, ret)) ret = kRetStringBase + rets_.intern(ret_text);
     out_.api.push_back(static_cast<uint16_t>(api_id));
     out_.tid.push_back(static_cast<uint32_t>(tid));
     out_.index.push_back(static_cast<uint32_t>(index));
@@ -250,7 +436,21 @@ class BlockParser {
     return true;
   }
 
+  // Canonical int64 (see parse_canonical_int64) with the fast digit parser.
+  bool parse_int64(std::string_view s, int64_t& out) const {
+    bool neg = !s.empty() && s[0] == '-';
+    std::string_view d = neg ? s.substr(1) : s;
+    if (d.empty() || (d[0] == '0' && (d.size() > 1 || neg))) return false;
+    uint64_t v;
+    if (!parse_digits(d.data(), d.size(), safe_, v)) return false;
+    if (neg ? v > (uint64_t(1) << 63) : v > uint64_t(INT64_MAX)) return false;
+    out = neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+    return out >= kRetStringLimit;
+  }
+
   const CsvSchema& schema_;
+  const Columns cols_;
+  const char* safe_ = nullptr;  // see parse_digits
   bool skip_;
   ParsedBlock& out_;
   LocalInterner apis_, rets_;

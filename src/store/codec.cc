@@ -6,6 +6,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "util/byte_buffer.h"
 #include "util/error.h"
 
 namespace malscope::store {
@@ -121,7 +122,7 @@ void decode(const char* data, const ColumnFrame& frame, uint32_t n, std::vector<
     throw Error(fmt::format("{}: corrupt column (width {})", what, frame.width));
   if (frame.codec > kCodecDelta)
     throw Error(fmt::format("{}: unknown column codec {}", what, frame.codec));
-  thread_local std::string raw;
+  thread_local ByteBuffer raw;
   size_t expect = size_t(n) * frame.width;
   raw.resize(expect);
   size_t got = ZSTD_decompressDCtx(contexts().d, raw.data(), expect, data, frame.size);

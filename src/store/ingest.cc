@@ -10,6 +10,7 @@
 
 #include "io/csv_parser.h"
 #include "store/store_writer.h"
+#include "util/byte_buffer.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/progress.h"
@@ -52,7 +53,7 @@ class BlockReader {
         bytes_ += nl + 1;
         return h;
       }
-      if (!fill(block_)) {
+      if (!fill(carry_, block_)) {
         if (carry_.empty())
           throw Error(fmt::format("'{}' is empty; expected a CSV header line", in_.name()));
         std::string h = std::move(carry_);
@@ -63,23 +64,27 @@ class BlockReader {
     }
   }
 
-  /// The next block of whole lines (ending with '\n'), or nullptr at the end.
-  std::shared_ptr<std::string> next() {
-    while (!eof_ && carry_.size() < block_) fill(block_ - carry_.size());
-    if (carry_.empty()) return nullptr;
-    size_t cut = carry_.rfind('\n');
+  /// The next block of whole lines (ending with '\n'), or nullptr at the end. Each block is
+  /// read into a fresh buffer; only the partial last line is copied over to the next one.
+  std::shared_ptr<ByteBuffer> next() {
+    auto out = std::make_shared<ByteBuffer>(block_ + carry_.size() + 1);
+    out->append(carry_.data(), carry_.size());
+    carry_.clear();
+    while (!eof_ && out->size() < block_) fill(*out, block_ - out->size());
+    if (out->empty()) return nullptr;
+    std::string_view text = out->view();
+    size_t cut = text.rfind('\n');
     while (cut == std::string::npos && !eof_) {  // a line longer than a block
-      fill(block_);
-      cut = carry_.rfind('\n');
+      fill(*out, block_);
+      text = out->view();
+      cut = text.rfind('\n');
     }
-    auto out = std::make_shared<std::string>();
     if (cut == std::string::npos) {  // last line without a line end
-      out->swap(carry_);
-      out->push_back('\n');
-      bytes_ += out->size() - 1;
+      bytes_ += out->size();
+      out->append("\n", 1);
     } else {
-      out->assign(carry_, 0, cut + 1);
-      carry_.erase(0, cut + 1);
+      carry_.assign(text.substr(cut + 1));
+      out->resize(cut + 1);
       bytes_ += out->size();
     }
     return out;
@@ -88,11 +93,12 @@ class BlockReader {
   uint64_t bytes() const { return bytes_; }
 
  private:
-  bool fill(size_t n) {
-    size_t old = carry_.size();
-    carry_.resize(old + n);
-    size_t got = in_.read(carry_.data() + old, n);
-    carry_.resize(old + got);
+  template <class Buffer>
+  bool fill(Buffer& buf, size_t n) {
+    size_t old = buf.size();
+    buf.resize(old + n);
+    size_t got = in_.read(buf.data() + old, n);
+    buf.resize(old + got);
     if (got == 0) eof_ = true;
     return got > 0;
   }
@@ -311,14 +317,14 @@ IngestStats ingest_csv(const std::string& input, const std::string& store_path,
   bool more = true;
   for (;;) {
     while (more && parsing.size() < depth) {
-      std::shared_ptr<std::string> text = reader.next();
+      std::shared_ptr<ByteBuffer> text = reader.next();
       if (!text) {
         more = false;
         break;
       }
       bool skip = opt.skip_bad_rows;
       parsing.push_back(
-          pool.submit([text, &schema, skip] { return parse_block(*text, schema, skip); }));
+          pool.submit([text, &schema, skip] { return parse_block(text->view(), schema, skip); }));
     }
     if (parsing.empty()) break;
     ParsedBlock block = parsing.front().get();

@@ -19,16 +19,42 @@ void permute(std::vector<T>& v, size_t begin, const std::vector<uint32_t>& order
   std::copy(tmp.begin(), tmp.end(), v.begin() + begin);
 }
 
-// Sorts rows [b, e) by (tid, index), stable; most inputs are sorted already.
+// The order that sorts rows [b, e) by (tid, index), stable. Logs usually hold each thread as
+// one run in index order, with threads out of tid order: then ordering the runs is enough.
+std::vector<uint32_t> sort_order(const ChunkColumns& c, size_t b, size_t e) {
+  struct Run {
+    uint32_t tid, start, end;
+  };
+  std::vector<Run> runs;
+  for (size_t i = b; i < e; ++i) {
+    if (i == b || c.tid[i] != c.tid[i - 1] || c.index[i] < c.index[i - 1])
+      runs.push_back({c.tid[i], static_cast<uint32_t>(i - b), 0});
+    runs.back().end = static_cast<uint32_t>(i - b + 1);
+  }
+  std::stable_sort(runs.begin(), runs.end(), [](const Run& x, const Run& y) { return x.tid < y.tid; });
+  std::vector<uint32_t> order;
+  order.reserve(e - b);
+  bool one_run_per_thread = true;
+  for (size_t r = 0; r < runs.size(); ++r) {
+    one_run_per_thread &= r == 0 || runs[r].tid != runs[r - 1].tid;
+    for (uint32_t i = runs[r].start; i < runs[r].end; ++i) order.push_back(i);
+  }
+  if (one_run_per_thread) return order;
+  // General case: a full sort on (key, position), which is stable by construction.
+  std::vector<std::pair<uint64_t, uint32_t>> keyed(e - b);
+  for (size_t i = b; i < e; ++i)
+    keyed[i - b] = {(uint64_t(c.tid[i]) << 32) | c.index[i], static_cast<uint32_t>(i - b)};
+  std::sort(keyed.begin(), keyed.end());
+  for (size_t i = 0; i < keyed.size(); ++i) order[i] = keyed[i].second;
+  return order;
+}
+
 void sort_file(ChunkColumns& c, size_t b, size_t e) {
-  auto key = [&](size_t i) { return (uint64_t(c.tid[i]) << 32) | c.index[i]; };
   bool sorted = true;
-  for (size_t i = b + 1; i < e && sorted; ++i) sorted = key(i - 1) <= key(i);
+  for (size_t i = b + 1; i < e && sorted; ++i)
+    sorted = c.tid[i - 1] < c.tid[i] || (c.tid[i - 1] == c.tid[i] && c.index[i - 1] <= c.index[i]);
   if (sorted) return;
-  std::vector<uint32_t> order(e - b);
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t x, uint32_t y) { return key(b + x) < key(b + y); });
+  std::vector<uint32_t> order = sort_order(c, b, e);
   permute(c.api, b, order);
   permute(c.tid, b, order);
   permute(c.index, b, order);

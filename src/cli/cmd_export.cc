@@ -1,0 +1,50 @@
+#include <fmt/format.h>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "export/call_summary.h"
+#include "export/csv_export.h"
+#include "util/progress.h"
+
+namespace malscope::cli {
+
+void register_export(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string store, dir;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("export",
+                                 "Write one CSV per file, in one folder per class (the awk split)");
+  cmd->add_option("store", a->store, "Trace store")->required();
+  cmd->add_option("-o,--output", a->dir, "Output folder (created if needed)")->required();
+  cmd->callback([a, &g] {
+    ExportStats s = export_csv(TraceStore::open(a->store), a->dir, {.threads = g.threads});
+    std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}/", s.files, s.rows,
+                                    human_bytes(s.bytes), a->dir)
+                            .c_str());
+  });
+}
+
+void register_summary(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string store, dir;
+    uint32_t top = 0;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("summary",
+                                 "Per-file (api, tid, return_value) call counts, most frequent "
+                                 "first, and per class (sort | uniq -c)");
+  cmd->add_option("store", a->store, "Trace store")->required();
+  cmd->add_option("-o,--output", a->dir, "Output folder: files.csv and classes.csv")->required();
+  cmd->add_option("--top", a->top, "Keep the N most frequent rows per file (0 = all)")
+      ->default_val(0);
+  cmd->callback([a, &g] {
+    SummaryStats s =
+        write_summary(TraceStore::open(a->store), a->dir, {.threads = g.threads, .top = a->top});
+    std::printf("%s\n", fmt::format("{} files: {} rows in {}/files.csv, {} rows in {}/classes.csv",
+                                    s.files, s.file_rows, a->dir, s.class_rows, a->dir)
+                            .c_str());
+  });
+}
+
+}  // namespace malscope::cli

@@ -1,0 +1,36 @@
+#pragma once
+// The analysts' split, without awk: one CSV per file, in one folder per class.
+#include <cstdint>
+#include <string>
+
+#include "store/trace_store.h"
+
+namespace malscope {
+
+struct ExportOptions {
+  int threads = 0;
+  bool progress = true;
+};
+
+struct ExportStats {
+  uint32_t files = 0;
+  uint64_t rows = 0;
+  uint64_t bytes = 0;
+};
+
+/// A file name for a file_id that cannot escape its folder: the id itself when it is plain
+/// ([A-Za-z0-9._-], not starting with '.', at most 100 bytes), otherwise a cleaned prefix plus a
+/// hash of the id, so distinct ids never share a name.
+std::string safe_file_name(std::string_view file_id);
+
+/// Writes DIR/<label>/<safe file_id>.csv (DIR/unlabeled/ for unlabeled stores) with the store's
+/// columns, each file written atomically.
+ExportStats export_csv(const TraceStore& store, const std::string& dir,
+                       const ExportOptions& opt = {});
+
+/// Appends one row of a file as CSV (columns as in the store's source header).
+void append_csv_row(std::string& out, const TraceStore& store, const FileTrace& t, size_t row);
+/// The CSV header line for the store's columns (with a line end).
+std::string csv_header(const TraceStore& store);
+
+}  // namespace malscope

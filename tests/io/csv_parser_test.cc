@@ -1,0 +1,134 @@
+#include "io/csv_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "util/hash.h"
+
+namespace malscope {
+namespace {
+
+// A deliberately simple reference: split lines and fields, check each field the slow way.
+struct Reference {
+  std::vector<std::vector<std::string>> rows;  // kept rows' fields
+  std::vector<uint64_t> bad_lines;
+};
+
+bool all_digits(const std::string& s) {
+  if (s.empty() || s.size() > 10) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return std::stoull(s) <= UINT32_MAX;
+}
+
+Reference reference_parse(const std::string& text) {
+  Reference r;
+  uint64_t line = 0;
+  size_t s = 0;
+  while (s < text.size()) {
+    size_t e = text.find('\n', s);
+    if (e == std::string::npos) e = text.size();
+    std::string l = text.substr(s, e - s);
+    s = e + 1;
+    ++line;
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    if (l.empty()) continue;
+    std::vector<std::string> f;
+    size_t a = 0;
+    for (;;) {
+      size_t c = l.find(',', a);
+      f.push_back(l.substr(a, c == std::string::npos ? std::string::npos : c - a));
+      if (c == std::string::npos) break;
+      a = c + 1;
+    }
+    // Columns: file_id,label,api,tid,index
+    bool ok = f.size() == 5 && !f[0].empty() && all_digits(f[1]) && std::stoull(f[1]) <= 999 &&
+              !f[2].empty() && all_digits(f[3]) && all_digits(f[4]);
+    if (ok)
+      r.rows.push_back(f);
+    else
+      r.bad_lines.push_back(line);
+  }
+  return r;
+}
+
+std::string random_text(uint64_t seed, size_t lines) {
+  std::string t;
+  uint64_t x = seed;
+  auto next = [&] { return x = mix64(x + 0x9e3779b97f4a7c15ULL); };
+  int file = 0;
+  for (size_t i = 0; i < lines; ++i) {
+    uint64_t r = next() % 100;
+    if (next() % 50 == 0) ++file;
+    std::string row = std::to_string(file) + "," + std::to_string(file % 7) + ",Api" +
+                      std::to_string(next() % 40) + "," + std::to_string(next() % 5000) + "," +
+                      std::to_string(i);
+    if (r < 85) {
+    } else if (r < 88) {
+      row = "";  // blank line
+    } else if (r < 91) {
+      row = row.substr(0, row.rfind(','));  // a field short
+    } else if (r < 94) {
+      row += ",extra";
+    } else if (r < 97) {
+      row[row.size() - 1] = 'x';  // bad index
+    } else {
+      row = ",,,,";
+    }
+    t += row;
+    t += next() % 10 == 0 ? "\r\n" : "\n";
+  }
+  return t;
+}
+
+TEST(CsvParser, MatchesAReferenceOnRandomTextAcrossSlices) {
+  std::string header = "file_id,label,api,tid,index";
+  CsvSchema schema = CsvSchema::from_header(header, "test");
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::string text = random_text(seed, 30000 + seed * 997);  // ~1 MB: many 64 kB slices
+    if (seed % 2) text.pop_back();                             // sometimes no final '\n'
+    Reference want = reference_parse(text);
+    ParsedBlock got = parse_block(text, schema, /*skip_bad_rows=*/true);
+    ASSERT_EQ(got.rows(), want.rows.size()) << "seed " << seed;
+    std::vector<uint64_t> bad;
+    for (const BadRow& b : got.bad) bad.push_back(b.line);
+    EXPECT_EQ(bad, want.bad_lines) << "seed " << seed;
+    size_t row = 0;
+    for (const ParsedRun& run : got.runs)
+      for (uint32_t i = run.row_begin; i < run.row_end; ++i, ++row) {
+        const auto& f = want.rows[row];
+        ASSERT_EQ(run.file_id, f[0]);
+        ASSERT_EQ(got.apis[got.api[i]], f[2]);
+        ASSERT_EQ(got.tid[i], std::stoul(f[3]));
+        ASSERT_EQ(got.index[i], std::stoul(f[4]));
+      }
+    EXPECT_EQ(row, want.rows.size());
+  }
+}
+
+TEST(CsvParser, StrictModeStopsAtTheFirstBadRow) {
+  CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
+  ParsedBlock b = parse_block("1,0,A,1,0\n1,0,A,1,1\n1,0,A\n1,0,A,1,2\n", schema, false);
+  ASSERT_EQ(b.bad.size(), 1u);
+  EXPECT_EQ(b.bad[0].line, 3u);
+  EXPECT_EQ(b.rows(), 2u);
+}
+
+TEST(CsvParser, CanonicalIntegers) {
+  int64_t v = 0;
+  EXPECT_TRUE(parse_canonical_int64("0", v));
+  EXPECT_EQ(v, 0);
+  EXPECT_TRUE(parse_canonical_int64("-1073741772", v));
+  EXPECT_EQ(v, -1073741772);
+  EXPECT_TRUE(parse_canonical_int64("9223372036854775807", v));
+  EXPECT_EQ(v, INT64_MAX);
+  for (const char* s :
+       {"", "-", "-0", "01", "+1", "1.5", "0x10", "9223372036854775808", "12345678901234567890",
+        "-9223372036854775808"})  // the lowest values stand for strings
+    EXPECT_FALSE(parse_canonical_int64(s, v)) << s;
+}
+
+}  // namespace
+}  // namespace malscope
