@@ -1,0 +1,114 @@
+#include "features/file_stats.h"
+
+#include <algorithm>
+
+namespace malscope {
+
+namespace {
+// Indices of the fixed statistics, in the order of kNames.
+enum Stat {
+  kCalls,
+  kDistinctApis,
+  kThreads,
+  kThreadCallsMin,
+  kThreadCallsMean,
+  kThreadCallsMax,
+  kIndexMax,
+  kIndexRepeats,
+  kIndexGaps,
+  kNumFixed,
+};
+constexpr const char* kNames[kNumFixed] = {
+    "stat:calls",
+    "stat:distinct_apis",
+    "stat:threads",
+    "stat:thread_calls_min",
+    "stat:thread_calls_mean",
+    "stat:thread_calls_max",
+    "stat:index_max",
+    "stat:index_repeats",
+    "stat:index_gaps",
+};
+}  // namespace
+
+bool return_is_negative(int64_t v) {
+  if (ret_is_string(v)) return false;
+  return v < 0 || (v >= (int64_t(1) << 31) && v < (int64_t(1) << 32));
+}
+
+std::vector<std::string> file_stat_names(bool has_ret, const FamilyMap& fam) {
+  std::vector<std::string> n(kNames, kNames + kNumFixed);
+  if (!has_ret) return n;
+  n.push_back("stat:ret_distinct");
+  n.push_back("ret_zero_share:all");
+  n.push_back("ret_neg_share:all");
+  for (const auto& f : fam.names) {
+    n.push_back("ret_zero_share:" + f);
+    n.push_back("ret_neg_share:" + f);
+  }
+  return n;
+}
+
+namespace {
+
+void thread_and_index_stats(const FileTrace& t, float* out) {
+  std::vector<uint32_t> b = thread_bounds(t.tid);
+  const size_t nt = b.size() - 1;
+  uint32_t lo = UINT32_MAX, hi = 0;
+  for (size_t k = 0; k < nt; ++k) {
+    lo = std::min(lo, b[k + 1] - b[k]);
+    hi = std::max(hi, b[k + 1] - b[k]);
+  }
+  out[kThreads] = static_cast<float>(nt);
+  out[kThreadCallsMin] = nt ? static_cast<float>(lo) : 0.f;
+  out[kThreadCallsMean] = nt ? static_cast<float>(double(t.size()) / nt) : 0.f;
+  out[kThreadCallsMax] = static_cast<float>(hi);
+  if (t.index.empty()) return;
+  uint32_t max_index = 0, repeats = 0, gaps = 0;
+  for (size_t k = 0; k < nt; ++k) {
+    for (uint32_t i = b[k]; i < b[k + 1]; ++i) {
+      max_index = std::max(max_index, t.index[i]);
+      if (i == b[k]) continue;
+      uint32_t step = t.index[i] - t.index[i - 1];  // rows are sorted by index within a thread
+      repeats += step == 0;
+      gaps += step > 1;
+    }
+  }
+  out[kIndexMax] = static_cast<float>(max_index);
+  out[kIndexRepeats] = static_cast<float>(repeats);
+  out[kIndexGaps] = static_cast<float>(gaps);
+}
+
+void return_stats(const FileTrace& t, const FamilyMap& fam, float* out) {
+  const size_t nf = fam.names.size();
+  std::vector<double> calls(nf + 1, 0), zero(nf + 1, 0), neg(nf + 1, 0);
+  std::vector<int64_t> values(t.ret.begin(), t.ret.end());
+  for (size_t i = 0; i < t.ret.size(); ++i) {
+    uint16_t a = t.api[i];
+    size_t f = a < fam.family_of_api.size() ? fam.family_of_api[a] + 1 : 0;
+    int64_t v = t.ret[i];
+    bool z = v == 0, n = return_is_negative(v);
+    calls[0]++, zero[0] += z, neg[0] += n;
+    if (f) calls[f]++, zero[f] += z, neg[f] += n;
+  }
+  std::sort(values.begin(), values.end());
+  out[0] = static_cast<float>(std::unique(values.begin(), values.end()) - values.begin());
+  for (size_t f = 0; f <= nf; ++f) {
+    out[1 + 2 * f] = calls[f] ? static_cast<float>(zero[f] / calls[f]) : 0.f;
+    out[2 + 2 * f] = calls[f] ? static_cast<float>(neg[f] / calls[f]) : 0.f;
+  }
+}
+
+}  // namespace
+
+void file_stats(const FileTrace& t, bool has_ret, const FamilyMap& fam, float* out) {
+  std::fill(out, out + kNumFixed + (has_ret ? 3 + 2 * fam.names.size() : 0), 0.f);
+  out[kCalls] = static_cast<float>(t.size());
+  std::vector<uint16_t> apis(t.api.begin(), t.api.end());
+  std::sort(apis.begin(), apis.end());
+  out[kDistinctApis] = static_cast<float>(std::unique(apis.begin(), apis.end()) - apis.begin());
+  thread_and_index_stats(t, out);
+  if (has_ret && !t.ret.empty()) return_stats(t, fam, out + kNumFixed);
+}
+
+}  // namespace malscope

@@ -1,0 +1,172 @@
+#include "features/pipeline.h"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+#include "util/error.h"
+#include "util/thread_pool.h"
+
+namespace malscope {
+
+void validate(const FeatureConfig& c) {
+  auto bad = [](std::string what) { throw UsageError("feature config: " + what); };
+  if (c.ngram_min < 1 || c.ngram_max > kMaxNgram || c.ngram_min > c.ngram_max)
+    bad(fmt::format("n-gram lengths {}..{} must satisfy 1 <= min <= max <= {}", c.ngram_min,
+                    c.ngram_max, kMaxNgram));
+  if (c.min_df < 1) bad("min_df must be at least 1");
+  if (c.max_ngrams < 1) bad("max_ngrams must be at least 1");
+  if (!(c.rare_in_class0 >= 0 && c.rare_in_class0 <= 1))
+    bad(fmt::format("rare_in_class0 {} must be in [0, 1]", c.rare_in_class0));
+  if (!c.api_stats && !c.api_set && !c.ngrams && !c.threads) bad("every feature family is off");
+}
+
+FeaturePipeline::FeaturePipeline(FeatureConfig cfg) : cfg_(cfg) {
+  validate(cfg_);
+}
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
+
+// Thread counts that family 1 already has as `stat:` columns.
+bool duplicates_stat(std::string_view name) {
+  return name == "thread:threads" || starts_with(name, "thread:thread_calls_");
+}
+
+}  // namespace
+
+void FeaturePipeline::check_sketches(const Sketches& s) const {
+  if (cfg_.ngrams &&
+      (s.ngram_max() == 0 || s.ngram_min() > cfg_.ngram_min || s.ngram_max() < cfg_.ngram_max ||
+       s.collapse_repeats() != cfg_.collapse_repeats))
+    throw Error(fmt::format(
+        "the sketches hold n-grams of length {}..{}{}, the pipeline needs {}..{}{}: extract "
+        "them with the pipeline's config",
+        s.ngram_min(), s.ngram_max(), s.collapse_repeats() ? " (repeats collapsed)" : "",
+        cfg_.ngram_min, cfg_.ngram_max, cfg_.collapse_repeats ? " (repeats collapsed)" : ""));
+  if (cfg_.threads && std::none_of(s.scalar_names().begin(), s.scalar_names().end(),
+                                   [](const auto& n) { return starts_with(n, "thread:"); }))
+    throw Error("the sketches were extracted without thread features, the pipeline needs them");
+}
+
+void FeaturePipeline::build_columns() {
+  columns_.clear();
+  if (cfg_.api_stats)
+    for (const char* prefix : {"api_count:", "api_log:", "api_first:"})
+      for (const auto& a : apis_) columns_.push_back(prefix + a);
+  scalar_column_.assign(scalars_.size(), 0);
+  for (size_t i = 0; i < scalars_.size(); ++i)
+    if (!starts_with(scalars_[i], "thread:"))
+      scalar_column_[i] = static_cast<uint32_t>(columns_.size()), columns_.push_back(scalars_[i]);
+  set_column_.assign(apis_.size(), -1);
+  set_count_column_ = -1;
+  if (cfg_.api_set) {
+    for (size_t a = 0; a < apis_.size(); ++a)
+      if (rare_api_[a])
+        set_column_[a] = static_cast<int32_t>(columns_.size()),
+        columns_.push_back("set:" + apis_[a]);
+    set_count_column_ = static_cast<int32_t>(columns_.size());
+    columns_.push_back("set_count");
+  }
+  ngram_base_ = static_cast<uint32_t>(columns_.size());
+  for (const auto& t : ngram_text_) columns_.push_back("ng:" + t);
+  for (size_t i = 0; i < scalars_.size(); ++i)
+    if (starts_with(scalars_[i], "thread:"))
+      scalar_column_[i] = static_cast<uint32_t>(columns_.size()), columns_.push_back(scalars_[i]);
+}
+
+namespace {
+
+// The n-gram vocabulary: df >= min_df, the max_ngrams most frequent, ties broken by text.
+struct VocabEntry {
+  uint32_t id, df;
+  std::string text;
+};
+
+std::vector<VocabEntry> select_ngrams(const Sketches& s, std::span<const uint32_t> rows,
+                                      const FeatureConfig& cfg) {
+  std::vector<uint32_t> df(s.num_ngrams(), 0);
+  for (uint32_t r : rows)
+    for (const auto& g : s.ngrams(r)) df[g.id]++;
+  std::vector<VocabEntry> cand;
+  for (uint32_t id = 0; id < df.size(); ++id) {
+    int n = s.ngram_length(id);
+    if (df[id] >= cfg.min_df && n >= cfg.ngram_min && n <= cfg.ngram_max)
+      cand.push_back({id, df[id], {}});
+  }
+  // Only entries that can make the cut need their text: find the df at the cap first.
+  uint32_t cut = 0;
+  if (cand.size() > cfg.max_ngrams) {
+    std::nth_element(cand.begin(), cand.begin() + (cfg.max_ngrams - 1), cand.end(),
+                     [](const auto& a, const auto& b) { return a.df > b.df; });
+    cut = cand[cfg.max_ngrams - 1].df;
+    std::erase_if(cand, [&](const auto& e) { return e.df < cut; });
+  }
+  for (auto& e : cand) e.text = s.ngram_text(e.id);
+  std::sort(cand.begin(), cand.end(), [](const auto& a, const auto& b) {
+    return a.df != b.df ? a.df > b.df : a.text < b.text;
+  });
+  if (cand.size() > cfg.max_ngrams) cand.resize(cfg.max_ngrams);
+  return cand;
+}
+
+}  // namespace
+
+void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
+  check_sketches(s);
+  if (rows.empty()) throw Error("feature pipeline: fit needs at least one training row");
+  for (uint32_t r : rows) {
+    if (r >= s.size())
+      throw Error(fmt::format("feature pipeline: row {} out of range ({} rows)", r, s.size()));
+    if (s.label(r) < 0)
+      throw Error(fmt::format("feature pipeline: training file '{}' has no label", s.file_id(r)));
+  }
+  train_rows_ = static_cast<uint32_t>(rows.size());
+
+  // API vocabulary and family 2: APIs seen in training rows, and how many class-0 rows call them.
+  std::vector<uint32_t> seen(s.api_names().size(), 0), seen0(seen.size(), 0);
+  uint32_t class0 = 0;
+  for (uint32_t r : rows) {
+    class0 += s.label(r) == 0;
+    for (const auto& a : s.apis(r)) seen[a.api]++, seen0[a.api] += s.label(r) == 0;
+  }
+  std::vector<uint32_t> order;
+  for (uint32_t a = 0; a < seen.size(); ++a)
+    if (seen[a]) order.push_back(a);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return s.api_names()[a] < s.api_names()[b]; });
+  apis_.clear();
+  rare_api_.clear();
+  for (uint32_t a : order) {
+    apis_.push_back(s.api_names()[a]);
+    rare_api_.push_back(class0 > 0 && seen0[a] < cfg_.rare_in_class0 * class0);
+  }
+
+  scalars_.clear();
+  for (const auto& n : s.scalar_names()) {
+    bool thread = starts_with(n, "thread:");
+    if ((thread && cfg_.threads && !(cfg_.api_stats && duplicates_stat(n))) ||
+        (!thread && cfg_.api_stats))
+      scalars_.push_back(n);
+  }
+
+  ngram_hash_.clear();
+  ngram_text_.clear();
+  ngram_idf_.clear();
+  if (cfg_.ngrams) {
+    for (auto& e : select_ngrams(s, rows, cfg_)) {
+      ngram_hash_.push_back(s.ngram_hash(e.id));
+      ngram_idf_.push_back(static_cast<float>(std::log((1.0 + train_rows_) / (1.0 + e.df)) + 1.0));
+      ngram_text_.push_back(std::move(e.text));
+    }
+  }
+  build_columns();
+  fitted_ = true;
+  fit_scales(s, rows);
+}
+
+}  // namespace malscope

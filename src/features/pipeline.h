@@ -1,0 +1,93 @@
+#pragma once
+// The feature pipeline: sketches of a store (read once) -> FeatureMatrix, with whatever depends
+// on training data (API vocabulary, the class-0 API set, the n-gram vocabulary and IDF, column
+// scales) learned by fit() on training rows only. Four families, each selectable:
+//   1. api_stats  `api_count:`, `api_log:`, `api_first:`, `stat:`, `ret_zero_share:`,
+//                 `ret_neg_share:`  per-API counts and first positions, call/thread/index/return
+//                 statistics
+//   2. api_set    `set:`     APIs that class-0 training files rarely call
+//   3. ngrams     `ng:`      API n-grams within each thread (counts, or TF-IDF)
+//   4. threads    `thread:`  thread structure (identical threads, prefixes, family shares)
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "features/feature_matrix.h"
+#include "features/sketches.h"
+#include "store/trace_store.h"
+
+namespace malscope {
+
+/// What the pipeline computes; every family is selectable. Defaults chosen by CV.
+struct FeatureConfig {
+  bool api_stats = true;  ///< family 1: per-API counts (raw, log), first positions, statistics
+  bool api_set = true;    ///< family 2: APIs class-0 training files rarely call
+  bool ngrams = true;     ///< family 3: API n-grams within each thread
+  bool threads = true;    ///< family 4: thread structure and API-family shares
+  int ngram_min = 1, ngram_max = 3;  ///< n-gram lengths, 1..5
+  bool collapse_repeats = false;     ///< collapse consecutive repeats of one API before n-grams
+  uint32_t min_df = 3;               ///< n-gram must occur in >= min_df training files
+  uint32_t max_ngrams = 20000;  ///< vocabulary cap (highest document frequency first, ties by name)
+  bool sublinear_tf = true;     ///< TF-IDF tf = 1 + log(count)
+  double rare_in_class0 = 0.01;  ///< family 2: API rare if in < this share of class-0 files
+};
+
+/// Checks a config; throws UsageError naming the bad field.
+void validate(const FeatureConfig& cfg);
+
+/// Values of a matrix: counts for trees; TF-IDF (and scaled statistics) for linear models.
+enum class ValueKind { kCounts, kTfidf };
+
+class FeaturePipeline {
+ public:
+  /// A pipeline with this config (validated: throws UsageError on a bad field).
+  explicit FeaturePipeline(FeatureConfig cfg = {});
+  /// The config.
+  const FeatureConfig& config() const { return cfg_; }
+  /// Threads used by transform (0 = all cores); results do not depend on it.
+  void set_threads(int threads) { threads_ = threads; }
+
+  /// Learns what depends on training data (n-gram vocabulary and IDF, the class-0 API set) from
+  /// `rows` (indices into sketches, labels needed).
+  void fit(const Sketches& s, std::span<const uint32_t> rows);
+  /// Builds the matrix for `rows` (all rows if empty) with named, stable columns.
+  FeatureMatrix transform(const Sketches& s, std::span<const uint32_t> rows, ValueKind kind) const;
+  /// Whether fit() has run (or the pipeline was loaded).
+  bool fitted() const { return fitted_; }
+  /// Column names (after fit), the same for both value kinds.
+  const std::vector<std::string>& column_names() const { return columns_; }
+
+  /// Binary round trip (magic + version inside) for the model bundle; load throws Error on a
+  /// corrupt blob.
+  std::string save() const;
+  static FeaturePipeline load(std::string_view blob);
+
+ private:
+  friend struct PipelineCodec;
+  struct RowBuilder;
+  void check_sketches(const Sketches& s) const;
+  void build_columns();
+  void fit_scales(const Sketches& s, std::span<const uint32_t> rows);
+
+  FeatureConfig cfg_;
+  int threads_ = 0;
+  bool fitted_ = false;
+  uint32_t train_rows_ = 0;
+  std::vector<std::string> apis_;        ///< API vocabulary, sorted by name
+  std::vector<uint8_t> rare_api_;        ///< per API: in family 2's set
+  std::vector<std::string> scalars_;     ///< scalar statistics used, by name
+  std::vector<uint64_t> ngram_hash_;     ///< n-gram vocabulary, in column order
+  std::vector<std::string> ngram_text_;  ///< its text
+  std::vector<float> ngram_idf_;         ///< its IDF
+  std::vector<float> scale_;             ///< per column: kTfidf divisor (0: column unused)
+  std::vector<std::string> columns_;     ///< every column name
+  // Derived from the above by build_columns() (not saved).
+  std::vector<int32_t> set_column_;      ///< per API: its `set:` column, or -1
+  std::vector<uint32_t> scalar_column_;  ///< per scalar statistic: its column
+  uint32_t ngram_base_ = 0;              ///< column of the first n-gram
+  int32_t set_count_column_ = -1;        ///< `set_count`, or -1
+};
+
+}  // namespace malscope

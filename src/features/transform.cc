@@ -1,0 +1,180 @@
+// FeaturePipeline::transform: sketches -> FeatureMatrix rows, built in parallel blocks and joined
+// in row order (so the bytes do not depend on the thread count).
+#include <fmt/format.h>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "features/pipeline.h"
+#include "util/error.h"
+#include "util/thread_pool.h"
+
+namespace malscope {
+
+namespace {
+struct Entry {
+  uint32_t col;
+  float value;
+};
+constexpr size_t kBlockRows = 256;
+}  // namespace
+
+// Maps one Sketches' ids (its API dictionary, n-gram dictionary, scalar names) onto the fitted
+// columns and builds rows.
+struct FeaturePipeline::RowBuilder {
+  RowBuilder(const FeaturePipeline& p, const Sketches& s);
+  void counts(uint32_t r, std::vector<Entry>& out) const;
+  void tfidf(uint32_t r, std::vector<Entry>& out) const;
+
+  const FeaturePipeline& p;
+  const Sketches& s;
+  std::vector<int32_t> api_col;     // sketch API id -> API vocabulary index, or -1
+  std::vector<int32_t> ngram_col;   // sketch n-gram id -> n-gram vocabulary index, or -1
+  std::vector<int32_t> scalar_src;  // fitted scalar -> index in the sketch's scalars, or -1
+};
+
+FeaturePipeline::RowBuilder::RowBuilder(const FeaturePipeline& p_, const Sketches& s_)
+    : p(p_), s(s_) {
+  std::unordered_map<std::string_view, int32_t> api_index;
+  for (size_t i = 0; i < p.apis_.size(); ++i) api_index.emplace(p.apis_[i], int32_t(i));
+  api_col.assign(s.api_names().size(), -1);
+  for (size_t a = 0; a < s.api_names().size(); ++a)
+    if (auto it = api_index.find(s.api_names()[a]); it != api_index.end()) api_col[a] = it->second;
+
+  std::unordered_map<uint64_t, int32_t> ngram_index;
+  for (size_t i = 0; i < p.ngram_hash_.size(); ++i)
+    ngram_index.emplace(p.ngram_hash_[i], int32_t(i));
+  ngram_col.assign(ngram_index.empty() ? 0 : s.num_ngrams(), -1);
+  for (uint32_t id = 0; id < ngram_col.size(); ++id)
+    if (auto it = ngram_index.find(s.ngram_hash(id)); it != ngram_index.end())
+      ngram_col[id] = it->second;
+
+  std::unordered_map<std::string_view, int32_t> scalar_index;
+  for (size_t i = 0; i < s.scalar_names().size(); ++i)
+    scalar_index.emplace(s.scalar_names()[i], int32_t(i));
+  scalar_src.assign(p.scalars_.size(), -1);
+  for (size_t i = 0; i < p.scalars_.size(); ++i)
+    if (auto it = scalar_index.find(p.scalars_[i]); it != scalar_index.end())
+      scalar_src[i] = it->second;
+}
+
+void FeaturePipeline::RowBuilder::counts(uint32_t r, std::vector<Entry>& out) const {
+  out.clear();
+  const uint32_t na = static_cast<uint32_t>(p.apis_.size());
+  uint32_t rare = 0;
+  for (const ApiCount& a : s.apis(r)) {
+    int32_t c = api_col[a.api];
+    if (c < 0) continue;  // an API the training rows never called
+    if (p.cfg_.api_stats) {
+      out.push_back({uint32_t(c), float(a.count)});
+      out.push_back({na + c, float(std::log1p(double(a.count)))});
+      out.push_back({2 * na + c, float(a.first) + 1});  // +1: a value of 0 would read as absent
+    }
+    if (p.set_column_[c] >= 0) out.push_back({uint32_t(p.set_column_[c]), 1.f}), ++rare;
+  }
+  if (p.set_count_column_ >= 0 && rare) out.push_back({uint32_t(p.set_count_column_), float(rare)});
+  auto sc = s.scalars(r);
+  for (size_t i = 0; i < scalar_src.size(); ++i)
+    if (scalar_src[i] >= 0 && sc[scalar_src[i]] != 0)
+      out.push_back({p.scalar_column_[i], sc[scalar_src[i]]});
+  if (!ngram_col.empty())
+    for (const NgramCount& g : s.ngrams(r))
+      if (int32_t c = ngram_col[g.id]; c >= 0) out.push_back({p.ngram_base_ + c, float(g.count)});
+  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.col < b.col; });
+}
+
+void FeaturePipeline::RowBuilder::tfidf(uint32_t r, std::vector<Entry>& out) const {
+  counts(r, out);
+  const uint32_t ng_end = p.ngram_base_ + static_cast<uint32_t>(p.ngram_hash_.size());
+  double norm = 0;
+  size_t kept = 0;
+  for (const Entry& e : out) {
+    float v;
+    if (e.col >= p.ngram_base_ && e.col < ng_end) {
+      double tf = p.cfg_.sublinear_tf ? 1 + std::log(double(e.value)) : e.value;
+      v = static_cast<float>(tf * p.ngram_idf_[e.col - p.ngram_base_]);
+      norm += double(v) * v;
+    } else {
+      // Statistics on a log scale, divided by the training maximum: comparable to TF-IDF.
+      float sc = p.scale_[e.col];
+      if (sc <= 0) continue;
+      v = static_cast<float>(std::log1p(double(e.value)) / sc);
+    }
+    out[kept++] = {e.col, v};
+  }
+  out.resize(kept);
+  if (norm > 0) {
+    float inv = static_cast<float>(1 / std::sqrt(norm));
+    for (Entry& e : out)
+      if (e.col >= p.ngram_base_ && e.col < ng_end) e.value *= inv;
+  }
+}
+
+void FeaturePipeline::fit_scales(const Sketches& s, std::span<const uint32_t> rows) {
+  RowBuilder rb(*this, s);
+  const int threads = default_threads(threads_);
+  std::vector<std::vector<float>> max(threads, std::vector<float>(columns_.size(), 0.f));
+  const size_t blocks = (rows.size() + kBlockRows - 1) / kBlockRows;
+  parallel_for(blocks, threads, [&](size_t b, int w) {
+    std::vector<Entry> row;
+    for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
+      rb.counts(rows[i], row);
+      for (const Entry& e : row) max[w][e.col] = std::max(max[w][e.col], e.value);
+    }
+  });
+  scale_.assign(columns_.size(), 0.f);
+  for (size_t c = 0; c < columns_.size(); ++c) {
+    float m = 0;
+    for (const auto& v : max) m = std::max(m, v[c]);
+    scale_[c] = static_cast<float>(std::log1p(double(m)));
+  }
+}
+
+FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint32_t> rows,
+                                         ValueKind kind) const {
+  if (!fitted_) throw Error("feature pipeline: transform before fit");
+  check_sketches(s);
+  std::vector<uint32_t> all;
+  if (rows.empty()) {
+    all.resize(s.size());
+    std::iota(all.begin(), all.end(), 0u);
+    rows = all;
+  }
+  for (uint32_t r : rows)
+    if (r >= s.size())
+      throw Error(fmt::format("feature pipeline: row {} out of range ({} rows)", r, s.size()));
+  RowBuilder rb(*this, s);
+  struct Block {
+    std::vector<uint64_t> lengths;
+    std::vector<Entry> entries;
+  };
+  const size_t nblocks = (rows.size() + kBlockRows - 1) / kBlockRows;
+  std::vector<Block> blocks(nblocks);
+  parallel_for(nblocks, threads_, [&](size_t b, int) {
+    std::vector<Entry> row;
+    for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
+      kind == ValueKind::kCounts ? rb.counts(rows[i], row) : rb.tfidf(rows[i], row);
+      blocks[b].lengths.push_back(row.size());
+      blocks[b].entries.insert(blocks[b].entries.end(), row.begin(), row.end());
+    }
+  });
+  FeatureMatrix m;
+  m.column_names = columns_;
+  size_t nnz = 0;
+  for (const auto& b : blocks) nnz += b.entries.size();
+  m.indices.reserve(nnz);
+  m.values.reserve(nnz);
+  m.indptr.reserve(rows.size() + 1);
+  for (auto& b : blocks) {
+    for (uint64_t len : b.lengths) m.indptr.push_back(m.indptr.back() + len);
+    for (const Entry& e : b.entries) m.indices.push_back(e.col), m.values.push_back(e.value);
+    Block().lengths.swap(b.lengths);
+    std::vector<Entry>().swap(b.entries);
+  }
+  m.files.assign(rows.begin(), rows.end());
+  for (uint32_t r : rows) m.labels.push_back(s.label(r));
+  return m;
+}
+
+}  // namespace malscope
