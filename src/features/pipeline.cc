@@ -158,7 +158,11 @@ void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
   ngram_text_.clear();
   ngram_idf_.clear();
   if (cfg_.ngrams) {
-    for (auto& e : select_ngrams(s, rows, cfg_)) {
+    auto vocab = select_ngrams(s, rows, cfg_);
+    // Columns in hash order, the order of every sketch's n-gram ids: rows need no sorting.
+    std::sort(vocab.begin(), vocab.end(),
+              [&](const auto& a, const auto& b) { return a.id < b.id; });
+    for (auto& e : vocab) {
       ngram_hash_.push_back(s.ngram_hash(e.id));
       ngram_idf_.push_back(static_cast<float>(std::log((1.0 + train_rows_) / (1.0 + e.df)) + 1.0));
       ngram_text_.push_back(std::move(e.text));

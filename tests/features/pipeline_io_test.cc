@@ -61,6 +61,9 @@ TEST(FeaturePipelineIo, SameMatrixBytesWhateverTheThreadCount) {
     p.fit(s, train);
     FeatureMatrix m[2] = {p.transform(s, test, ValueKind::kCounts),
                           p.transform(s, test, ValueKind::kTfidf)};
+    for (size_t r = 0; r < m[1].rows(); ++r)
+      for (uint64_t k = m[1].indptr[r] + 1; k < m[1].indptr[r + 1]; ++k)
+        ASSERT_LT(m[1].indices[k - 1], m[1].indices[k]) << "row " << r << ": columns not ascending";
     if (threads == 1) {
       ref[0] = std::move(m[0]), ref[1] = std::move(m[1]);
       ASSERT_GT(ref[0].nnz(), 1000u);
