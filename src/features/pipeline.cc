@@ -48,9 +48,6 @@ void FeaturePipeline::check_sketches(const Sketches& s) const {
         "them with the pipeline's config",
         s.ngram_min(), s.ngram_max(), s.collapse_repeats() ? " (repeats collapsed)" : "",
         cfg_.ngram_min, cfg_.ngram_max, cfg_.collapse_repeats ? " (repeats collapsed)" : ""));
-  if (cfg_.threads && std::none_of(s.scalar_names().begin(), s.scalar_names().end(),
-                                   [](const auto& n) { return starts_with(n, "thread:"); }))
-    throw Error("the sketches were extracted without thread features, the pipeline needs them");
 }
 
 void FeaturePipeline::build_columns() {

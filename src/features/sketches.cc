@@ -135,10 +135,8 @@ void SketchBuilder::sketch_file(const FileTrace& t, Worker& w) {
   count_apis(t, w);
   float* sc = out_.scalars_.data() + size_t(t.file) * n_scalars_;
   file_stats(t, store_.has_return_value(), families_, sc);
-  if (cfg_.threads) {
-    std::vector<double> tr = thread_traits(t, families_);
-    for (size_t i = 0; i < tr.size(); ++i) sc[n_stats_ + i] = static_cast<float>(tr[i]);
-  }
+  std::vector<double> tr = thread_traits(t, families_);
+  for (size_t i = 0; i < tr.size(); ++i) sc[n_stats_ + i] = static_cast<float>(tr[i]);
   if (cfg_.ngrams) count_ngrams(t, w);
 }
 
@@ -199,8 +197,8 @@ Sketches SketchBuilder::run() {
   }
   out_.scalar_names_ = file_stat_names(store_.has_return_value(), families_);
   n_stats_ = out_.scalar_names_.size();
-  if (cfg_.threads)
-    for (const auto& n : thread_trait_names(families_)) out_.scalar_names_.push_back("thread:" + n);
+  // Always: cheap, and a sketch then serves pipelines with or without family 4.
+  for (const auto& n : thread_trait_names(families_)) out_.scalar_names_.push_back("thread:" + n);
   n_scalars_ = out_.scalar_names_.size();
   out_.scalars_.assign(size_t(nf) * n_scalars_, 0.f);
   out_.apis_.resize(nf);

@@ -95,6 +95,23 @@ TEST(Sketches, DictionaryIsSortedAndTextsHashBack) {
       EXPECT_LT(s.ngrams(f)[j - 1].id, s.ngrams(f)[j].id);
 }
 
+// tune reuses sketches across configs that differ only in what fit() keeps.
+TEST(Sketches, OnlyNgramSettingsShapeExtraction) {
+  TempStore t(runs_csv(10, 2));
+  FeatureConfig narrow;
+  narrow.api_stats = narrow.api_set = narrow.threads = false;
+  narrow.min_df = 1;
+  Sketches s = Sketches::extract(t.store(), narrow, 1);
+  FeatureConfig wide;
+  wide.min_df = 1;
+  FeaturePipeline p(wide);
+  std::vector<uint32_t> rows = {0, 1, 2, 3};
+  p.fit(s, rows);
+  FeatureMatrix m = p.transform(s, rows, ValueKind::kCounts);
+  EXPECT_GE(testing_features::column(m, "thread:identical_threads_share"), 0);
+  EXPECT_GE(testing_features::column(m, "stat:calls"), 0);
+}
+
 // Saved pipelines hold n-gram hashes: changing the hash silently breaks every saved bundle.
 TEST(Sketches, NgramHashIsPinned) {
   uint64_t h =
