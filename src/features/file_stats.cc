@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "features/ngram_counter.h"
+#include "util/hash.h"
+
 namespace malscope {
 
 namespace {
@@ -82,17 +85,18 @@ void thread_and_index_stats(const FileTrace& t, float* out) {
 void return_stats(const FileTrace& t, const FamilyMap& fam, float* out) {
   const size_t nf = fam.names.size();
   std::vector<double> calls(nf + 1, 0), zero(nf + 1, 0), neg(nf + 1, 0);
-  std::vector<int64_t> values(t.ret.begin(), t.ret.end());
+  thread_local NgramCounter distinct;  // reused: no allocation or sort per file
   for (size_t i = 0; i < t.ret.size(); ++i) {
     uint16_t a = t.api[i];
     size_t f = a < fam.family_of_api.size() ? fam.family_of_api[a] + 1 : 0;
     int64_t v = t.ret[i];
     bool z = v == 0, n = return_is_negative(v);
+    distinct.add(mix64(static_cast<uint64_t>(v)), 0);
     calls[0]++, zero[0] += z, neg[0] += n;
     if (f) calls[f]++, zero[f] += z, neg[f] += n;
   }
-  std::sort(values.begin(), values.end());
-  out[0] = static_cast<float>(std::unique(values.begin(), values.end()) - values.begin());
+  out[0] = static_cast<float>(distinct.size());
+  distinct.clear();
   for (size_t f = 0; f <= nf; ++f) {
     out[1 + 2 * f] = calls[f] ? static_cast<float>(zero[f] / calls[f]) : 0.f;
     out[2 + 2 * f] = calls[f] ? static_cast<float>(neg[f] / calls[f]) : 0.f;
@@ -104,9 +108,11 @@ void return_stats(const FileTrace& t, const FamilyMap& fam, float* out) {
 void file_stats(const FileTrace& t, bool has_ret, const FamilyMap& fam, float* out) {
   std::fill(out, out + kNumFixed + (has_ret ? 3 + 2 * fam.names.size() : 0), 0.f);
   out[kCalls] = static_cast<float>(t.size());
-  std::vector<uint16_t> apis(t.api.begin(), t.api.end());
-  std::sort(apis.begin(), apis.end());
-  out[kDistinctApis] = static_cast<float>(std::unique(apis.begin(), apis.end()) - apis.begin());
+  thread_local std::vector<uint8_t> seen(65536, 0);  // by API id; reset after use
+  uint32_t distinct = 0;
+  for (uint16_t a : t.api) distinct += seen[a] == 0, seen[a] = 1;
+  for (uint16_t a : t.api) seen[a] = 0;
+  out[kDistinctApis] = static_cast<float>(distinct);
   thread_and_index_stats(t, out);
   if (has_ret && !t.ret.empty()) return_stats(t, fam, out + kNumFixed);
 }

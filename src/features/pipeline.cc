@@ -48,9 +48,6 @@ void FeaturePipeline::check_sketches(const Sketches& s) const {
         "them with the pipeline's config",
         s.ngram_min(), s.ngram_max(), s.collapse_repeats() ? " (repeats collapsed)" : "",
         cfg_.ngram_min, cfg_.ngram_max, cfg_.collapse_repeats ? " (repeats collapsed)" : ""));
-  if (cfg_.threads && std::none_of(s.scalar_names().begin(), s.scalar_names().end(),
-                                   [](const auto& n) { return starts_with(n, "thread:"); }))
-    throw Error("the sketches were extracted without thread features, the pipeline needs them");
 }
 
 void FeaturePipeline::build_columns() {
@@ -158,7 +155,11 @@ void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
   ngram_text_.clear();
   ngram_idf_.clear();
   if (cfg_.ngrams) {
-    for (auto& e : select_ngrams(s, rows, cfg_)) {
+    auto vocab = select_ngrams(s, rows, cfg_);
+    // Columns in hash order, the order of every sketch's n-gram ids: rows need no sorting.
+    std::sort(vocab.begin(), vocab.end(),
+              [&](const auto& a, const auto& b) { return a.id < b.id; });
+    for (auto& e : vocab) {
       ngram_hash_.push_back(s.ngram_hash(e.id));
       ngram_idf_.push_back(static_cast<float>(std::log((1.0 + train_rows_) / (1.0 + e.df)) + 1.0));
       ngram_text_.push_back(std::move(e.text));

@@ -4,11 +4,11 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <unordered_map>
 
 #include "features/file_stats.h"
 #include "features/ngram_counter.h"
 #include "features/pipeline.h"
+#include "util/error.h"
 #include "util/progress.h"
 #include "util/thread_pool.h"
 
@@ -51,12 +51,14 @@ class SketchBuilder {
     std::vector<uint32_t> count, first;  // by API id
     std::vector<uint16_t> touched;       // API ids counted in the current file
     std::vector<uint16_t> seq;           // the file's threads (collapsed), one after another
-    std::unordered_map<uint64_t, NgramKey> dict;
+    HashIndex seen;                      // n-grams this worker has met ...
+    std::vector<NgramKey> keys;          // ... and their API ids, by number
   };
   void sketch_file(const FileTrace& t, Worker& w);
   void count_apis(const FileTrace& t, Worker& w);
   void count_ngrams(const FileTrace& t, Worker& w);
   void merge_dictionaries(std::vector<Worker>& workers);
+  void renumber();
 
   const TraceStore& store_;
   const FeatureConfig& cfg_;
@@ -92,6 +94,9 @@ void SketchBuilder::count_apis(const FileTrace& t, Worker& w) {
 
 void SketchBuilder::count_ngrams(const FileTrace& t, Worker& w) {
   const int lo = cfg_.ngram_min, hi = cfg_.ngram_max;
+  if (t.n_rows >= (1u << 29))  // positions are packed with the length into 32 bits
+    throw Error(fmt::format("file '{}' has {} calls, more than n-gram counting supports (2^29)",
+                            t.id, t.n_rows));
   std::vector<uint32_t> bounds = thread_bounds(t.tid);
   w.seq.clear();
   for (size_t k = 0; k + 1 < bounds.size(); ++k) {
@@ -106,7 +111,7 @@ void SketchBuilder::count_ngrams(const FileTrace& t, Worker& w) {
       const int longest = static_cast<int>(std::min<uint32_t>(hi, end - i));
       for (int n = 1; n <= longest; ++n) {
         h = ngram_extend(h, name_hash_[w.seq[i + n - 1]]);
-        if (n >= lo) w.counter.add(h, i, static_cast<uint8_t>(n));
+        if (n >= lo) w.counter.add(h, i << 3 | n);  // position and length of the first one
       }
     }
   }
@@ -119,10 +124,10 @@ void SketchBuilder::count_ngrams(const FileTrace& t, Worker& w) {
   for (const auto& s : slots) {
     hashes.push_back(s.hash);
     counts.push_back({0, s.count});
-    auto [it, fresh] = w.dict.try_emplace(s.hash);
-    if (!fresh) continue;
-    it->second.n = s.n;
-    std::copy_n(w.seq.begin() + s.pos, s.n, it->second.api);
+    if (!w.seen.insert(s.hash).second) continue;
+    NgramKey& key = w.keys.emplace_back();
+    key.n = static_cast<uint8_t>(s.tag & 7);
+    std::copy_n(w.seq.begin() + (s.tag >> 3), key.n, key.api);
   }
 }
 
@@ -130,18 +135,17 @@ void SketchBuilder::sketch_file(const FileTrace& t, Worker& w) {
   count_apis(t, w);
   float* sc = out_.scalars_.data() + size_t(t.file) * n_scalars_;
   file_stats(t, store_.has_return_value(), families_, sc);
-  if (cfg_.threads) {
-    std::vector<double> tr = thread_traits(t, families_);
-    for (size_t i = 0; i < tr.size(); ++i) sc[n_stats_ + i] = static_cast<float>(tr[i]);
-  }
+  std::vector<double> tr = thread_traits(t, families_);
+  for (size_t i = 0; i < tr.size(); ++i) sc[n_stats_ + i] = static_cast<float>(tr[i]);
   if (cfg_.ngrams) count_ngrams(t, w);
 }
 
 void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
   std::vector<std::pair<uint64_t, NgramKey>> all;
   for (auto& w : workers) {
-    for (auto& [h, k] : w.dict) all.emplace_back(h, k);
-    std::unordered_map<uint64_t, NgramKey>().swap(w.dict);
+    for (size_t i = 0; i < w.keys.size(); ++i) all.emplace_back(w.seen.hashes()[i], w.keys[i]);
+    w.seen.release();
+    std::vector<NgramKey>().swap(w.keys);
   }
   auto key_less = [](const NgramKey& a, const NgramKey& b) {
     return std::lexicographical_compare(a.api, a.api + a.n, b.api, b.api + b.n);
@@ -155,14 +159,26 @@ void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
     out_.ngram_hash_.push_back(all[i].first);
     out_.ngram_key_.push_back(all[i].second);
   }
+  std::vector<std::pair<uint64_t, NgramKey>>().swap(all);
+  renumber();
+}
+
+// Replaces each file's n-gram hashes by their ids in the merged dictionary. Hashes are uniform,
+// so a directory on their top bits finds each one's neighbourhood in one step.
+void SketchBuilder::renumber() {
   const auto& dict = out_.ngram_hash_;
+  int bits = 1;
+  while (bits < 30 && (size_t(1) << bits) < dict.size() / 4) ++bits;
+  std::vector<uint32_t> dir((size_t(1) << bits) + 1, 0);
+  for (uint64_t h : dict) dir[(h >> (64 - bits)) + 1]++;
+  for (size_t b = 1; b < dir.size(); ++b) dir[b] += dir[b - 1];
   parallel_for(out_.size(), threads_, [&](size_t f, int) {
     auto& hashes = file_hash_[f];
     auto& counts = out_.ngrams_[f];
-    auto from = dict.begin();
-    for (size_t j = 0; j < hashes.size(); ++j) {  // both ascending: search forward only
-      from = std::lower_bound(from, dict.end(), hashes[j]);
-      counts[j].id = static_cast<uint32_t>(from - dict.begin());
+    for (size_t j = 0; j < hashes.size(); ++j) {
+      size_t b = hashes[j] >> (64 - bits);
+      auto at = std::lower_bound(dict.begin() + dir[b], dict.begin() + dir[b + 1], hashes[j]);
+      counts[j].id = static_cast<uint32_t>(at - dict.begin());
     }
     std::vector<uint64_t>().swap(hashes);
   });
@@ -181,8 +197,8 @@ Sketches SketchBuilder::run() {
   }
   out_.scalar_names_ = file_stat_names(store_.has_return_value(), families_);
   n_stats_ = out_.scalar_names_.size();
-  if (cfg_.threads)
-    for (const auto& n : thread_trait_names(families_)) out_.scalar_names_.push_back("thread:" + n);
+  // Always: cheap, and a sketch then serves pipelines with or without family 4.
+  for (const auto& n : thread_trait_names(families_)) out_.scalar_names_.push_back("thread:" + n);
   n_scalars_ = out_.scalar_names_.size();
   out_.scalars_.assign(size_t(nf) * n_scalars_, 0.f);
   out_.apis_.resize(nf);

@@ -50,9 +50,10 @@ inline constexpr uint64_t kNgramSeed = 0x2545f4914f6cdd1dULL;
 
 class Sketches {
  public:
-  /// Reads every file of `store` once (on `threads` threads, 0 = all cores). N-grams of length
-  /// cfg.ngram_min..cfg.ngram_max are counted when cfg.ngrams is set, within each thread, after
-  /// collapsing consecutive repeats when cfg.collapse_repeats is set.
+  /// Reads every file of `store` once (on `threads` threads, 0 = all cores). Only cfg.ngrams,
+  /// ngram_min, ngram_max and collapse_repeats matter: n-grams of those lengths are counted
+  /// within each thread (after collapsing consecutive repeats if asked); everything else is
+  /// always extracted, and the other fields only change what a pipeline's fit() keeps.
   static Sketches extract(const TraceStore& store, const FeatureConfig& cfg, int threads);
 
   /// Rows: the store's files, in store order (row r is store file r).

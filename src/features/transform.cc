@@ -29,9 +29,10 @@ struct FeaturePipeline::RowBuilder {
 
   const FeaturePipeline& p;
   const Sketches& s;
-  std::vector<int32_t> api_col;     // sketch API id -> API vocabulary index, or -1
-  std::vector<int32_t> ngram_col;   // sketch n-gram id -> n-gram vocabulary index, or -1
-  std::vector<int32_t> scalar_src;  // fitted scalar -> index in the sketch's scalars, or -1
+  std::vector<int32_t> api_col;    // sketch API id -> API vocabulary index, or -1
+  std::vector<int32_t> ngram_col;  // sketch n-gram id -> n-gram vocabulary index, or -1
+  // (index in the sketch's scalars, column) of the fitted statistics, in column order.
+  std::vector<std::pair<uint32_t, uint32_t>> stat_scalars, thread_scalars;
 };
 
 FeaturePipeline::RowBuilder::RowBuilder(const FeaturePipeline& p_, const Sketches& s_)
@@ -53,35 +54,47 @@ FeaturePipeline::RowBuilder::RowBuilder(const FeaturePipeline& p_, const Sketche
   std::unordered_map<std::string_view, int32_t> scalar_index;
   for (size_t i = 0; i < s.scalar_names().size(); ++i)
     scalar_index.emplace(s.scalar_names()[i], int32_t(i));
-  scalar_src.assign(p.scalars_.size(), -1);
-  for (size_t i = 0; i < p.scalars_.size(); ++i)
-    if (auto it = scalar_index.find(p.scalars_[i]); it != scalar_index.end())
-      scalar_src[i] = it->second;
+  for (size_t i = 0; i < p.scalars_.size(); ++i) {
+    auto it = scalar_index.find(p.scalars_[i]);
+    if (it == scalar_index.end()) continue;  // e.g. return values absent from this log
+    bool thread = p.scalars_[i].rfind("thread:", 0) == 0;
+    (thread ? thread_scalars : stat_scalars).emplace_back(it->second, p.scalar_column_[i]);
+  }
+  std::sort(stat_scalars.begin(), stat_scalars.end(),
+            [](auto& a, auto& b) { return a.second < b.second; });
+  std::sort(thread_scalars.begin(), thread_scalars.end(),
+            [](auto& a, auto& b) { return a.second < b.second; });
 }
 
+// Emits the row's entries in ascending column order, block by block: only the few dozen APIs need
+// sorting, n-gram ids and columns are both in hash order.
 void FeaturePipeline::RowBuilder::counts(uint32_t r, std::vector<Entry>& out) const {
   out.clear();
+  thread_local std::vector<std::pair<uint32_t, const ApiCount*>>
+      apis;  // (vocabulary index, counts)
+  apis.clear();
+  for (const ApiCount& a : s.apis(r))
+    if (int32_t c = api_col[a.api]; c >= 0)
+      apis.emplace_back(c, &a);  // else never seen in training
+  std::sort(apis.begin(), apis.end());
   const uint32_t na = static_cast<uint32_t>(p.apis_.size());
-  uint32_t rare = 0;
-  for (const ApiCount& a : s.apis(r)) {
-    int32_t c = api_col[a.api];
-    if (c < 0) continue;  // an API the training rows never called
-    if (p.cfg_.api_stats) {
-      out.push_back({uint32_t(c), float(a.count)});
-      out.push_back({na + c, float(std::log1p(double(a.count)))});
-      out.push_back({2 * na + c, float(a.first) + 1});  // +1: a value of 0 would read as absent
-    }
-    if (p.set_column_[c] >= 0) out.push_back({uint32_t(p.set_column_[c]), 1.f}), ++rare;
+  if (p.cfg_.api_stats) {
+    for (auto [c, a] : apis) out.push_back({c, float(a->count)});
+    for (auto [c, a] : apis) out.push_back({na + c, float(std::log1p(double(a->count)))});
+    for (auto [c, a] : apis) out.push_back({2 * na + c, float(a->first) + 1});  // 0 reads absent
   }
-  if (p.set_count_column_ >= 0 && rare) out.push_back({uint32_t(p.set_count_column_), float(rare)});
   auto sc = s.scalars(r);
-  for (size_t i = 0; i < scalar_src.size(); ++i)
-    if (scalar_src[i] >= 0 && sc[scalar_src[i]] != 0)
-      out.push_back({p.scalar_column_[i], sc[scalar_src[i]]});
+  for (auto [src, col] : stat_scalars)
+    if (sc[src] != 0) out.push_back({col, sc[src]});
+  uint32_t rare = 0;
+  for (auto [c, a] : apis)
+    if (p.set_column_[c] >= 0) out.push_back({uint32_t(p.set_column_[c]), 1.f}), ++rare;
+  if (p.set_count_column_ >= 0 && rare) out.push_back({uint32_t(p.set_count_column_), float(rare)});
   if (!ngram_col.empty())
     for (const NgramCount& g : s.ngrams(r))
       if (int32_t c = ngram_col[g.id]; c >= 0) out.push_back({p.ngram_base_ + c, float(g.count)});
-  std::sort(out.begin(), out.end(), [](const Entry& a, const Entry& b) { return a.col < b.col; });
+  for (auto [src, col] : thread_scalars)
+    if (sc[src] != 0) out.push_back({col, sc[src]});
 }
 
 void FeaturePipeline::RowBuilder::tfidf(uint32_t r, std::vector<Entry>& out) const {

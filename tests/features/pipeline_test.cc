@@ -2,77 +2,255 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
+#include <cmath>
 
-#include "store/ingest.h"
+#include "features/file_stats.h"
+#include "features/temp_store.h"
 #include "util/error.h"
 
 namespace malscope {
 namespace {
 
-// A store made from CSV text, removed when the test ends.
-class TempStore {
- public:
-  explicit TempStore(const std::string& csv) {
-    static int counter = 0;
-    base_ = testing::TempDir() + "/features_" + std::to_string(::getpid()) + "_" +
-            std::to_string(counter++);
-    std::ofstream(base_ + ".csv") << csv;
-    IngestOptions o;
-    o.log = nullptr;
-    o.progress = false;
-    ingest_csv(base_ + ".csv", base_ + ".store", o);
-    store_.emplace(TraceStore::open(base_ + ".store"));
-  }
-  ~TempStore() {
-    store_.reset();
-    std::filesystem::remove(base_ + ".csv");
-    std::filesystem::remove(base_ + ".store");
-  }
-  const TraceStore& store() const { return *store_; }
+using testing_features::column;
+using testing_features::count_prefix;
+using testing_features::TempStore;
+using testing_features::value;
 
- private:
-  std::string base_;
-  std::optional<TraceStore> store_;
-};
+const std::string kHeader = "file_id,label,api,tid,return_value,index\n";
 
-int column(const FeatureMatrix& m, const std::string& name) {
-  auto it = std::find(m.column_names.begin(), m.column_names.end(), name);
-  return it == m.column_names.end() ? -1 : static_cast<int>(it - m.column_names.begin());
+// Fits on every row of the store and transforms every row.
+FeatureMatrix fit_all(const TraceStore& store, const FeatureConfig& cfg,
+                      ValueKind kind = ValueKind::kCounts) {
+  Sketches s = Sketches::extract(store, cfg, 1);
+  std::vector<uint32_t> rows(s.size());
+  for (uint32_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  FeaturePipeline p(cfg);
+  p.fit(s, rows);
+  return p.transform(s, {}, kind);
 }
 
-float value(const FeatureMatrix& m, size_t row, const std::string& name) {
-  int c = column(m, name);
-  EXPECT_GE(c, 0) << "no column " << name;
-  for (uint64_t k = m.indptr[row]; k < m.indptr[row + 1]; ++k)
-    if (m.indices[k] == uint32_t(c)) return m.values[k];
-  return 0;
-}
-
-const char* kTwoFiles =
-    "file_id,label,api,tid,return_value,index\n"
-    "a,0,NtClose,1,0,0\n"
-    "a,0,NtOpenKey,1,0,1\n"
-    "a,0,NtClose,1,0,2\n"
-    "b,1,NtClose,1,0,0\n"
-    "b,1,CryptEncrypt,2,-1,0\n";
-
-TEST(FeaturePipeline, CountsApisAndNgrams) {
-  TempStore t(kTwoFiles);
+FeatureConfig min_df_1() {
   FeatureConfig cfg;
   cfg.min_df = 1;
-  Sketches s = Sketches::extract(t.store(), cfg, 1);
-  ASSERT_EQ(s.size(), 2u);
+  return cfg;
+}
+
+TEST(ApiStats, CountsFirstPositionsAndStatistics) {
+  TempStore t(kHeader +
+              "a,0,NtClose,1,0,0\n"
+              "a,0,NtOpenKey,1,3221225524,1\n"
+              "a,0,NtClose,1,0,3\n"   // a gap: index 1 -> 3
+              "a,0,NtClose,1,-1,3\n"  // a repeat: index 3 again
+              "a,0,LdrLoadDll,2,0,5\n"
+              "a,0,NtClose,2,1,6\n");
+  FeatureMatrix m = fit_all(t.store(), min_df_1());
+  EXPECT_EQ(value(m, 0, "api_count:NtClose"), 4);
+  EXPECT_FLOAT_EQ(value(m, 0, "api_log:NtClose"), std::log1p(4.0));
+  EXPECT_EQ(value(m, 0, "api_first:NtClose"), 1);  // index 0, stored + 1
+  EXPECT_EQ(value(m, 0, "api_first:NtOpenKey"), 2);
+  EXPECT_EQ(value(m, 0, "api_first:LdrLoadDll"), 6);
+  EXPECT_EQ(value(m, 0, "stat:calls"), 6);
+  EXPECT_EQ(value(m, 0, "stat:distinct_apis"), 3);
+  EXPECT_EQ(value(m, 0, "stat:threads"), 2);
+  EXPECT_EQ(value(m, 0, "stat:thread_calls_min"), 2);
+  EXPECT_EQ(value(m, 0, "stat:thread_calls_mean"), 3);
+  EXPECT_EQ(value(m, 0, "stat:thread_calls_max"), 4);
+  EXPECT_EQ(value(m, 0, "stat:index_max"), 6);
+  EXPECT_EQ(value(m, 0, "stat:index_repeats"), 1);
+  EXPECT_EQ(value(m, 0, "stat:index_gaps"), 1);
+  EXPECT_EQ(value(m, 0, "stat:ret_distinct"), 4);  // 0, 3221225524, -1, 1
+  EXPECT_FLOAT_EQ(value(m, 0, "ret_zero_share:all"), 0.5f);
+  EXPECT_FLOAT_EQ(value(m, 0, "ret_neg_share:all"), 2.f / 6);
+}
+
+TEST(ApiStats, NegativeReturnsIncludeUnsigned32BitErrors) {
+  EXPECT_TRUE(return_is_negative(-5));
+  EXPECT_TRUE(return_is_negative(3221225524));  // STATUS_OBJECT_NAME_NOT_FOUND logged unsigned
+  EXPECT_FALSE(return_is_negative(0));
+  EXPECT_FALSE(return_is_negative(1));
+  EXPECT_FALSE(return_is_negative(int64_t(1) << 32));
+  EXPECT_FALSE(return_is_negative(kRetStringBase));  // an interned string
+}
+
+TEST(ApiStats, Season2LogsHaveNoReturnColumns) {
+  TempStore t(
+      "file_id,label,api,tid,index\n"
+      "a,0,NtClose,1,0\n");
+  FeatureMatrix m = fit_all(t.store(), min_df_1());
+  EXPECT_EQ(count_prefix(m, "ret_"), 0u);
+  EXPECT_EQ(column(m, "stat:ret_distinct"), -1);
+  EXPECT_EQ(value(m, 0, "stat:calls"), 1);
+}
+
+// n1, n2, n3 are class 0; m1 is class 1 and the only training file calling Y.
+const std::string kSetCsv = kHeader +
+                            "n1,0,A,1,0,0\n"
+                            "n2,0,A,1,0,0\n"
+                            "m1,1,A,1,0,0\n"
+                            "m1,1,Y,1,0,1\n"
+                            "n3,0,Y,1,0,0\n";
+
+TEST(ApiSet, LearnedOnlyFromTheRowsGivenToFit) {
+  TempStore t(kSetCsv);
+  const TraceStore& st = t.store();
+  FeatureConfig cfg = min_df_1();
+  Sketches s = Sketches::extract(st, cfg, 1);
+  uint32_t n1 = *st.find_file("n1"), n2 = *st.find_file("n2"), m1 = *st.find_file("m1"),
+           n3 = *st.find_file("n3");
   FeaturePipeline p(cfg);
+  std::vector<uint32_t> train = {n1, n2, m1};
+  p.fit(s, train);
+  std::vector<uint32_t> test = {n3};
+  FeatureMatrix m = p.transform(s, test, ValueKind::kCounts);
+  EXPECT_EQ(column(m, "set:A"), -1);   // both class-0 training files call A
+  EXPECT_EQ(value(m, 0, "set:Y"), 1);  // n3's own call to Y did not make Y common
+  EXPECT_EQ(value(m, 0, "set_count"), 1);
+
+  std::vector<uint32_t> all = {n1, n2, m1, n3};
+  p.fit(s, all);  // now 1 of 3 class-0 files calls Y: not rare at 1%
+  EXPECT_EQ(column(p.transform(s, test, ValueKind::kCounts), "set:Y"), -1);
+  cfg.rare_in_class0 = 0.5;
+  FeaturePipeline loose(cfg);
+  loose.fit(s, all);
+  EXPECT_GE(column(loose.transform(s, test, ValueKind::kCounts), "set:Y"), 0);
+}
+
+TEST(Ngrams, FollowIndexOrderAndNeverSpanThreads) {
+  TempStore t(kHeader +
+              "a,0,B,1,0,1\n"  // given out of order: index 0 (A) comes first
+              "a,0,A,1,0,0\n"
+              "a,0,C,2,0,0\n"
+              "a,0,D,2,0,1\n");
+  FeatureConfig cfg = min_df_1();
+  cfg.api_stats = cfg.api_set = cfg.threads = false;
+  FeatureMatrix m = fit_all(t.store(), cfg);
+  std::vector<std::string> want = {"ng:A", "ng:A>B", "ng:B", "ng:C", "ng:C>D", "ng:D"};
+  std::vector<std::string> got = m.column_names;
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, want);  // no B>C, no 3-gram: threads are separate sequences
+}
+
+TEST(Ngrams, CollapseRepeats) {
+  TempStore t(kHeader + "a,0,A,1,0,0\na,0,A,1,0,1\na,0,A,1,0,2\na,0,B,1,0,3\na,0,B,1,0,4\n" +
+              "a,0,A,1,0,5\n");
+  FeatureConfig cfg = min_df_1();
+  FeatureMatrix plain = fit_all(t.store(), cfg);
+  EXPECT_EQ(value(plain, 0, "ng:A>A"), 2);
+  EXPECT_EQ(value(plain, 0, "ng:A>A>A"), 1);
+  EXPECT_EQ(value(plain, 0, "ng:A"), 4);
+  cfg.collapse_repeats = true;
+  FeatureMatrix collapsed = fit_all(t.store(), cfg);
+  EXPECT_EQ(column(collapsed, "ng:A>A"), -1);
+  EXPECT_EQ(value(collapsed, 0, "ng:A>B>A"), 1);
+  EXPECT_EQ(value(collapsed, 0, "ng:A"), 2);         // two runs of A
+  EXPECT_EQ(value(collapsed, 0, "api_count:A"), 4);  // counts are not collapsed
+}
+
+TEST(Ngrams, MinDfAndCapKeepTheMostFrequentTiesByName) {
+  TempStore t(kHeader + "f1,0,A,1,0,0\nf1,0,C,1,0,1\nf1,0,B,1,0,2\n" +
+              "f2,0,A,1,0,0\nf2,0,C,1,0,1\nf2,0,B,1,0,2\n" + "f3,0,A,1,0,0\nf3,0,D,1,0,1\n");
+  FeatureConfig cfg;
+  cfg.api_stats = cfg.api_set = cfg.threads = false;
+  cfg.ngram_max = 1;
+  cfg.min_df = 2;  // D (df 1) is out
+  auto names = [&] {
+    auto n = fit_all(t.store(), cfg).column_names;  // columns are in hash order
+    std::sort(n.begin(), n.end());
+    return n;
+  };
+  EXPECT_EQ(names(), (std::vector<std::string>{"ng:A", "ng:B", "ng:C"}));
+  cfg.max_ngrams = 2;  // A (df 3), then B before C (both df 2) by name
+  EXPECT_EQ(names(), (std::vector<std::string>{"ng:A", "ng:B"}));
+}
+
+TEST(Ngrams, TfidfIsSublinearSmoothedAndL2Normalised) {
+  TempStore t(kHeader + "f1,0,A,1,0,0\nf1,0,B,1,0,1\nf1,0,A,1,0,2\nf2,1,B,1,0,0\n");
+  FeatureConfig cfg = min_df_1();
+  cfg.ngram_max = 1;
+  FeatureMatrix m = fit_all(t.store(), cfg, ValueKind::kTfidf);
+  double a = (1 + std::log(2.0)) * (std::log(3.0 / 2) + 1), b = 1 * (std::log(3.0 / 3) + 1);
+  double norm = std::sqrt(a * a + b * b);
+  EXPECT_NEAR(value(m, 0, "ng:A"), a / norm, 1e-6);
+  EXPECT_NEAR(value(m, 0, "ng:B"), b / norm, 1e-6);
+  EXPECT_NEAR(value(m, 1, "ng:B"), 1.0, 1e-6);
+  // Statistics: log scale over the training maximum.
+  EXPECT_NEAR(value(m, 0, "api_count:A"), 1.0, 1e-6);
+  EXPECT_NEAR(value(m, 0, "stat:calls"), 1.0, 1e-6);
+  EXPECT_NEAR(value(m, 1, "stat:calls"), std::log1p(1.0) / std::log1p(3.0), 1e-6);
+  cfg.sublinear_tf = false;
+  FeatureMatrix raw = fit_all(t.store(), cfg, ValueKind::kTfidf);
+  a = 2 * (std::log(3.0 / 2) + 1);
+  EXPECT_NEAR(value(raw, 0, "ng:A"), a / std::sqrt(a * a + b * b), 1e-6);
+}
+
+TEST(Threads, IdenticalThreadsAndPrefixes) {
+  std::string csv = kHeader;
+  for (int tid : {1, 2, 3})  // three threads running the same sequence
+    for (int i = 0; i < 3; ++i)
+      csv += "d,3," + std::string(i == 1 ? "NtClose" : "GetSystemMetrics") + "," +
+             std::to_string(tid) + ",0," + std::to_string(i) + "\n";
+  csv +=
+      "d,3,GetSystemMetrics,4,0,0\nd,3,NtClose,4,0,1\nd,3,GetSystemMetrics,4,0,2\n"
+      "d,3,NtClose,4,0,3\n";  // the longest; the others are its prefixes
+  TempStore t(csv);
+  FeatureConfig cfg = min_df_1();
+  FeatureMatrix m = fit_all(t.store(), cfg);
+  EXPECT_EQ(value(m, 0, "thread:identical_threads_max_group"), 3);
+  EXPECT_FLOAT_EQ(value(m, 0, "thread:identical_threads_share"), 0.75f);
+  EXPECT_FLOAT_EQ(value(m, 0, "thread:prefix_threads_share"), 1.f);
+  EXPECT_EQ(column(m, "thread:threads"), -1);  // family 1 has it as stat:threads
+  cfg.api_stats = false;
+  EXPECT_EQ(value(fit_all(t.store(), cfg), 0, "thread:threads"), 4);
+}
+
+TEST(Families, EachCanBeSelectedAlone) {
+  TempStore t(kSetCsv);
+  FeatureConfig only = min_df_1();
+  only.api_stats = only.api_set = only.ngrams = only.threads = false;
+  auto with = [&](bool FeatureConfig::*family) {
+    FeatureConfig c = only;
+    c.*family = true;
+    return fit_all(t.store(), c);
+  };
+  FeatureMatrix ng = with(&FeatureConfig::ngrams);
+  EXPECT_EQ(count_prefix(ng, "ng:"), ng.cols());
+  FeatureMatrix set = with(&FeatureConfig::api_set);
+  EXPECT_EQ(count_prefix(set, "set"), set.cols());
+  FeatureMatrix th = with(&FeatureConfig::threads);
+  EXPECT_EQ(count_prefix(th, "thread:"), th.cols());
+  FeatureMatrix st = with(&FeatureConfig::api_stats);
+  EXPECT_EQ(count_prefix(st, "api_") + count_prefix(st, "stat:") + count_prefix(st, "ret_"),
+            st.cols());
+  EXPECT_GT(st.cols(), 0u);
+}
+
+TEST(FeaturePipeline, RejectsBadConfigAndMisuse) {
+  FeatureConfig bad;
+  bad.ngram_max = 6;
+  EXPECT_THROW(FeaturePipeline{bad}, UsageError);
+  bad = {};
+  bad.ngram_min = 3, bad.ngram_max = 2;
+  EXPECT_THROW(FeaturePipeline{bad}, UsageError);
+
+  TempStore t(kSetCsv);
+  FeatureConfig two;
+  two.ngram_max = 2;
+  Sketches s = Sketches::extract(t.store(), two, 1);
+  FeaturePipeline p;  // needs 3-grams the sketches lack
   std::vector<uint32_t> rows = {0, 1};
-  p.fit(s, rows);
-  FeatureMatrix m = p.transform(s, {}, ValueKind::kCounts);
-  ASSERT_EQ(m.rows(), 2u);
-  EXPECT_EQ(value(m, 0, "api_count:NtClose"), 2);
-  EXPECT_EQ(value(m, 0, "ng:NtClose>NtOpenKey>NtClose"), 1);
-  EXPECT_EQ(value(m, 1, "ng:NtClose"), 1);
-  EXPECT_EQ(column(m, "ng:NtClose>CryptEncrypt"), -1);  // different threads
+  EXPECT_THROW(p.fit(s, rows), Error);
+  EXPECT_THROW(p.transform(s, rows, ValueKind::kCounts), Error);  // not fitted
+  FeaturePipeline ok(two);
+  std::vector<uint32_t> out_of_range = {0, 9};
+  EXPECT_THROW(ok.fit(s, out_of_range), Error);
+}
+
+TEST(FeaturePipeline, FitNeedsLabels) {
+  TempStore t("file_id,api,tid,return_value,index\nx,A,1,0,0\n");
+  Sketches s = Sketches::extract(t.store(), {}, 1);
+  FeaturePipeline p;
+  std::vector<uint32_t> rows = {0};
+  EXPECT_THROW(p.fit(s, rows), Error);
 }
 
 }  // namespace
