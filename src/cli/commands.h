@@ -20,6 +20,11 @@ void register_profile(CLI::App& app, Globals& g);
 void register_plot(CLI::App& app, Globals& g);
 void register_audit(CLI::App& app, Globals& g);
 void register_report(CLI::App& app, Globals& g);
+void register_cv(CLI::App& app, Globals& g);
+void register_train(CLI::App& app, Globals& g);
+void register_predict(CLI::App& app, Globals& g);
+void register_evaluate(CLI::App& app, Globals& g);
+void register_tune(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
 inline void register_all(CLI::App& app, Globals& g) {
@@ -32,6 +37,11 @@ inline void register_all(CLI::App& app, Globals& g) {
   register_plot(app, g);
   register_audit(app, g);
   register_report(app, g);
+  register_cv(app, g);
+  register_train(app, g);
+  register_predict(app, g);
+  register_evaluate(app, g);
+  register_tune(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).

@@ -1,0 +1,85 @@
+#include <fmt/format.h>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "cli/learn_options.h"
+#include "eval/train.h"
+#include "store/trace_store.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace malscope::cli {
+
+void register_train(CLI::App& app, Globals& g) {
+  struct Args {
+    std::string store, output, cv;
+    std::vector<double> weights;
+    int folds = 5;
+    LearnArgs learn;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "train",
+      "Fit the feature pipeline and models on a labeled store and write one model "
+      "bundle for `predict`");
+  cmd->add_option("store", a->store, "Labeled trace store")->required();
+  cmd->add_option("-o,--output", a->output, "Model bundle to write")->required();
+  auto* cv_opt = cmd->add_option("--cv", a->cv,
+                                 "Take the blend weights from this CV results JSON (`malscope cv "
+                                 "--json-out`) instead of running CV again")
+                     ->check(CLI::ExistingFile);
+  cmd->add_option("--weights", a->weights,
+                  "Blend weights, one per model (with several models and neither --cv nor "
+                  "--weights, k-fold CV chooses them first)")
+      ->delimiter(',')
+      ->excludes(cv_opt);
+  cmd->add_option("--folds", a->folds, "Folds of the CV that chooses blend weights")
+      ->default_val(5)
+      ->check(CLI::Range(2, 100));
+  add_learn_options(cmd, a->learn);
+  cmd->callback([a, &g] {
+    ensure_passive_openmp();
+    LearnSetup setup = make_setup(a->learn, g);
+    TraceStore store = TraceStore::open(a->store);
+    if (!store.labeled())
+      throw UsageError(
+          fmt::format("store '{}' has no labels: train needs a training store", a->store));
+    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
+    std::vector<double> w = a->weights;
+    if (!a->cv.empty()) {
+      w = weights_from_cv_json(nlohmann::json::parse(read_file(a->cv), nullptr, false), setup,
+                               a->cv);
+    } else if (w.empty() && setup.models.size() == 1) {
+      w = {1.0};
+    } else if (w.empty()) {
+      CvResult r = cross_validate(s, setup, {a->folds, {}}, stderr_log(a->learn.quiet));
+      w = r.weights;
+      if (!a->learn.quiet)
+        std::fprintf(stderr, "%s\n",
+                     fmt::format("blend weights from {}-fold CV: {} (logloss {:.5f})", a->folds,
+                                 fmt::join(w, ", "), r.metrics.logloss)
+                         .c_str());
+    }
+    if (w.size() != setup.models.size())
+      throw UsageError(
+          fmt::format("--weights gives {} weights for {} models", w.size(), setup.models.size()));
+    double sum = 0;
+    for (double x : w) {
+      if (x < 0) throw UsageError("--weights must not be negative");
+      sum += x;
+    }
+    if (sum <= 0) throw UsageError("--weights sum to 0");
+    for (double& x : w) x /= sum;
+    std::string name = a->store.substr(a->store.find_last_of('/') + 1);
+    Bundle b = train_bundle(s, setup, w, name, stderr_log(a->learn.quiet));
+    std::string bytes = save_bundle(b);
+    write_file_atomic(a->output, bytes);
+    if (!a->learn.quiet)
+      std::printf("%s\n", fmt::format("wrote {} ({} bytes): {} classes, models {}, weights {}",
+                                      a->output, bytes.size(), b.classes,
+                                      fmt::join(setup.models, ","), fmt::join(w, ","))
+                              .c_str());
+  });
+}
+
+}  // namespace malscope::cli

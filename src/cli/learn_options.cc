@@ -1,0 +1,109 @@
+#include "cli/learn_options.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ranges>
+
+#include "models/model.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/progress.h"
+#include "util/thread_pool.h"
+
+namespace malscope::cli {
+
+void add_learn_options(CLI::App* cmd, LearnArgs& a) {
+  cmd->add_option("--models", a.models,
+                  fmt::format("Models to fit and blend, comma-separated ({})",
+                              fmt::join(model_names(), ", ")))
+      ->default_val(a.models);
+  cmd->add_option("--seed", a.seed, "Seed of folds, sampling and models (same seed, same bytes)")
+      ->default_val(a.seed);
+  cmd->add_option("--config", a.config,
+                  "JSON with \"params\" (and \"models\"), e.g. from `malscope tune --best-out`")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--set", a.sets, "Set a parameter, name=value (repeatable)");
+  cmd->add_flag("-q,--quiet", a.quiet, "No progress lines on stderr");
+  for (const ParamSpec& s : param_table()) {
+    a.values.emplace_back();
+    a.options.push_back(cmd->add_option(fmt::format("--{}", s.name), a.values.back(),
+                                        fmt::format("{} [default: {}]", s.help, s.def))
+                            ->group("Parameters (see docs/learning.md)"));
+  }
+}
+
+LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
+  LearnSetup s;
+  std::string models = a.models;
+  if (!a.config.empty()) {
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(read_file(a.config));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("'{}' is not JSON: {}", a.config, e.what()));
+    }
+    if (j.contains("params")) s.params.update(j["params"]);
+    if (j.contains("models") && j["models"].is_array())
+      models = fmt::format("{}", fmt::join(j["models"].get<std::vector<std::string>>(), ","));
+  }
+  for (const std::string& kv : a.sets) s.params.set_assignment(kv);
+  size_t i = 0;
+  for (const ParamSpec& spec : param_table()) {
+    if (a.options[i]->count() > 0) s.params.set(spec.name, a.values[i]);
+    ++i;
+  }
+  s.models.clear();
+  for (auto part : std::views::split(std::string_view(models), ',')) {
+    std::string name(part.begin(), part.end());
+    if (name.empty()) continue;
+    make_model(name, s.params, {});  // rejects unknown names with the list of known ones
+    if (std::find(s.models.begin(), s.models.end(), name) != s.models.end())
+      throw UsageError(fmt::format("--models lists '{}' twice", name));
+    s.models.push_back(name);
+  }
+  if (s.models.empty()) throw UsageError("--models is empty");
+  s.seed = a.seed;
+  s.threads = default_threads(g.threads);
+  return s;
+}
+
+void ensure_passive_openmp() {
+  if (std::getenv("OMP_WAIT_POLICY")) return;
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  std::string cmdline;
+  try {
+    cmdline = read_file("/proc/self/cmdline");
+  } catch (const Error&) {
+    return;  // not Linux: carry on spinning rather than fail
+  }
+  std::vector<char*> argv;
+  for (size_t p = 0; p < cmdline.size(); p = cmdline.find('\0', p) + 1) argv.push_back(&cmdline[p]);
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  ::execv("/proc/self/exe", argv.data());
+  // execv only returns on failure: continue in this process.
+}
+
+Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int threads, bool quiet) {
+  auto t0 = std::chrono::steady_clock::now();
+  Sketches s = Sketches::extract(store, cfg, threads);
+  if (!quiet)
+    std::fprintf(
+        stderr, "%s\n",
+        fmt::format("read {} files, {} calls from {} in {:.1f}s", s.size(),
+                    human_count(double(store.num_rows())), store.path(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
+            .c_str());
+  return s;
+}
+
+LogFn stderr_log(bool quiet) {
+  if (quiet) return {};
+  return [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+}
+
+}  // namespace malscope::cli

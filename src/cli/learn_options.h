@@ -1,0 +1,44 @@
+#pragma once
+// Flags shared by the learning commands (cv, train, tune): --models, --seed, --config, --set and
+// one --<parameter> flag per row of the parameter table (models/params.h), so help text comes
+// from the table. Also the OpenMP re-exec XGBoost needs on a busy machine.
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "eval/cv.h"
+#include "features/sketches.h"
+
+namespace malscope::cli {
+
+struct LearnArgs {
+  std::string models = "xgb,linear";
+  uint64_t seed = 0;
+  std::string config;              ///< JSON from `tune --best-out`
+  std::vector<std::string> sets;   ///< name=value
+  std::deque<std::string> values;  ///< one per table row (stable addresses for CLI11)
+  std::vector<CLI::Option*> options;
+  bool quiet = false;
+};
+
+/// Adds the shared learning flags to `cmd`.
+void add_learn_options(CLI::App* cmd, LearnArgs& a);
+/// Resolves the flags: defaults < --config file < --set < --<parameter>, then --models/--seed.
+LearnSetup make_setup(const LearnArgs& a, const Globals& g);
+
+/// Makes sure OpenMP (XGBoost's threads) sleeps instead of spinning while it waits: libgomp reads
+/// OMP_WAIT_POLICY once, at load, so when it is unset the process re-executes itself with
+/// OMP_WAIT_POLICY=PASSIVE (with a busy second core, spinning made training 15x slower).
+void ensure_passive_openmp();
+
+/// Reads the sketches of a store for the pipeline config, with a progress line on stderr.
+Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int threads, bool quiet);
+
+/// Prints a progress line to stderr unless quiet.
+LogFn stderr_log(bool quiet);
+
+}  // namespace malscope::cli

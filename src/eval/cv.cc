@@ -1,0 +1,194 @@
+#include "eval/cv.h"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <memory>
+
+#include "eval/folds.h"
+#include "models/model.h"
+#include "models/sampling.h"
+#include "util/error.h"
+#include "util/fs.h"
+
+namespace malscope {
+namespace {
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Train and held-out matrices of one value kind; rebuilt only when the kind changes.
+struct FoldMatrices {
+  std::optional<ValueKind> kind;
+  FeatureMatrix train, valid;
+  void ensure(const FeaturePipeline& pipe, const Sketches& s, std::span<const uint32_t> tr,
+              std::span<const uint32_t> va, ValueKind k) {
+    if (kind == k) return;
+    train = FeatureMatrix{};
+    valid = FeatureMatrix{};
+    train = pipe.transform(s, tr, k);
+    valid = pipe.transform(s, va, k);
+    kind = k;
+  }
+};
+
+void run_fold(const Sketches& s, const LearnSetup& setup, const FeatureConfig& fc, uint32_t f,
+              CvResult& r, std::map<std::string, double>& gain) {
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<uint32_t> train, valid;
+  split_fold(r.fold, f, train, valid);
+  FeaturePipeline pipe(fc);
+  pipe.set_threads(setup.threads);
+  pipe.fit(s, train);
+  FoldMatrices m;
+  FoldReport rep{train.size(), valid.size(), {}, {}, 0};
+  std::vector<int32_t> valid_labels;
+  for (uint32_t v : valid) valid_labels.push_back(r.labels[v]);
+  const ModelContext ctx{setup.seed, setup.threads};
+  for (size_t mi = 0; mi < setup.models.size(); ++mi) {
+    auto model = make_model(setup.models[mi], setup.params, ctx);
+    m.ensure(pipe, s, train, valid, model->value_kind());
+    FitReport fit = model->fit(m.train, r.classes);
+    Predictions p = model->predict_proba(m.valid);
+    for (size_t i = 0; i < valid.size(); ++i)
+      std::copy_n(p.row(i).begin(), r.classes, r.oof[mi].row(valid[i]).begin());
+    rep.logloss.push_back(logloss(valid_labels, p));
+    rep.rounds.push_back(fit.rounds);
+    for (const FeatureGain& g : model->importance())
+      gain[m.train.column_names.at(g.column)] += g.gain;
+  }
+  rep.seconds = since(t0);
+  r.folds.push_back(std::move(rep));
+}
+
+std::string fold_line(const CvResult& r, size_t f, int folds) {
+  const FoldReport& rep = r.folds[f];
+  std::string s = fmt::format("fold {}/{}: {} train, {} held out;", f + 1, folds, rep.train_rows,
+                              rep.valid_rows);
+  for (size_t m = 0; m < r.models.size(); ++m) {
+    s += fmt::format(" {} {:.5f}", r.models[m], rep.logloss[m]);
+    if (rep.rounds[m]) s += fmt::format(" ({} rounds)", rep.rounds[m]);
+  }
+  return s + fmt::format("; {:.1f}s", rep.seconds);
+}
+
+}  // namespace
+
+FeatureConfig feature_config(const Params& p) {
+  FeatureConfig c;
+  c.api_stats = p.get_bool("features.api_stats");
+  c.api_set = p.get_bool("features.api_set");
+  c.ngrams = p.get_bool("features.ngrams");
+  c.threads = p.get_bool("features.threads");
+  c.ngram_min = int(p.get_int("features.ngram_min"));
+  c.ngram_max = int(p.get_int("features.ngram_max"));
+  c.collapse_repeats = p.get_bool("features.collapse_repeats");
+  c.min_df = uint32_t(p.get_int("features.min_df"));
+  c.max_ngrams = uint32_t(p.get_int("features.max_ngrams"));
+  c.sublinear_tf = p.get_bool("features.sublinear_tf");
+  c.rare_in_class0 = p.get_double("features.rare_in_class0");
+  validate(c);
+  return c;
+}
+
+CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
+                        const LogFn& log) {
+  auto t0 = std::chrono::steady_clock::now();
+  if (setup.models.empty()) throw UsageError("no models to cross-validate");
+  CvResult r;
+  r.labels = s.labels();
+  r.classes = std::max(2, label_classes(r.labels));
+  r.models = setup.models;
+  r.fold = assign_folds(r.labels, opt.folds, setup.seed, opt.groups);
+  for (size_t m = 0; m < setup.models.size(); ++m)
+    r.oof.push_back(Predictions::zeros(s.size(), r.classes));
+  const FeatureConfig fc = feature_config(setup.params);
+  std::map<std::string, double> gain;
+  for (int f = 0; f < opt.folds; ++f) {
+    run_fold(s, setup, fc, uint32_t(f), r, gain);
+    if (log) log(fold_line(r, f, opt.folds));
+  }
+  r.weights = choose_blend_weights(r.oof, r.labels, setup.params.get_double("blend.step"));
+  r.blended = blend(r.oof, r.weights);
+  r.metrics = compute_metrics(r.labels, r.blended);
+  for (const Predictions& p : r.oof) r.model_metrics.push_back(compute_metrics(r.labels, p));
+  for (auto& [name, g] : gain) r.importance.emplace_back(name, g / opt.folds);
+  std::stable_sort(r.importance.begin(), r.importance.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  r.seconds = since(t0);
+  return r;
+}
+
+nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,
+                       const std::string& oof_path, size_t top_features) {
+  nlohmann::json j;
+  j["dataset"] = {{"store", store}, {"files", r.labels.size()}, {"classes", r.classes}};
+  j["folds"] = r.folds.size();
+  j["seed"] = setup.seed;
+  j["models"] = r.models;
+  j["metrics"] = overall_json(r.metrics);
+  j["per_class"] = per_class_json(r.metrics);
+  j["pairs"] = pairs_json(r.metrics);
+  j["confusion"] = r.metrics.confusion;
+  nlohmann::json imp = nlohmann::json::array();
+  for (size_t i = 0; i < std::min(top_features, r.importance.size()); ++i)
+    imp.push_back({{"name", r.importance[i].first}, {"gain", r.importance[i].second}});
+  j["feature_importance"] = imp;
+  j["oof_path"] = oof_path;
+  // Extensions beyond the contract: what train needs to reuse the blend, and per-model scores.
+  nlohmann::json blend_w = nlohmann::json::object(), per_model = nlohmann::json::object();
+  for (size_t m = 0; m < r.models.size(); ++m) {
+    blend_w[r.models[m]] = r.weights[m];
+    per_model[r.models[m]] = overall_json(r.model_metrics[m]);
+  }
+  j["blend"] = blend_w;
+  j["model_metrics"] = per_model;
+  j["params"] = setup.params.to_json();
+  j["seconds"] = r.seconds;
+  return j;
+}
+
+std::string cv_text(const CvResult& r) {
+  std::string out = fmt::format("{:>4} {:>8} {:>8}", "fold", "train", "valid");
+  for (const std::string& m : r.models) out += fmt::format(" {:>16}", m + " logloss");
+  out += fmt::format(" {:>8}\n", "seconds");
+  for (size_t f = 0; f < r.folds.size(); ++f) {
+    const FoldReport& rep = r.folds[f];
+    out += fmt::format("{:>4} {:>8} {:>8}", f + 1, rep.train_rows, rep.valid_rows);
+    for (size_t m = 0; m < r.models.size(); ++m)
+      out += rep.rounds[m] ? fmt::format(" {:>9.5f} ({:>4})", rep.logloss[m], rep.rounds[m])
+                           : fmt::format(" {:>16.5f}", rep.logloss[m]);
+    out += fmt::format(" {:>8.1f}\n", rep.seconds);
+  }
+  out += fmt::format("\n{:<8} {:>9} {:>9} {:>9} {:>9} {:>7}\n", "model", "logloss", "tianchi",
+                     "accuracy", "macro_f1", "weight");
+  for (size_t m = 0; m < r.models.size(); ++m) {
+    const Metrics& mm = r.model_metrics[m];
+    out += fmt::format("{:<8} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>7.2f}\n", r.models[m],
+                       mm.logloss, mm.tianchi_logloss, mm.accuracy, mm.macro_f1, r.weights[m]);
+  }
+  out += fmt::format("{:<8} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f}\n\nout-of-fold blend, {:.1f}s\n",
+                     "blend", r.metrics.logloss, r.metrics.tianchi_logloss, r.metrics.accuracy,
+                     r.metrics.macro_f1, r.seconds);
+  return out + metrics_text(r.metrics);
+}
+
+void write_oof_csv(const std::string& path, const Sketches& s, const CvResult& r) {
+  std::string out = "file_id,label,fold";
+  for (int c = 0; c < r.classes; ++c) out += fmt::format(",prob{}", c);
+  for (const std::string& m : r.models)
+    for (int c = 0; c < r.classes; ++c) out += fmt::format(",{}_prob{}", m, c);
+  out += '\n';
+  for (size_t i = 0; i < s.size(); ++i) {
+    out += fmt::format("{},{},{}", s.file_id(i), r.labels[i], r.fold[i]);
+    for (double p : r.blended.row(i)) out += fmt::format(",{:.6g}", p);
+    for (const Predictions& p : r.oof)
+      for (double v : p.row(i)) out += fmt::format(",{:.6g}", v);
+    out += '\n';
+  }
+  write_file_atomic(path, out);
+}
+
+}  // namespace malscope

@@ -1,0 +1,81 @@
+#include "eval/train.h"
+
+#include <fmt/format.h>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "models/sampling.h"
+#include "util/error.h"
+
+namespace malscope {
+
+Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<double> weights,
+                    const std::string& store, const LogFn& log) {
+  if (setup.models.empty()) throw UsageError("no models to train");
+  if (weights.size() != setup.models.size())
+    throw Error(fmt::format("{} blend weights for {} models", weights.size(), setup.models.size()));
+  Bundle b;
+  b.classes = std::max(2, label_classes(s.labels()));
+  b.pipeline = FeaturePipeline(feature_config(setup.params));
+  b.pipeline.set_threads(setup.threads);
+  std::vector<uint32_t> all(s.size());
+  std::iota(all.begin(), all.end(), 0u);
+  b.pipeline.fit(s, all);
+  nlohmann::json rounds = nlohmann::json::object();
+  std::optional<ValueKind> kind;
+  FeatureMatrix x;
+  for (const std::string& name : setup.models) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto m = make_model(name, setup.params, {setup.seed, setup.threads});
+    if (kind != m->value_kind()) {
+      x = FeatureMatrix{};
+      x = b.pipeline.transform(s, all, m->value_kind());
+      kind = m->value_kind();
+    }
+    FitReport rep = m->fit(x, b.classes);
+    rounds[name] = rep.rounds;
+    if (log)
+      log(fmt::format(
+          "trained {} on {} files x {} columns{} in {:.1f}s", name, x.rows(), x.cols(),
+          rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+    b.models.push_back(std::move(m));
+  }
+  b.weights = std::move(weights);
+  b.info = {{"params", setup.params.to_json()},
+            {"models", setup.models},
+            {"weights", b.weights},
+            {"seed", setup.seed},
+            {"store", store},
+            {"files", s.size()},
+            {"classes", b.classes},
+            {"rounds", rounds},
+            {"columns", b.pipeline.column_names().size()}};
+  return b;
+}
+
+std::vector<double> weights_from_cv_json(const nlohmann::json& cv, const LearnSetup& setup,
+                                         const std::string& path) {
+  if (!cv.is_object() || !cv.contains("blend") || !cv["blend"].is_object())
+    throw Error(
+        fmt::format("'{}' has no \"blend\" weights (write it with `malscope cv "
+                    "--json-out`)",
+                    path));
+  const auto& b = cv["blend"];
+  std::vector<double> w;
+  for (const std::string& m : setup.models) {
+    if (!b.contains(m) || !b[m].is_number())
+      throw Error(
+          fmt::format("'{}' has no blend weight for model '{}' (it blends {})", path, m, b.dump()));
+    w.push_back(b[m].get<double>());
+  }
+  if (b.size() != setup.models.size())
+    throw Error(fmt::format("'{}' blends other models ({}) than --models", path, b.dump()));
+  double sum = std::accumulate(w.begin(), w.end(), 0.0);
+  if (std::abs(sum - 1) > 1e-6)
+    throw Error(fmt::format("'{}': blend weights sum to {}", path, sum));
+  return w;
+}
+
+}  // namespace malscope

@@ -1,0 +1,23 @@
+#pragma once
+// Training the deployable bundle: the feature pipeline and every model fitted on all labeled
+// rows, blended with weights chosen beforehand on out-of-fold predictions (cv.h).
+#include <string>
+#include <vector>
+
+#include "eval/cv.h"
+#include "models/bundle.h"
+
+namespace malscope {
+
+/// Fits the pipeline and the models of `setup` on every row of `s` (all labeled) and returns
+/// the bundle; `weights` (one per model, summing to 1) are stored for blending. `store` names the
+/// training data in the bundle's info.
+Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<double> weights,
+                    const std::string& store, const LogFn& log = {});
+
+/// Blend weights for setup.models from a CV results JSON (its "blend" object); throws Error if
+/// the file's models differ from the setup's.
+std::vector<double> weights_from_cv_json(const nlohmann::json& cv, const LearnSetup& setup,
+                                         const std::string& path);
+
+}  // namespace malscope

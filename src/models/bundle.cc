@@ -1,0 +1,93 @@
+#include "models/bundle.h"
+
+#include <fmt/format.h>
+#include <map>
+
+#include "models/serial.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+namespace malscope {
+namespace {
+
+constexpr std::string_view kMagic = "MSBUNDLE";
+constexpr uint32_t kVersion = 1;
+
+}  // namespace
+
+std::vector<Predictions> predict_models(const FeaturePipeline& pipeline,
+                                        const std::vector<std::unique_ptr<Model>>& models,
+                                        const Sketches& s, std::span<const uint32_t> rows) {
+  std::vector<Predictions> out;
+  std::map<ValueKind, FeatureMatrix> cache;
+  for (const auto& m : models) {
+    auto it = cache.find(m->value_kind());
+    if (it == cache.end())
+      it = cache.emplace(m->value_kind(), pipeline.transform(s, rows, m->value_kind())).first;
+    out.push_back(m->predict_proba(it->second));
+  }
+  return out;
+}
+
+Predictions Bundle::predict(const Sketches& s) const {
+  return blend(predict_models(pipeline, models, s, {}), weights);
+}
+
+std::string save_bundle(const Bundle& b) {
+  if (b.models.size() != b.weights.size())
+    throw Error(fmt::format("bundle: {} models but {} weights", b.models.size(), b.weights.size()));
+  ByteWriter p;
+  p.put_bytes(b.info.dump());
+  p.put_bytes(b.pipeline.save());
+  p.put<int32_t>(b.classes);
+  p.put<uint32_t>(uint32_t(b.models.size()));
+  for (const auto& m : b.models) {
+    p.put_bytes(m->name());
+    p.put_bytes(m->save());
+  }
+  p.put_vector(b.weights);
+  ByteWriter w;
+  w.put_raw(kMagic);
+  w.put<uint32_t>(kVersion);
+  w.put_bytes(p.str());
+  w.put<uint64_t>(hash_bytes(p.str()));
+  return std::move(w.str());
+}
+
+Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelContext& ctx) {
+  const std::string what = fmt::format("model bundle '{}'", name);
+  ByteReader r(bytes, what);
+  r.expect_raw(kMagic, "a malscope model bundle (train one with `malscope train`)");
+  if (uint32_t v = r.get<uint32_t>(); v != kVersion)
+    throw Error(
+        fmt::format("{} has version {}, this malscope reads version {}", what, v, kVersion));
+  std::string_view payload = r.get_bytes();
+  if (r.get<uint64_t>() != hash_bytes(payload)) r.fail("checksum mismatch");
+  r.expect_end();
+
+  ByteReader p(payload, what);
+  Bundle b;
+  try {
+    b.info = nlohmann::json::parse(p.get_bytes());
+  } catch (const nlohmann::json::exception& e) {
+    p.fail(fmt::format("its info is not JSON ({})", e.what()));
+  }
+  b.pipeline = FeaturePipeline::load(p.get_bytes());
+  b.classes = p.get<int32_t>();
+  const uint32_t n = p.get<uint32_t>();
+  if (b.classes < 2 || n == 0 || n > 64) p.fail(fmt::format("{} classes, {} models", b.classes, n));
+  Params params;
+  if (b.info.contains("params")) params.update(b.info["params"]);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string model_name(p.get_bytes());
+    auto m = make_model(model_name, params, ctx);
+    m->load(p.get_bytes());
+    b.models.push_back(std::move(m));
+  }
+  b.weights = p.get_vector<double>();
+  p.expect_end();
+  if (b.weights.size() != n) p.fail("weights do not match the models");
+  return b;
+}
+
+}  // namespace malscope

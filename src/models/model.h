@@ -1,0 +1,65 @@
+#pragma once
+// The Model interface: fit on a FeatureMatrix, predict class probabilities, save to and load from
+// bytes. Models are created by name ("xgb", "linear"); each lives in its own file.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "features/feature_matrix.h"
+#include "features/pipeline.h"
+#include "models/params.h"
+#include "models/predictions.h"
+
+namespace malscope {
+
+/// Settings every model shares.
+struct ModelContext {
+  uint64_t seed = 0;  ///< same seed, same data -> same model bytes
+  int threads = 1;    ///< worker threads (>= 1)
+};
+
+/// Gain of one column in a tree model.
+struct FeatureGain {
+  uint32_t column = 0;
+  double gain = 0;
+};
+
+/// What fit() reports (for logs and tables).
+struct FitReport {
+  int rounds = 0;             ///< boosting rounds kept (trees per class), 0 for other models
+  double valid_logloss = -1;  ///< early-stopping validation logloss, -1 if none
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  /// The name it is created by.
+  virtual std::string_view name() const = 0;
+  /// The values it is fed: counts for trees, TF-IDF for linear models.
+  virtual ValueKind value_kind() const = 0;
+  /// Trains on x (labels in x.labels, each in [0, classes)); replaces any earlier fit.
+  virtual FitReport fit(const FeatureMatrix& x, int classes) = 0;
+  /// Class probabilities of every row of x (x has the training columns).
+  virtual Predictions predict_proba(const FeatureMatrix& x) const = 0;
+  /// The fitted model as bytes (magic and version inside).
+  virtual std::string save() const = 0;
+  /// Restores a fitted model saved by save(); throws Error if the bytes are not one.
+  virtual void load(std::string_view bytes) = 0;
+  /// Gain per column, for importance tables; empty if the model has none.
+  virtual std::vector<FeatureGain> importance() const { return {}; }
+};
+
+/// Class weights (N / (K n_c))^power per class (1 for classes without rows), the imbalance
+/// correction the models share (power 0: all 1, power 1: balanced).
+std::vector<float> class_weights(std::span<const int32_t> labels, int classes, double power);
+
+/// Names make_model() accepts, in the order they are documented.
+const std::vector<std::string>& model_names();
+/// Creates an untrained model; throws UsageError for an unknown name.
+std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
+                                  const ModelContext& ctx);
+
+}  // namespace malscope

@@ -1,0 +1,250 @@
+#include "models/xgb_model.h"
+
+#include <fmt/format.h>
+#include <xgboost/c_api.h>
+#include <charconv>
+#include <cmath>
+#include <mutex>
+
+#include "models/sampling.h"
+#include "models/serial.h"
+#include "util/error.h"
+
+namespace malscope {
+namespace {
+
+constexpr std::string_view kMagic = "MSXGB";
+constexpr uint32_t kVersion = 1;
+
+void check(int rc, const char* call) {
+  if (rc != 0) throw Error(fmt::format("XGBoost {} failed: {}", call, XGBGetLastError()));
+}
+
+void quiet_xgboost() {
+  static std::once_flag once;
+  std::call_once(once,
+                 [] { check(XGBSetGlobalConfig(R"({"verbosity":0})"), "XGBSetGlobalConfig"); });
+}
+
+/// Owns a DMatrixHandle.
+struct DMatrix {
+  DMatrixHandle h = nullptr;
+  DMatrix() = default;
+  DMatrix(const DMatrix&) = delete;
+  DMatrix& operator=(const DMatrix&) = delete;
+  ~DMatrix() {
+    if (h) XGDMatrixFree(h);
+  }
+};
+
+/// Owns a BoosterHandle until released.
+struct Booster {
+  BoosterHandle h = nullptr;
+  Booster() = default;
+  Booster(const Booster&) = delete;
+  Booster& operator=(const Booster&) = delete;
+  ~Booster() {
+    if (h) XGBoosterFree(h);
+  }
+  BoosterHandle release() { return std::exchange(h, nullptr); }
+};
+
+void make_dmatrix(const FeatureMatrix& x, uint32_t cols, DMatrix& out) {
+  static_assert(sizeof(size_t) == sizeof(uint64_t) && sizeof(unsigned) == sizeof(uint32_t));
+  check(XGDMatrixCreateFromCSREx(reinterpret_cast<const size_t*>(x.indptr.data()), x.indices.data(),
+                                 x.values.data(), x.indptr.size(), x.nnz(), cols, &out.h),
+        "XGDMatrixCreateFromCSREx");
+}
+
+void set_float_info(const DMatrix& m, const char* field, const std::vector<float>& v) {
+  check(XGDMatrixSetFloatInfo(m.h, field, v.data(), v.size()), "XGDMatrixSetFloatInfo");
+}
+
+void slice(const DMatrix& m, const std::vector<uint32_t>& rows, DMatrix& out) {
+  std::vector<int> idx(rows.begin(), rows.end());
+  check(XGDMatrixSliceDMatrixEx(m.h, idx.data(), idx.size(), &out.h, 0), "XGDMatrixSliceDMatrixEx");
+}
+
+void set_param(BoosterHandle b, const char* name, const std::string& value) {
+  check(XGBoosterSetParam(b, name, value.c_str()), "XGBoosterSetParam");
+}
+
+// "[12]\tvalid-mlogloss:0.123456" -> 0.123456
+double parse_eval(const char* s) {
+  std::string_view v(s);
+  size_t colon = v.rfind(':');
+  double x = NAN;
+  if (colon != std::string_view::npos)
+    std::from_chars(v.data() + colon + 1, v.data() + v.size(), x);
+  if (!std::isfinite(x)) throw Error(fmt::format("XGBoost evaluation gave '{}'", v));
+  return x;
+}
+
+}  // namespace
+
+XgbModel::XgbModel(const Params& params, const ModelContext& ctx) : params_(params), ctx_(ctx) {
+  quiet_xgboost();
+}
+
+XgbModel::~XgbModel() {
+  reset(nullptr);
+}
+
+void XgbModel::reset(void* booster) {
+  if (booster_) XGBoosterFree(booster_);
+  booster_ = booster;
+}
+
+FitReport XgbModel::fit(const FeatureMatrix& x, int classes) {
+  if (x.rows() == 0) throw Error("xgb: no training rows");
+  classes_ = classes;
+  cols_ = static_cast<uint32_t>(x.cols());
+  DMatrix all;
+  make_dmatrix(x, cols_, all);
+  std::vector<float> label(x.labels.begin(), x.labels.end());
+  set_float_info(all, "label", label);
+  auto cw = class_weights(x.labels, classes, params_.get_double("xgb.class_weight"));
+  std::vector<float> weight(x.rows());
+  for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]];
+  set_float_info(all, "weight", weight);
+
+  const int rounds = int(params_.get_int("xgb.rounds"));
+  const int patience = int(params_.get_int("xgb.early_stop"));
+  const double share = params_.get_double("xgb.valid_share");
+  DMatrix train, valid;
+  bool early = patience > 0 && share > 0 && x.rows() >= 20;
+  if (early) {
+    auto [kept, held] = stratified_holdout(x.labels, share, ctx_.seed ^ 0x5eedULL);
+    slice(all, kept, train);
+    slice(all, held, valid);
+    set_float_info(valid, "weight", std::vector<float>(held.size(), 1.0f));  // score plain logloss
+  }
+  DMatrixHandle train_h = early ? train.h : all.h;
+  Booster b;
+  DMatrixHandle cache[2] = {train_h, valid.h};
+  check(XGBoosterCreate(cache, early ? 2 : 1, &b.h), "XGBoosterCreate");
+  const std::pair<const char*, std::string> settings[] = {
+      {"objective", "multi:softprob"},
+      {"num_class", std::to_string(classes)},
+      {"tree_method", "hist"},
+      {"eval_metric", "mlogloss"},
+      {"eta", params_.get("xgb.eta")},
+      {"max_depth", params_.get("xgb.max_depth")},
+      {"min_child_weight", params_.get("xgb.min_child_weight")},
+      {"subsample", params_.get("xgb.subsample")},
+      {"colsample_bytree", params_.get("xgb.colsample_bytree")},
+      {"lambda", params_.get("xgb.lambda")},
+      {"alpha", params_.get("xgb.alpha")},
+      {"max_bin", params_.get("xgb.max_bin")},
+      {"seed", std::to_string(ctx_.seed % 2147483647)},
+      {"nthread", std::to_string(ctx_.threads)},
+      {"verbosity", "0"},
+  };
+  for (const auto& [k, v] : settings) set_param(b.h, k, v);
+
+  FitReport report;
+  int best = rounds - 1;
+  for (int it = 0; it < rounds; ++it) {
+    check(XGBoosterUpdateOneIter(b.h, it, train_h), "XGBoosterUpdateOneIter");
+    if (!early) continue;
+    const char* names[1] = {"valid"};
+    const char* out = nullptr;
+    check(XGBoosterEvalOneIter(b.h, it, &valid.h, names, 1, &out), "XGBoosterEvalOneIter");
+    double loss = parse_eval(out);
+    if (report.valid_logloss < 0 || loss < report.valid_logloss) {
+      report.valid_logloss = loss;
+      best = it;
+    } else if (it - best >= patience) {
+      break;
+    }
+  }
+  report.rounds = best + 1;
+  int done = 0;
+  check(XGBoosterBoostedRounds(b.h, &done), "XGBoosterBoostedRounds");
+  if (done > report.rounds) {
+    Booster sliced;
+    check(XGBoosterSlice(b.h, 0, report.rounds, 1, &sliced.h), "XGBoosterSlice");
+    reset(sliced.release());
+  } else {
+    reset(b.release());
+  }
+  return report;
+}
+
+Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
+  if (!booster_) throw Error("xgb: predict before fit or load");
+  DMatrix m;
+  make_dmatrix(x, cols_, m);
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* out = nullptr;
+  check(
+      XGBoosterPredictFromDMatrix(
+          booster_, m.h,
+          R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":true})",
+          &shape, &dim, &out),
+      "XGBoosterPredictFromDMatrix");
+  if (dim != 2 || shape[0] != x.rows() || shape[1] != bst_ulong(classes_))
+    throw Error(fmt::format("xgb: prediction has an unexpected shape for {} rows x {} classes",
+                            x.rows(), classes_));
+  Predictions p = Predictions::zeros(x.rows(), classes_);
+  std::copy(out, out + p.prob.size(), p.prob.begin());
+  return p;
+}
+
+std::string XgbModel::save() const {
+  if (!booster_) throw Error("xgb: save before fit");
+  bst_ulong len = 0;
+  const char* buf = nullptr;
+  check(XGBoosterSaveModelToBuffer(booster_, R"({"format":"ubj"})", &len, &buf),
+        "XGBoosterSaveModelToBuffer");
+  ByteWriter w;
+  w.put_raw(kMagic);
+  w.put<uint32_t>(kVersion);
+  w.put<int32_t>(classes_);
+  w.put<uint32_t>(cols_);
+  w.put_bytes(std::string_view(buf, len));
+  return std::move(w.str());
+}
+
+void XgbModel::load(std::string_view bytes) {
+  ByteReader r(bytes, "XGBoost model");
+  r.expect_raw(kMagic, "an XGBoost model saved by malscope");
+  if (uint32_t v = r.get<uint32_t>(); v != kVersion)
+    r.fail(fmt::format("version {}, expected {}", v, kVersion));
+  int classes = r.get<int32_t>();
+  uint32_t cols = r.get<uint32_t>();
+  std::string_view ubj = r.get_bytes();
+  r.expect_end();
+  if (classes < 2) r.fail(fmt::format("{} classes", classes));
+  Booster b;
+  check(XGBoosterCreate(nullptr, 0, &b.h), "XGBoosterCreate");
+  check(XGBoosterLoadModelFromBuffer(b.h, ubj.data(), ubj.size()), "XGBoosterLoadModelFromBuffer");
+  set_param(b.h, "nthread", std::to_string(ctx_.threads));
+  classes_ = classes;
+  cols_ = cols;
+  reset(b.release());
+}
+
+std::vector<FeatureGain> XgbModel::importance() const {
+  if (!booster_) return {};
+  bst_ulong n = 0, dim = 0;
+  const char** names = nullptr;
+  const bst_ulong* shape = nullptr;
+  const float* scores = nullptr;
+  check(XGBoosterFeatureScore(booster_, R"({"importance_type":"total_gain"})", &n, &names, &dim,
+                              &shape, &scores),
+        "XGBoosterFeatureScore");
+  std::vector<FeatureGain> out;
+  for (bst_ulong i = 0; i < n; ++i) {
+    std::string_view s(names[i]);  // "f<column>" (no feature names are set)
+    uint32_t col = 0;
+    if (s.size() < 2 || s[0] != 'f' ||
+        std::from_chars(s.data() + 1, s.data() + s.size(), col).ec != std::errc())
+      continue;
+    out.push_back({col, scores[i]});
+  }
+  return out;
+}
+
+}  // namespace malscope

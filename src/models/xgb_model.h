@@ -1,0 +1,38 @@
+#pragma once
+// Gradient-boosted trees through XGBoost's C API: multi:softprob on count features with the hist
+// method, early stopping on a stratified validation split of the training rows, optional class
+// weights. Every C API call is checked where it is made and a failure becomes an Error naming the
+// call and XGBoost's message.
+#include <string>
+
+#include "models/model.h"
+
+namespace malscope {
+
+class XgbModel : public Model {
+ public:
+  /// Reads the xgb.* parameters.
+  XgbModel(const Params& params, const ModelContext& ctx);
+  ~XgbModel() override;
+  XgbModel(const XgbModel&) = delete;
+  XgbModel& operator=(const XgbModel&) = delete;
+
+  std::string_view name() const override { return "xgb"; }
+  ValueKind value_kind() const override { return ValueKind::kCounts; }
+  FitReport fit(const FeatureMatrix& x, int classes) override;
+  Predictions predict_proba(const FeatureMatrix& x) const override;
+  std::string save() const override;
+  void load(std::string_view bytes) override;
+  /// Total gain of each column over all splits.
+  std::vector<FeatureGain> importance() const override;
+
+ private:
+  void reset(void* booster);
+  Params params_;
+  ModelContext ctx_;
+  void* booster_ = nullptr;  // BoosterHandle
+  int classes_ = 0;
+  uint32_t cols_ = 0;
+};
+
+}  // namespace malscope

@@ -1,0 +1,160 @@
+// End-to-end: ingest -> cv -> train -> predict -> evaluate through the real CLI, determinism of
+// bundles and submissions, and the exit codes and messages of the learning commands.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "cli/learn_data.h"
+#include "test_util.h"
+
+namespace malscope {
+namespace {
+
+using ::testing::HasSubstr;
+using testing_util::malscope;
+using testing_util::read_text;
+using testing_util::TempDir;
+using testing_util::write_text;
+
+const std::string kFast = " -q --xgb.rounds 40 --xgb.early_stop 10 ";
+
+class LearnCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string labels;
+    write_text(dir.file("train.csv"), testing_learn::tianchi_csv(90, 1, true, nullptr));
+    write_text(dir.file("test.csv"), testing_learn::tianchi_csv(45, 2, false, &labels));
+    write_text(dir.file("test_labels.csv"), labels);
+    ASSERT_EQ(
+        malscope("ingest -q " + dir.file("train.csv") + " -o " + dir.file("train.store")).code, 0);
+    ASSERT_EQ(malscope("ingest -q " + dir.file("test.csv") + " -o " + dir.file("test.store")).code,
+              0);
+  }
+  TempDir dir;
+};
+
+TEST_F(LearnCli, IngestCvTrainPredictEvaluate) {
+  auto r = malscope("cv " + dir.file("train.store") + kFast + "--folds 3 --json-out " +
+                    dir.file("cv.json") + " --oof-out " + dir.file("oof.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("tianchi_logloss"));
+  EXPECT_THAT(r.out, HasSubstr("class 0 vs k"));
+  auto cv = nlohmann::json::parse(read_text(dir.file("cv.json")));
+  EXPECT_EQ(cv["dataset"]["files"], 90);
+  EXPECT_EQ(cv["dataset"]["classes"], 3);
+  EXPECT_EQ(cv["folds"], 3);
+  EXPECT_EQ(cv["per_class"].size(), 3u);
+  EXPECT_EQ(cv["pairs"].size(), 2u);
+  EXPECT_EQ(cv["confusion"].size(), 3u);
+  EXPECT_FALSE(cv["feature_importance"].empty());
+  EXPECT_EQ(cv["oof_path"], dir.file("oof.csv"));
+  EXPECT_GT(cv["metrics"]["accuracy"].get<double>(), 0.8);
+  EXPECT_THAT(read_text(dir.file("oof.csv")), HasSubstr("file_id,label,fold,prob0,prob1,prob2"));
+
+  r = malscope("train " + dir.file("train.store") + kFast + "--cv " + dir.file("cv.json") + " -o " +
+               dir.file("m.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = malscope("predict -q " + dir.file("m.bundle") + " " + dir.file("test.store") + " -o " +
+               dir.file("sub.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  std::string sub = read_text(dir.file("sub.csv"));
+  EXPECT_EQ(sub.substr(0, sub.find('\n')), "file_id,prob0,prob1,prob2");
+  EXPECT_EQ(std::count(sub.begin(), sub.end(), '\n'), 46);
+  r = malscope("evaluate " + dir.file("sub.csv") + " " + dir.file("test_labels.csv") + " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto m = nlohmann::json::parse(r.out);
+  EXPECT_EQ(m["files"], 45);
+  EXPECT_GT(m["metrics"]["accuracy"].get<double>(), 0.8);
+  EXPECT_LT(m["metrics"]["logloss"].get<double>(), 0.6);
+}
+
+TEST_F(LearnCli, SameSeedSameBytes) {
+  for (const char* name : {"a", "b"}) {
+    auto r = malscope("train " + dir.file("train.store") + kFast +
+                      "--weights 0.6,0.4 --seed 3 -o " + dir.file(std::string(name) + ".bundle"));
+    ASSERT_EQ(r.code, 0) << r.out;
+    r = malscope("predict -q " + dir.file(std::string(name) + ".bundle") + " " +
+                 dir.file("test.store") + " -o " + dir.file(std::string(name) + ".csv"));
+    ASSERT_EQ(r.code, 0) << r.out;
+  }
+  EXPECT_EQ(read_text(dir.file("a.bundle")), read_text(dir.file("b.bundle")));
+  EXPECT_EQ(read_text(dir.file("a.csv")), read_text(dir.file("b.csv")));
+  auto r = malscope("train " + dir.file("train.store") + kFast +
+                    "--models xgb --xgb.subsample 0.5 --seed 4 -o " + dir.file("c.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(read_text(dir.file("a.bundle")), read_text(dir.file("c.bundle")));
+}
+
+TEST_F(LearnCli, CorruptOrForeignBundleIsAClearError) {
+  ASSERT_EQ(malscope("train " + dir.file("train.store") + kFast + "--models linear -o " +
+                     dir.file("m.bundle"))
+                .code,
+            0);
+  std::string bytes = read_text(dir.file("m.bundle"));
+  bytes[bytes.size() / 2] ^= 0x40;
+  write_text(dir.file("bad.bundle"), bytes);
+  auto r = malscope("predict " + dir.file("bad.bundle") + " " + dir.file("test.store") + " -o " +
+                    dir.file("sub.csv"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("checksum mismatch"));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("sub.csv")));
+  r = malscope("predict " + dir.file("train.store") + " " + dir.file("test.store") + " -o " +
+               dir.file("sub.csv"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("not a malscope model bundle"));
+  write_text(dir.file("short.bundle"), bytes.substr(0, 40));
+  r = malscope("predict " + dir.file("short.bundle") + " " + dir.file("test.store") + " -o " +
+               dir.file("sub.csv"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("truncated"));
+}
+
+TEST_F(LearnCli, EvaluateErrors) {
+  write_text(dir.file("s.csv"), "file_id,prob0,prob1\n1,0.5,0.5\n2,0.5,0.5\n");
+  write_text(dir.file("l.csv"), "file_id,label\n1,0\n3,1\n");
+  auto r = malscope("evaluate " + dir.file("s.csv") + " " + dir.file("l.csv"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("not in"));
+  EXPECT_THAT(r.out, HasSubstr("missing from the submission: 3"));
+  write_text(dir.file("w.csv"), "file_id,prob0,prob1\n1,0.5\n");
+  r = malscope("evaluate " + dir.file("w.csv") + " " + dir.file("l.csv"));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.out, HasSubstr("w.csv:2: expected 3 fields"));
+  r = malscope("evaluate " + dir.file("s.csv"));
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST_F(LearnCli, UsageErrorsExitTwo) {
+  auto r = malscope("cv " + dir.file("train.store") + " --models forest");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("unknown model 'forest'"));
+  r = malscope("cv " + dir.file("train.store") + " --xgb.max_depth deep");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("xgb.max_depth: 'deep' is not an integer"));
+  r = malscope("cv " + dir.file("test.store"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("has no labels"));
+  r = malscope("tune " + dir.file("train.store") + " --space 'xgb.nope=1,2'");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("unknown parameter 'xgb.nope'"));
+}
+
+TEST_F(LearnCli, TuneRanksAndWritesBestConfig) {
+  auto r = malscope("tune " + dir.file("train.store") + kFast +
+                    "--models linear --folds 2 --space 'linear.C=0.01,10' --best-out " +
+                    dir.file("best.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("rank"));
+  auto best = nlohmann::json::parse(read_text(dir.file("best.json")));
+  EXPECT_EQ(best["models"], nlohmann::json::array({"linear"}));
+  r = malscope("cv " + dir.file("train.store") + " -q --folds 2 --config " + dir.file("best.json"));
+  EXPECT_EQ(r.code, 0) << r.out;
+  r = malscope("tune --list-params --markdown");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("| `xgb.max_depth` | int | 6 |"));
+}
+
+}  // namespace
+}  // namespace malscope

@@ -1,0 +1,78 @@
+#include "models/xgb_model.h"
+
+#include <gtest/gtest.h>
+
+#include "models/toy_data.h"
+#include "util/error.h"
+
+namespace malscope {
+namespace {
+
+Params fast() {
+  Params p;
+  p.set("xgb.rounds", "60");
+  p.set("xgb.early_stop", "10");
+  return p;
+}
+
+TEST(XgbModel, FitsSeparableClasses) {
+  auto x = testing_toy::separable(300, 4, 1);
+  XgbModel m(fast(), {.seed = 1, .threads = 2});
+  FitReport rep = m.fit(x, 4);
+  EXPECT_GT(rep.rounds, 0);
+  EXPECT_GE(rep.valid_logloss, 0);
+  auto test = testing_toy::separable(100, 4, 2);
+  Predictions p = m.predict_proba(test);
+  ASSERT_EQ(p.rows(), 100u);
+  ASSERT_EQ(p.classes, 4);
+  EXPECT_LT(logloss(test.labels, p), 0.1);
+  for (size_t r = 0; r < p.rows(); ++r) EXPECT_EQ(argmax(p.row(r)), test.labels[r]);
+  auto imp = m.importance();
+  ASSERT_FALSE(imp.empty());
+  for (const FeatureGain& g : imp) EXPECT_LT(g.column, 6u);
+}
+
+TEST(XgbModel, SaveLoadGivesIdenticalPredictions) {
+  auto x = testing_toy::separable(200, 3, 3);
+  XgbModel m(fast(), {.seed = 5, .threads = 1});
+  m.fit(x, 3);
+  std::string bytes = m.save();
+  XgbModel back(fast(), {.seed = 0, .threads = 2});
+  back.load(bytes);
+  EXPECT_EQ(m.predict_proba(x).prob, back.predict_proba(x).prob);
+  EXPECT_EQ(back.save(), bytes);
+}
+
+TEST(XgbModel, SameSeedSameBytes) {
+  auto x = testing_toy::separable(200, 3, 4);
+  Params p = fast();
+  p.set("xgb.subsample", "0.5");
+  XgbModel a(p, {.seed = 9, .threads = 2}), b(p, {.seed = 9, .threads = 2});
+  a.fit(x, 3);
+  b.fit(x, 3);
+  EXPECT_EQ(a.save(), b.save());
+}
+
+TEST(XgbModel, ErrorsAreNamed) {
+  XgbModel m(fast(), {.seed = 0, .threads = 1});
+  try {
+    m.load("MSXGB\x01\0\0\0\x03\0\0\0\x05\0\0\0\x04\0\0\0\0\0\0\0junk");
+    ADD_FAILURE() << "loaded junk";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("XGBoost"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(m.load("not a model"), Error);
+  EXPECT_THROW(m.predict_proba(testing_toy::separable(5, 2, 0)), Error);
+}
+
+TEST(ClassWeights, Balanced) {
+  std::vector<int32_t> y = {0, 0, 0, 1};
+  auto w = class_weights(y, 3, 1.0);
+  EXPECT_FLOAT_EQ(w[0], 4.0f / 9);
+  EXPECT_FLOAT_EQ(w[1], 4.0f / 3);
+  EXPECT_FLOAT_EQ(w[2], 1.0f);
+  EXPECT_FLOAT_EQ(class_weights(y, 3, 0.0)[0], 1.0f);
+}
+
+}  // namespace
+}  // namespace malscope
