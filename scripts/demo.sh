@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job end to end on data malscope makes itself: set-up, build, simulate a season-1-like
-# log, ingest it into a trace store, describe it and write the analysts' call-count summary.
+# log (train + test + test labels), ingest it, describe it, summarise its calls, cross-validate,
+# train, predict a Tianchi submission, score it, audit the data and write the HTML report.
 # Usage: scripts/demo.sh [OUT_DIR]   (default: demo/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ OUT=${1:-demo}
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j "$(nproc)"
-export OMP_WAIT_POLICY=PASSIVE
+export OMP_WAIT_POLICY=PASSIVE  # XGBoost's OpenMP threads otherwise spin on a busy machine
 M=build/malscope
 mkdir -p "$OUT"
 step() { printf '\n== %s\n' "$*"; }
@@ -19,6 +20,16 @@ $M ingest "$OUT/data/train.csv" -o "$OUT/train.store"
 $M ingest "$OUT/data/test.csv" -o "$OUT/test.store"
 step "info"
 $M info "$OUT/train.store"
-step "summary (sort | uniq -c per file and per class)"
+step "summary: per-file and per-class call counts (sort | uniq -c)"
 $M summary "$OUT/train.store" -o "$OUT/summary"
-head -5 "$OUT/summary/classes.csv"
+step "audit: repeated runs, label conflicts, file_id leakage"
+$M audit "$OUT/train.store" --groups-out "$OUT/groups.csv"
+step "cv: 5 folds, repeated runs kept in one fold"
+$M cv "$OUT/train.store" --folds 5 --groups "$OUT/groups.csv" --json-out "$OUT/cv.json" --oof-out "$OUT/oof.csv"
+step "train, predict, evaluate on the held-out test set"
+$M train "$OUT/train.store" -o "$OUT/model.msm"
+$M predict "$OUT/model.msm" "$OUT/test.store" -o "$OUT/submission.csv"
+$M evaluate "$OUT/submission.csv" "$OUT/data/test_labels.csv"
+step "report"
+$M report "$OUT/train.store" --cv "$OUT/cv.json" -o "$OUT/report.html"
+echo "report: $(cd "$OUT" && pwd)/report.html"

@@ -11,37 +11,37 @@ struct Globals {
 };
 
 // One line per command, in the order `malscope --help` lists them.
+void register_simulate(CLI::App& app, Globals& g);
 void register_ingest(CLI::App& app, Globals& g);
 void register_info(CLI::App& app, Globals& g);
 void register_export(CLI::App& app, Globals& g);
 void register_summary(CLI::App& app, Globals& g);
-void register_simulate(CLI::App& app, Globals& g);
-void register_profile(CLI::App& app, Globals& g);
-void register_plot(CLI::App& app, Globals& g);
-void register_audit(CLI::App& app, Globals& g);
-void register_report(CLI::App& app, Globals& g);
 void register_cv(CLI::App& app, Globals& g);
 void register_train(CLI::App& app, Globals& g);
 void register_predict(CLI::App& app, Globals& g);
 void register_evaluate(CLI::App& app, Globals& g);
 void register_tune(CLI::App& app, Globals& g);
+void register_profile(CLI::App& app, Globals& g);
+void register_plot(CLI::App& app, Globals& g);
+void register_audit(CLI::App& app, Globals& g);
+void register_report(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
 inline void register_all(CLI::App& app, Globals& g) {
+  register_simulate(app, g);
   register_ingest(app, g);
   register_info(app, g);
   register_export(app, g);
   register_summary(app, g);
-  register_simulate(app, g);
-  register_profile(app, g);
-  register_plot(app, g);
-  register_audit(app, g);
-  register_report(app, g);
   register_cv(app, g);
   register_train(app, g);
   register_predict(app, g);
   register_evaluate(app, g);
   register_tune(app, g);
+  register_profile(app, g);
+  register_plot(app, g);
+  register_audit(app, g);
+  register_report(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).
