@@ -37,12 +37,14 @@ size_t Sketches::memory_bytes() const {
   return b;
 }
 
-// Reads a store once into Sketches: one pass over the files on all workers, then the per-worker
-// n-gram dictionaries are merged into one sorted by hash and file n-grams renumbered into it.
+// Reads a store once into Sketches: one pass over the files on all workers, each numbering the
+// n-grams it meets (file entries hold these local ids, in hash order); then the per-worker
+// dictionaries are merged into one sorted by hash and the file entries renumbered in place. Global
+// ids grow with the hash, so each file's entries stay sorted.
 class SketchBuilder {
  public:
   SketchBuilder(const TraceStore& store, const FeatureConfig& cfg, int threads)
-      : store_(store), cfg_(cfg), threads_(default_threads(threads)) {}
+      : store_(store), cfg_(cfg), threads_(std::min(default_threads(threads), 1024)) {}
   Sketches run();
 
  private:
@@ -51,14 +53,14 @@ class SketchBuilder {
     std::vector<uint32_t> count, first;  // by API id
     std::vector<uint16_t> touched;       // API ids counted in the current file
     std::vector<uint16_t> seq;           // the file's threads (collapsed), one after another
-    HashIndex seen;                      // n-grams this worker has met ...
-    std::vector<NgramKey> keys;          // ... and their API ids, by number
+    uint16_t number = 0;
+    HashIndex seen;              // n-grams this worker has met ...
+    std::vector<NgramKey> keys;  // ... and their API ids, by number
   };
   void sketch_file(const FileTrace& t, Worker& w);
   void count_apis(const FileTrace& t, Worker& w);
   void count_ngrams(const FileTrace& t, Worker& w);
   void merge_dictionaries(std::vector<Worker>& workers);
-  void renumber();
 
   const TraceStore& store_;
   const FeatureConfig& cfg_;
@@ -67,7 +69,7 @@ class SketchBuilder {
   std::vector<uint64_t> name_hash_;
   Sketches out_;
   size_t n_stats_ = 0, n_scalars_ = 0;
-  std::vector<std::vector<uint64_t>> file_hash_;  // per file, until renumbered
+  std::vector<uint16_t> file_worker_;  // per file: whose local n-gram ids its entries hold
   std::atomic<uint64_t> rows_done_{0}, files_done_{0};
 };
 
@@ -117,14 +119,13 @@ void SketchBuilder::count_ngrams(const FileTrace& t, Worker& w) {
   }
   auto slots = w.counter.sorted();
   w.counter.clear();
-  auto& hashes = file_hash_[t.file];
   auto& counts = out_.ngrams_[t.file];
-  hashes.reserve(slots.size());
   counts.reserve(slots.size());
+  file_worker_[t.file] = w.number;
   for (const auto& s : slots) {
-    hashes.push_back(s.hash);
-    counts.push_back({0, s.count});
-    if (!w.seen.insert(s.hash).second) continue;
+    auto [local, fresh] = w.seen.insert(s.hash);
+    counts.push_back({local, s.count});
+    if (!fresh) continue;
     NgramKey& key = w.keys.emplace_back();
     key.n = static_cast<uint8_t>(s.tag & 7);
     std::copy_n(w.seq.begin() + (s.tag >> 3), key.n, key.api);
@@ -141,46 +142,40 @@ void SketchBuilder::sketch_file(const FileTrace& t, Worker& w) {
 }
 
 void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
-  std::vector<std::pair<uint64_t, NgramKey>> all;
-  for (auto& w : workers) {
-    for (size_t i = 0; i < w.keys.size(); ++i) all.emplace_back(w.seen.hashes()[i], w.keys[i]);
-    w.seen.release();
-    std::vector<NgramKey>().swap(w.keys);
-  }
+  struct Item {
+    uint64_t hash;
+    NgramKey key;
+    uint16_t worker;
+    uint32_t local;
+  };
+  std::vector<Item> all;
+  for (auto& w : workers)
+    for (uint32_t i = 0; i < w.keys.size(); ++i)
+      all.push_back({w.seen.hashes()[i], w.keys[i], w.number, i});
   auto key_less = [](const NgramKey& a, const NgramKey& b) {
     return std::lexicographical_compare(a.api, a.api + a.n, b.api, b.api + b.n);
   };
   // By hash; a (vanishingly rare) collision keeps the smallest key whatever the scheduling.
-  std::sort(all.begin(), all.end(), [&](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : key_less(a.second, b.second);
+  std::sort(all.begin(), all.end(), [&](const Item& a, const Item& b) {
+    return a.hash != b.hash ? a.hash < b.hash : key_less(a.key, b.key);
   });
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (i && all[i].first == all[i - 1].first) continue;
-    out_.ngram_hash_.push_back(all[i].first);
-    out_.ngram_key_.push_back(all[i].second);
+  std::vector<std::vector<uint32_t>> global(workers.size());
+  for (auto& w : workers) {
+    global[w.number].resize(w.keys.size());
+    w.seen.release();
+    std::vector<NgramKey>().swap(w.keys);
   }
-  std::vector<std::pair<uint64_t, NgramKey>>().swap(all);
-  renumber();
-}
-
-// Replaces each file's n-gram hashes by their ids in the merged dictionary. Hashes are uniform,
-// so a directory on their top bits finds each one's neighbourhood in one step.
-void SketchBuilder::renumber() {
-  const auto& dict = out_.ngram_hash_;
-  int bits = 1;
-  while (bits < 30 && (size_t(1) << bits) < dict.size() / 4) ++bits;
-  std::vector<uint32_t> dir((size_t(1) << bits) + 1, 0);
-  for (uint64_t h : dict) dir[(h >> (64 - bits)) + 1]++;
-  for (size_t b = 1; b < dir.size(); ++b) dir[b] += dir[b - 1];
-  parallel_for(out_.size(), threads_, [&](size_t f, int) {
-    auto& hashes = file_hash_[f];
-    auto& counts = out_.ngrams_[f];
-    for (size_t j = 0; j < hashes.size(); ++j) {
-      size_t b = hashes[j] >> (64 - bits);
-      auto at = std::lower_bound(dict.begin() + dir[b], dict.begin() + dir[b + 1], hashes[j]);
-      counts[j].id = static_cast<uint32_t>(at - dict.begin());
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i == 0 || all[i].hash != all[i - 1].hash) {
+      out_.ngram_hash_.push_back(all[i].hash);
+      out_.ngram_key_.push_back(all[i].key);
     }
-    std::vector<uint64_t>().swap(hashes);
+    global[all[i].worker][all[i].local] = static_cast<uint32_t>(out_.ngram_hash_.size() - 1);
+  }
+  std::vector<Item>().swap(all);
+  parallel_for(out_.size(), threads_, [&](size_t f, int) {
+    const auto& map = global[file_worker_[f]];
+    for (NgramCount& g : out_.ngrams_[f]) g.id = map[g.id];
   });
 }
 
@@ -204,7 +199,7 @@ Sketches SketchBuilder::run() {
   out_.scalars_.assign(size_t(nf) * n_scalars_, 0.f);
   out_.apis_.resize(nf);
   out_.ngrams_.resize(nf);
-  file_hash_.resize(nf);
+  file_worker_.resize(nf);
   if (cfg_.ngrams) {
     out_.ngram_min_ = cfg_.ngram_min;
     out_.ngram_max_ = cfg_.ngram_max;
@@ -212,7 +207,11 @@ Sketches SketchBuilder::run() {
   }
 
   std::vector<Worker> workers(threads_);
-  for (auto& w : workers) w.count.assign(store_.apis().size(), 0), w.first.resize(w.count.size());
+  for (size_t k = 0; k < workers.size(); ++k) {
+    workers[k].number = static_cast<uint16_t>(k);
+    workers[k].count.assign(store_.apis().size(), 0);
+    workers[k].first.resize(store_.apis().size());
+  }
   unsigned cols =
       kColApi | kColTid | kColIndex | (store_.has_return_value() ? unsigned(kColRet) : 0u);
   // Progress in bytes of store read, so the rate compares with ingest's.
