@@ -1,6 +1,7 @@
 #include "report/cv_results.h"
 
 #include <fmt/format.h>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,12 @@ class Reader {
     } catch (const json::exception&) {
       fail(fmt::format("{}{} has the wrong type ({})", path, key, v.type_name()));
     }
+  }
+  // A metric that is undefined (0/0, say for a class without files) is written as null.
+  double number(const json& j, const std::string& key, const std::string& path) const {
+    const json& v = at(j, key, path);
+    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    return get<double>(j, key, path);
   }
   const json& array(const json& j, const std::string& key, const std::string& path) const {
     const json& v = at(j, key, path);
@@ -64,19 +71,19 @@ CvResults parse_cv_results(const std::string& text, const std::string& source) {
   c.seed = r.get<uint64_t>(j, "seed", "");
   c.models = r.get<std::vector<std::string>>(j, "models", "");
   const json& m = r.at(j, "metrics", "");
-  c.logloss = r.get<double>(m, "logloss", "metrics.");
-  c.tianchi_logloss = r.get<double>(m, "tianchi_logloss", "metrics.");
-  c.accuracy = r.get<double>(m, "accuracy", "metrics.");
-  c.macro_f1 = r.get<double>(m, "macro_f1", "metrics.");
+  c.logloss = r.number(m, "logloss", "metrics.");
+  c.tianchi_logloss = r.number(m, "tianchi_logloss", "metrics.");
+  c.accuracy = r.number(m, "accuracy", "metrics.");
+  c.macro_f1 = r.number(m, "macro_f1", "metrics.");
   for (const json& x : r.array(j, "per_class", "")) {
     const std::string p = fmt::format("per_class[{}].", c.per_class.size());
     c.per_class.push_back({r.get<int>(x, "class", p), r.get<uint32_t>(x, "files", p),
-                           r.get<double>(x, "logloss", p), r.get<double>(x, "precision", p),
-                           r.get<double>(x, "recall", p), r.get<double>(x, "f1", p)});
+                           r.number(x, "logloss", p), r.number(x, "precision", p),
+                           r.number(x, "recall", p), r.number(x, "f1", p)});
   }
   for (const json& x : r.array(j, "pairs", "")) {
     const std::string p = fmt::format("pairs[{}].", c.pairs.size());
-    c.pairs.push_back({r.get<int>(x, "class", p), r.get<double>(x, "logloss", p),
+    c.pairs.push_back({r.get<int>(x, "class", p), r.number(x, "logloss", p),
                        r.get<uint32_t>(x, "files", p)});
   }
   c.confusion = r.get<std::vector<std::vector<uint64_t>>>(j, "confusion", "");
@@ -86,7 +93,7 @@ CvResults parse_cv_results(const std::string& text, const std::string& source) {
                          c.confusion.size(), row.size()));
   for (const json& x : r.array(j, "feature_importance", "")) {
     const std::string p = fmt::format("feature_importance[{}].", c.importance.size());
-    c.importance.emplace_back(r.get<std::string>(x, "name", p), r.get<double>(x, "gain", p));
+    c.importance.emplace_back(r.get<std::string>(x, "name", p), r.number(x, "gain", p));
   }
   c.oof_path = r.get<std::string>(j, "oof_path", "");
   return c;

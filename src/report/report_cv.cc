@@ -31,6 +31,7 @@ nlohmann::json confusion_chart(const CvResults& cv, const std::vector<std::strin
              {"text", text},
              {"texttemplate", "%{text}"},
              {"colorscale", "Blues"},
+             {"reversescale", true},
              {"zmin", 0},
              {"zmax", 1},
              {"colorbar", {{"title", {{"text", "share of row"}}}}},

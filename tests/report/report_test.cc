@@ -2,6 +2,7 @@
 // the same input, CV results read per contract.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <regex>
 #include <sstream>
 
@@ -134,6 +135,13 @@ TEST(CvResults, ParsesTheContract) {
   EXPECT_EQ(c.pairs[1].label, 2);
   EXPECT_EQ(c.confusion[1][0], 2u);
   EXPECT_EQ(c.importance[0].first, "api:CryptEncrypt");
+}
+
+TEST(CvResults, UndefinedMetricsAreNaN) {
+  std::string text = kCvJson;
+  text.replace(text.find("\"precision\": 0.8"), 16, "\"precision\": null");
+  CvResults c = parse_cv_results(text, "cv.json");
+  EXPECT_TRUE(std::isnan(c.per_class[1].precision));
 }
 
 TEST(CvResults, NamesWhatIsWrong) {
