@@ -13,7 +13,7 @@ namespace malscope::cli {
 
 void register_cv(CLI::App& app, Globals& g) {
   struct Args {
-    std::string store, groups, json_out, oof_out;
+    std::string store, groups, json_out, oof_out, bundle_out;
     int folds = 5;
     LearnArgs learn;
   };
@@ -34,6 +34,8 @@ void register_cv(CLI::App& app, Globals& g) {
   cmd->add_option("--json-out", a->json_out, "Write the CV results JSON here");
   cmd->add_option("--oof-out", a->oof_out,
                   "Write the out-of-fold predictions CSV here (file_id,label,fold,prob0..)");
+  cmd->add_option("--bundle-out", a->bundle_out,
+                  "Also write the fold models as one bagged model bundle (as `train --bag`)");
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
@@ -44,6 +46,7 @@ void register_cv(CLI::App& app, Globals& g) {
           fmt::format("store '{}' has no labels: cv needs a training store", a->store));
     CvOptions opt;
     opt.folds = a->folds;
+    opt.keep_members = !a->bundle_out.empty();
     if (!a->groups.empty()) {
       size_t unknown = 0;
       opt.groups = read_groups(a->groups, store, &unknown);
@@ -55,6 +58,10 @@ void register_cv(CLI::App& app, Globals& g) {
     CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
     std::fputs(cv_text(r).c_str(), stdout);
     if (!a->oof_out.empty()) write_oof_csv(a->oof_out, s, r);
+    if (!a->bundle_out.empty()) {
+      std::string name = a->store.substr(a->store.find_last_of('/') + 1);
+      write_file_atomic(a->bundle_out, save_bundle(bagged_bundle(r, setup, name)));
+    }
     if (!a->json_out.empty())
       write_file_atomic(a->json_out, cv_json(r, setup, a->store, a->oof_out).dump(2) + "\n");
   });

@@ -37,7 +37,7 @@ void register_predict(CLI::App& app, Globals& g) {
     const int threads = default_threads(g.threads);
     Bundle b = load_bundle(read_file(a->model), a->model, {0, threads});
     TraceStore store = TraceStore::open(a->store);
-    Sketches s = read_sketches(store, b.pipeline.config(), threads, a->quiet);
+    Sketches s = read_sketches(store, b.feature_config(), threads, a->quiet);
     Predictions p = b.predict(s);
     std::vector<std::string> ids;
     ids.reserve(s.size());

@@ -10,11 +10,42 @@
 
 namespace malscope::cli {
 
+namespace {
+
+std::vector<double> normalized_weights(std::vector<double> w, size_t models) {
+  if (w.size() != models)
+    throw UsageError(fmt::format("--weights gives {} weights for {} models", w.size(), models));
+  double sum = 0;
+  for (double x : w) {
+    if (x < 0) throw UsageError("--weights must not be negative");
+    sum += x;
+  }
+  if (sum <= 0) throw UsageError("--weights sum to 0");
+  for (double& x : w) x /= sum;
+  return w;
+}
+
+void write_bundle(const std::string& path, const Bundle& b, bool quiet, double cv_logloss) {
+  std::string bytes = save_bundle(b);
+  write_file_atomic(path, bytes);
+  if (quiet) return;
+  std::string how = b.members.size() > 1 ? fmt::format("{} fold members, CV logloss {:.5f}",
+                                                       b.members.size(), cv_logloss)
+                                         : std::string("fitted on all files");
+  std::printf("%s\n", fmt::format("wrote {} ({} bytes): {} classes, models {}, weights {}; {}",
+                                  path, bytes.size(), b.classes, fmt::join(b.model_names, ","),
+                                  fmt::join(b.weights, ","), how)
+                          .c_str());
+}
+
+}  // namespace
+
 void register_train(CLI::App& app, Globals& g) {
   struct Args {
     std::string store, output, cv;
     std::vector<double> weights;
     int folds = 5;
+    bool bag = false;
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
@@ -36,6 +67,10 @@ void register_train(CLI::App& app, Globals& g) {
   cmd->add_option("--folds", a->folds, "Folds of the CV that chooses blend weights")
       ->default_val(5)
       ->check(CLI::Range(2, 100));
+  cmd->add_flag("--bag", a->bag,
+                "Keep the k fold models of one CV run and average them (bagging; the CV also "
+                "chooses the blend weights) instead of fitting once on all files")
+      ->excludes(cv_opt);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
@@ -46,13 +81,25 @@ void register_train(CLI::App& app, Globals& g) {
           fmt::format("store '{}' has no labels: train needs a training store", a->store));
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
     std::vector<double> w = a->weights;
+    const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
+    if (a->bag) {
+      CvOptions opt;
+      opt.folds = a->folds;
+      opt.keep_members = true;
+      CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
+      if (!w.empty()) r.weights = normalized_weights(w, setup.models.size());
+      Bundle b = bagged_bundle(r, setup, name);
+      write_bundle(a->output, b, a->learn.quiet, r.metrics.logloss);
+      return;
+    }
     if (!a->cv.empty()) {
       w = weights_from_cv_json(nlohmann::json::parse(read_file(a->cv), nullptr, false), setup,
                                a->cv);
     } else if (w.empty() && setup.models.size() == 1) {
       w = {1.0};
     } else if (w.empty()) {
-      CvResult r = cross_validate(s, setup, {a->folds, {}}, stderr_log(a->learn.quiet));
+      CvResult r =
+          cross_validate(s, setup, CvOptions{.folds = a->folds}, stderr_log(a->learn.quiet));
       w = r.weights;
       if (!a->learn.quiet)
         std::fprintf(stderr, "%s\n",
@@ -60,25 +107,9 @@ void register_train(CLI::App& app, Globals& g) {
                                  fmt::join(w, ", "), r.metrics.logloss)
                          .c_str());
     }
-    if (w.size() != setup.models.size())
-      throw UsageError(
-          fmt::format("--weights gives {} weights for {} models", w.size(), setup.models.size()));
-    double sum = 0;
-    for (double x : w) {
-      if (x < 0) throw UsageError("--weights must not be negative");
-      sum += x;
-    }
-    if (sum <= 0) throw UsageError("--weights sum to 0");
-    for (double& x : w) x /= sum;
-    std::string name = a->store.substr(a->store.find_last_of('/') + 1);
+    w = normalized_weights(w, setup.models.size());
     Bundle b = train_bundle(s, setup, w, name, stderr_log(a->learn.quiet));
-    std::string bytes = save_bundle(b);
-    write_file_atomic(a->output, bytes);
-    if (!a->learn.quiet)
-      std::printf("%s\n", fmt::format("wrote {} ({} bytes): {} classes, models {}, weights {}",
-                                      a->output, bytes.size(), b.classes,
-                                      fmt::join(setup.models, ","), fmt::join(w, ","))
-                              .c_str());
+    write_bundle(a->output, b, a->learn.quiet, -1);
   });
 }
 

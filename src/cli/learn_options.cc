@@ -23,6 +23,11 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
       ->default_val(a.models);
   cmd->add_option("--seed", a.seed, "Seed of folds, sampling and models (same seed, same bytes)")
       ->default_val(a.seed);
+  cmd->add_option("--fold-jobs", a.fold_jobs,
+                  "CV folds run side by side, threads split among them (0: all threads when the "
+                  "data is small, else 1; results are the same either way)")
+      ->default_val(0)
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--config", a.config,
                   "JSON with \"params\" (and \"models\"), e.g. from `malscope tune --best-out`")
       ->check(CLI::ExistingFile);
@@ -67,6 +72,7 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
   }
   if (s.models.empty()) throw UsageError("--models is empty");
   s.seed = a.seed;
+  s.fold_jobs = a.fold_jobs;
   s.threads = default_threads(g.threads);
   return s;
 }

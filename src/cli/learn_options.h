@@ -18,6 +18,7 @@ namespace malscope::cli {
 struct LearnArgs {
   std::string models = "xgb,linear";
   uint64_t seed = 0;
+  int fold_jobs = 0;
   std::string config;              ///< JSON from `tune --best-out`
   std::vector<std::string> sets;   ///< name=value
   std::deque<std::string> values;  ///< one per table row (stable addresses for CLI11)

@@ -5,12 +5,16 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <numeric>
+#include <optional>
 
 #include "eval/folds.h"
 #include "models/model.h"
 #include "models/sampling.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace {
@@ -34,33 +38,63 @@ struct FoldMatrices {
   }
 };
 
-void run_fold(const Sketches& s, const LearnSetup& setup, const FeatureConfig& fc, uint32_t f,
-              CvResult& r, std::map<std::string, double>& gain) {
+// What one fold produces; merged into the CvResult in fold order (so results do not depend on
+// which fold finished first).
+struct FoldOutput {
+  FoldReport rep;
+  std::vector<uint32_t> valid_pos;
+  std::vector<Predictions> pred;  // per model, rows of valid_pos
+  std::vector<std::pair<std::string, double>> gain;
+  std::optional<BundleMember> member;
+};
+
+FoldOutput run_fold(const Sketches& s, const LearnSetup& setup, const FeatureConfig& fc,
+                    const CvResult& r, uint32_t f, int threads, bool keep) {
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<uint32_t> train, valid;
-  split_fold(r.fold, f, train, valid);
+  FoldOutput out;
+  std::vector<uint32_t> train_pos, train, valid;
+  split_fold(r.fold, f, train_pos, out.valid_pos);
+  for (uint32_t p : train_pos) train.push_back(r.rows[p]);
+  for (uint32_t p : out.valid_pos) valid.push_back(r.rows[p]);
   FeaturePipeline pipe(fc);
-  pipe.set_threads(setup.threads);
+  pipe.set_threads(threads);
   pipe.fit(s, train);
   FoldMatrices m;
-  FoldReport rep{train.size(), valid.size(), {}, {}, 0};
+  FoldReport& rep = out.rep;
+  rep.feature_seconds = since(t0);
+  rep.train_rows = train.size();
+  rep.valid_rows = valid.size();
   std::vector<int32_t> valid_labels;
-  for (uint32_t v : valid) valid_labels.push_back(r.labels[v]);
-  const ModelContext ctx{setup.seed, setup.threads};
-  for (size_t mi = 0; mi < setup.models.size(); ++mi) {
-    auto model = make_model(setup.models[mi], setup.params, ctx);
+  for (uint32_t v : out.valid_pos) valid_labels.push_back(r.labels[v]);
+  const ModelContext ctx{setup.seed, threads};
+  std::vector<std::unique_ptr<Model>> kept;
+  for (const std::string& name : setup.models) {
+    auto model = make_model(name, setup.params, ctx);
+    auto tf = std::chrono::steady_clock::now();
     m.ensure(pipe, s, train, valid, model->value_kind());
+    auto tm = std::chrono::steady_clock::now();
+    rep.feature_seconds += std::chrono::duration<double>(tm - tf).count();
     FitReport fit = model->fit(m.train, r.classes);
-    Predictions p = model->predict_proba(m.valid);
-    for (size_t i = 0; i < valid.size(); ++i)
-      std::copy_n(p.row(i).begin(), r.classes, r.oof[mi].row(valid[i]).begin());
-    rep.logloss.push_back(logloss(valid_labels, p));
+    out.pred.push_back(model->predict_proba(m.valid));
+    rep.logloss.push_back(logloss(valid_labels, out.pred.back()));
     rep.rounds.push_back(fit.rounds);
+    rep.model_seconds.push_back(since(tm));
     for (const FeatureGain& g : model->importance())
-      gain[m.train.column_names.at(g.column)] += g.gain;
+      out.gain.emplace_back(m.train.column_names.at(g.column), g.gain);
+    if (keep) kept.push_back(std::move(model));
   }
+  if (keep) out.member = BundleMember{std::move(pipe), std::move(kept)};
   rep.seconds = since(t0);
-  r.folds.push_back(std::move(rep));
+  return out;
+}
+
+void merge_fold(FoldOutput&& out, CvResult& r, std::map<std::string, double>& gain) {
+  for (size_t mi = 0; mi < out.pred.size(); ++mi)
+    for (size_t i = 0; i < out.valid_pos.size(); ++i)
+      std::copy_n(out.pred[mi].row(i).begin(), r.classes, r.oof[mi].row(out.valid_pos[i]).begin());
+  for (const auto& [name, g] : out.gain) gain[name] += g;
+  if (out.member) r.members.push_back(std::move(*out.member));
+  r.folds.push_back(std::move(out.rep));
 }
 
 std::string fold_line(const CvResult& r, size_t f, int folds) {
@@ -71,7 +105,10 @@ std::string fold_line(const CvResult& r, size_t f, int folds) {
     s += fmt::format(" {} {:.5f}", r.models[m], rep.logloss[m]);
     if (rep.rounds[m]) s += fmt::format(" ({} rounds)", rep.rounds[m]);
   }
-  return s + fmt::format("; {:.1f}s", rep.seconds);
+  s += fmt::format("; {:.1f}s (features {:.1f}s", rep.seconds, rep.feature_seconds);
+  for (size_t m = 0; m < r.models.size(); ++m)
+    s += fmt::format(", {} {:.1f}s", r.models[m], rep.model_seconds[m]);
+  return s + ")";
 }
 
 }  // namespace
@@ -93,22 +130,59 @@ FeatureConfig feature_config(const Params& p) {
   return c;
 }
 
+int auto_fold_jobs(const Sketches& s, int threads, int folds) {
+  // A fold's matrices are a few times the sketches; 512 MB keeps two folds well under 4 GB.
+  constexpr size_t kSmall = size_t(512) << 20;
+  return s.memory_bytes() < kSmall ? std::max(1, std::min(threads, folds)) : 1;
+}
+
 CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
                         const LogFn& log) {
   auto t0 = std::chrono::steady_clock::now();
   if (setup.models.empty()) throw UsageError("no models to cross-validate");
   CvResult r;
-  r.labels = s.labels();
-  r.classes = std::max(2, label_classes(r.labels));
+  r.rows = opt.rows;
+  if (r.rows.empty()) {
+    r.rows.resize(s.size());
+    std::iota(r.rows.begin(), r.rows.end(), 0u);
+  }
+  std::vector<uint32_t> groups;
+  for (uint32_t row : r.rows) {
+    if (row >= s.size())
+      throw Error(fmt::format("CV row {} is outside the {} files", row, s.size()));
+    r.labels.push_back(s.label(row));
+    if (!opt.groups.empty()) groups.push_back(opt.groups.at(row));
+  }
+  r.classes = std::max(2, label_classes(s.labels()));
   r.models = setup.models;
-  r.fold = assign_folds(r.labels, opt.folds, setup.seed, opt.groups);
+  r.fold = assign_folds(r.labels, opt.folds, setup.seed, groups);
   for (size_t m = 0; m < setup.models.size(); ++m)
-    r.oof.push_back(Predictions::zeros(s.size(), r.classes));
+    r.oof.push_back(Predictions::zeros(r.rows.size(), r.classes));
   const FeatureConfig fc = feature_config(setup.params);
   std::map<std::string, double> gain;
-  for (int f = 0; f < opt.folds; ++f) {
-    run_fold(s, setup, fc, uint32_t(f), r, gain);
-    if (log) log(fold_line(r, f, opt.folds));
+  const int jobs = setup.fold_jobs > 0
+                       ? std::clamp(setup.fold_jobs, 1, std::min(opt.folds, setup.threads))
+                       : auto_fold_jobs(s, setup.threads, opt.folds);
+  if (jobs == 1) {
+    for (int f = 0; f < opt.folds; ++f) {
+      merge_fold(run_fold(s, setup, fc, r, uint32_t(f), setup.threads, opt.keep_members), r, gain);
+      if (log) log(fold_line(r, f, opt.folds));
+    }
+  } else {
+    // Folds side by side, the threads shared among them: small data sets keep every core busier
+    // this way than with all threads inside one fold's XGBoost.
+    std::vector<std::optional<FoldOutput>> done(opt.folds);
+    std::mutex mu;
+    parallel_for(size_t(opt.folds), jobs, [&](size_t f, int) {
+      FoldOutput o = run_fold(s, setup, fc, r, uint32_t(f), setup.threads / jobs, opt.keep_members);
+      std::lock_guard<std::mutex> lock(mu);
+      if (log) log(fmt::format("fold {}/{} done in {:.1f}s", f + 1, opt.folds, o.rep.seconds));
+      done[f] = std::move(o);
+    });
+    for (int f = 0; f < opt.folds; ++f) {
+      merge_fold(std::move(*done[f]), r, gain);
+      if (log) log(fold_line(r, f, opt.folds));
+    }
   }
   r.weights = choose_blend_weights(r.oof, r.labels, setup.params.get_double("blend.step"));
   r.blended = blend(r.oof, r.weights);
@@ -119,6 +193,29 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
                    [](const auto& a, const auto& b) { return a.second > b.second; });
   r.seconds = since(t0);
   return r;
+}
+
+Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& store) {
+  if (r.members.empty()) throw Error("bagged_bundle: the CV kept no fold models");
+  Bundle b;
+  b.classes = r.classes;
+  b.model_names = r.models;
+  b.weights = r.weights;
+  b.members = std::move(r.members);
+  r.members.clear();
+  nlohmann::json rounds = nlohmann::json::array();
+  for (const FoldReport& f : r.folds) rounds.push_back(f.rounds);
+  b.info = {{"params", setup.params.to_json()},
+            {"models", r.models},
+            {"weights", r.weights},
+            {"seed", setup.seed},
+            {"store", store},
+            {"files", r.labels.size()},
+            {"classes", r.classes},
+            {"bagged_folds", b.members.size()},
+            {"rounds", rounds},
+            {"cv", overall_json(r.metrics)}};
+  return b;
 }
 
 nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,
@@ -181,8 +278,8 @@ void write_oof_csv(const std::string& path, const Sketches& s, const CvResult& r
   for (const std::string& m : r.models)
     for (int c = 0; c < r.classes; ++c) out += fmt::format(",{}_prob{}", m, c);
   out += '\n';
-  for (size_t i = 0; i < s.size(); ++i) {
-    out += fmt::format("{},{},{}", s.file_id(i), r.labels[i], r.fold[i]);
+  for (size_t i = 0; i < r.rows.size(); ++i) {
+    out += fmt::format("{},{},{}", s.file_id(r.rows[i]), r.labels[i], r.fold[i]);
     for (double p : r.blended.row(i)) out += fmt::format(",{:.6g}", p);
     for (const Predictions& p : r.oof)
       for (double v : p.row(i)) out += fmt::format(",{:.6g}", v);

@@ -13,6 +13,7 @@
 #include "eval/metrics.h"
 #include "features/pipeline.h"
 #include "features/sketches.h"
+#include "models/bundle.h"
 #include "models/params.h"
 #include "models/predictions.h"
 
@@ -24,45 +25,60 @@ struct LearnSetup {
   std::vector<std::string> models = {"xgb"};
   uint64_t seed = 0;
   int threads = 1;
+  int fold_jobs = 0;  ///< CV folds run side by side, threads split among them (0: auto)
 };
 
 /// The feature.* parameters as a FeatureConfig.
 FeatureConfig feature_config(const Params& p);
+
+/// Folds to run side by side: all threads' worth (up to `folds`) when the sketches are small
+/// enough that several folds' matrices fit comfortably in memory, else 1.
+int auto_fold_jobs(const Sketches& s, int threads, int folds);
 
 /// Receives one line of progress (fold done, ...); may be empty.
 using LogFn = std::function<void(const std::string&)>;
 
 struct CvOptions {
   int folds = 5;
-  std::vector<uint32_t> groups;  ///< one per row, or empty
+  std::vector<uint32_t> rows;    ///< sketch rows to cross-validate (empty: all)
+  std::vector<uint32_t> groups;  ///< one per sketch row, or empty
+  bool keep_members = false;     ///< keep each fold's pipeline and models (for a bagged bundle)
 };
 
 /// One fold's outcome.
 struct FoldReport {
   size_t train_rows = 0, valid_rows = 0;
-  std::vector<double> logloss;  ///< per model, on the fold's held-out rows
-  std::vector<int> rounds;      ///< per model (boosting rounds kept; 0 for others)
+  std::vector<double> logloss;        ///< per model, on the fold's held-out rows
+  std::vector<int> rounds;            ///< per model (boosting rounds kept; 0 for others)
+  std::vector<double> model_seconds;  ///< per model: fit and predict
+  double feature_seconds = 0;         ///< pipeline fit and transforms
   double seconds = 0;
 };
 
 struct CvResult {
   int classes = 0;
-  std::vector<int32_t> labels;                             ///< per row
-  std::vector<uint32_t> fold;                              ///< per row
-  std::vector<std::string> models;                         ///< as in the setup
-  std::vector<Predictions> oof;                            ///< per model, out-of-fold
-  std::vector<double> weights;                             ///< blend weights chosen on oof
-  Predictions blended;                                     ///< the blend of oof
-  Metrics metrics;                                         ///< of the blend
-  std::vector<Metrics> model_metrics;                      ///< of each model alone
+  std::vector<uint32_t> rows;          ///< sketch rows cross-validated; "row" below indexes this
+  std::vector<int32_t> labels;         ///< per row
+  std::vector<uint32_t> fold;          ///< per row
+  std::vector<std::string> models;     ///< as in the setup
+  std::vector<Predictions> oof;        ///< per model, out-of-fold
+  std::vector<double> weights;         ///< blend weights chosen on oof
+  Predictions blended;                 ///< the blend of oof
+  Metrics metrics;                     ///< of the blend
+  std::vector<Metrics> model_metrics;  ///< of each model alone
   std::vector<std::pair<std::string, double>> importance;  ///< column, mean total gain (xgb)
   std::vector<FoldReport> folds;
+  std::vector<BundleMember> members;  ///< per fold, with CvOptions::keep_members
   double seconds = 0;
 };
 
-/// Runs k-fold CV on every labeled row of `s` (all rows must be labeled).
+/// Runs k-fold CV on opt.rows of `s` (all rows if empty; every one must be labeled).
 CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
                         const LogFn& log = {});
+
+/// A bundle of the fold members of `r` (run with keep_members), blended with r's weights and
+/// averaged over folds; moves the members out of r.
+Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& store);
 
 /// The CV results JSON (the contract `malscope report --cv` reads), top `top_features` features.
 nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,

@@ -11,17 +11,22 @@
 namespace malscope {
 
 Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<double> weights,
-                    const std::string& store, const LogFn& log) {
+                    const std::string& store, const LogFn& log, std::span<const uint32_t> rows) {
   if (setup.models.empty()) throw UsageError("no models to train");
   if (weights.size() != setup.models.size())
     throw Error(fmt::format("{} blend weights for {} models", weights.size(), setup.models.size()));
   Bundle b;
   b.classes = std::max(2, label_classes(s.labels()));
-  b.pipeline = FeaturePipeline(feature_config(setup.params));
-  b.pipeline.set_threads(setup.threads);
-  std::vector<uint32_t> all(s.size());
-  std::iota(all.begin(), all.end(), 0u);
-  b.pipeline.fit(s, all);
+  b.model_names = setup.models;
+  BundleMember member{FeaturePipeline(feature_config(setup.params)), {}};
+  FeaturePipeline& pipe = member.pipeline;
+  pipe.set_threads(setup.threads);
+  std::vector<uint32_t> all(rows.begin(), rows.end());
+  if (all.empty()) {
+    all.resize(s.size());
+    std::iota(all.begin(), all.end(), 0u);
+  }
+  pipe.fit(s, all);
   nlohmann::json rounds = nlohmann::json::object();
   std::optional<ValueKind> kind;
   FeatureMatrix x;
@@ -30,7 +35,7 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
     auto m = make_model(name, setup.params, {setup.seed, setup.threads});
     if (kind != m->value_kind()) {
       x = FeatureMatrix{};
-      x = b.pipeline.transform(s, all, m->value_kind());
+      x = pipe.transform(s, all, m->value_kind());
       kind = m->value_kind();
     }
     FitReport rep = m->fit(x, b.classes);
@@ -40,18 +45,20 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
           "trained {} on {} files x {} columns{} in {:.1f}s", name, x.rows(), x.cols(),
           rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
-    b.models.push_back(std::move(m));
+    member.models.push_back(std::move(m));
   }
+  const size_t columns = pipe.column_names().size();
+  b.members.push_back(std::move(member));
   b.weights = std::move(weights);
   b.info = {{"params", setup.params.to_json()},
             {"models", setup.models},
             {"weights", b.weights},
             {"seed", setup.seed},
             {"store", store},
-            {"files", s.size()},
+            {"files", all.size()},
             {"classes", b.classes},
             {"rounds", rounds},
-            {"columns", b.pipeline.column_names().size()}};
+            {"columns", columns}};
   return b;
 }
 

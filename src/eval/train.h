@@ -9,11 +9,12 @@
 
 namespace malscope {
 
-/// Fits the pipeline and the models of `setup` on every row of `s` (all labeled) and returns
-/// the bundle; `weights` (one per model, summing to 1) are stored for blending. `store` names the
-/// training data in the bundle's info.
+/// Fits the pipeline and the models of `setup` on `rows` of `s` (all rows if empty; all labeled)
+/// and returns the bundle; `weights` (one per model, summing to 1) are stored for blending.
+/// `store` names the training data in the bundle's info.
 Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<double> weights,
-                    const std::string& store, const LogFn& log = {});
+                    const std::string& store, const LogFn& log = {},
+                    std::span<const uint32_t> rows = {});
 
 /// Blend weights for setup.models from a CV results JSON (its "blend" object); throws Error if
 /// the file's models differ from the setup's.

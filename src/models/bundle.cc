@@ -30,22 +30,35 @@ std::vector<Predictions> predict_models(const FeaturePipeline& pipeline,
 }
 
 Predictions Bundle::predict(const Sketches& s) const {
-  return blend(predict_models(pipeline, models, s, {}), weights);
+  Predictions sum;
+  for (const BundleMember& m : members) {
+    Predictions p = blend(predict_models(m.pipeline, m.models, s, {}), weights);
+    if (sum.classes == 0) {
+      sum = std::move(p);
+      continue;
+    }
+    for (size_t i = 0; i < sum.prob.size(); ++i) sum.prob[i] += p.prob[i];
+  }
+  for (double& v : sum.prob) v /= double(members.size());
+  return sum;
 }
 
 std::string save_bundle(const Bundle& b) {
-  if (b.models.size() != b.weights.size())
-    throw Error(fmt::format("bundle: {} models but {} weights", b.models.size(), b.weights.size()));
+  if (b.model_names.size() != b.weights.size() || b.members.empty())
+    throw Error(fmt::format("bundle: {} models, {} weights, {} members", b.model_names.size(),
+                            b.weights.size(), b.members.size()));
   ByteWriter p;
   p.put_bytes(b.info.dump());
-  p.put_bytes(b.pipeline.save());
   p.put<int32_t>(b.classes);
-  p.put<uint32_t>(uint32_t(b.models.size()));
-  for (const auto& m : b.models) {
-    p.put_bytes(m->name());
-    p.put_bytes(m->save());
-  }
+  p.put<uint32_t>(uint32_t(b.model_names.size()));
+  for (const std::string& n : b.model_names) p.put_bytes(n);
   p.put_vector(b.weights);
+  p.put<uint32_t>(uint32_t(b.members.size()));
+  for (const BundleMember& m : b.members) {
+    if (m.models.size() != b.model_names.size()) throw Error("bundle: a member lacks models");
+    p.put_bytes(m.pipeline.save());
+    for (const auto& model : m.models) p.put_bytes(model->save());
+  }
   ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
@@ -72,21 +85,26 @@ Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelC
   } catch (const nlohmann::json::exception& e) {
     p.fail(fmt::format("its info is not JSON ({})", e.what()));
   }
-  b.pipeline = FeaturePipeline::load(p.get_bytes());
   b.classes = p.get<int32_t>();
   const uint32_t n = p.get<uint32_t>();
   if (b.classes < 2 || n == 0 || n > 64) p.fail(fmt::format("{} classes, {} models", b.classes, n));
+  for (uint32_t i = 0; i < n; ++i) b.model_names.emplace_back(p.get_bytes());
+  b.weights = p.get_vector<double>();
+  if (b.weights.size() != n) p.fail("weights do not match the models");
+  const uint32_t members = p.get<uint32_t>();
+  if (members == 0 || members > 1000) p.fail(fmt::format("{} members", members));
   Params params;
   if (b.info.contains("params")) params.update(b.info["params"]);
-  for (uint32_t i = 0; i < n; ++i) {
-    std::string model_name(p.get_bytes());
-    auto m = make_model(model_name, params, ctx);
-    m->load(p.get_bytes());
-    b.models.push_back(std::move(m));
+  for (uint32_t k = 0; k < members; ++k) {
+    BundleMember m{FeaturePipeline::load(p.get_bytes()), {}};
+    for (const std::string& model_name : b.model_names) {
+      auto model = make_model(model_name, params, ctx);
+      model->load(p.get_bytes());
+      m.models.push_back(std::move(model));
+    }
+    b.members.push_back(std::move(m));
   }
-  b.weights = p.get_vector<double>();
   p.expect_end();
-  if (b.weights.size() != n) p.fail("weights do not match the models");
   return b;
 }
 

@@ -1,11 +1,12 @@
 #pragma once
-// The model bundle: everything `predict` needs in one file. The fitted feature pipeline (its
-// vocabulary and scales, so test features are built exactly as in training), the fitted models
-// and their blend weights, and a JSON record of how it was trained.
+// The model bundle: everything `predict` needs in one file. One or more members, each a fitted
+// feature pipeline (its vocabulary and scales, so test features are built exactly as in training)
+// with its fitted models; the members' blends are averaged (several members: the k fold models of
+// a CV, "bagging"). Plus the blend weights and a JSON record of how it was trained.
 //
 // Layout (little-endian): "MSBUNDLE" | u32 version | u64 payload bytes | payload | u64 checksum
-// of the payload. Payload: JSON info, pipeline blob, u32 model count, then per model its name and
-// blob, then the blend weights (f64).
+// of the payload. Payload: JSON info, i32 classes, u32 model count, model names, blend weights
+// (f64), u32 member count, then per member its pipeline blob and one blob per model.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -19,15 +20,23 @@
 
 namespace malscope {
 
-struct Bundle {
+/// A fitted pipeline and the models fitted on its features.
+struct BundleMember {
   FeaturePipeline pipeline;
-  std::vector<std::unique_ptr<Model>> models;
-  std::vector<double> weights;  ///< one per model, summing to 1
+  std::vector<std::unique_ptr<Model>> models;  ///< in Bundle::model_names order
+};
+
+struct Bundle {
   int classes = 0;
+  std::vector<std::string> model_names;
+  std::vector<double> weights;  ///< blend weight per model, summing to 1
+  std::vector<BundleMember> members;
   nlohmann::json info;  ///< how it was trained: params, models, seed, store, files
 
-  /// Class probabilities of every row of `s` (sketches read with pipeline.config()): each model
-  /// on the values it wants, blended.
+  /// The feature config every member shares (sketches for predict are read with it).
+  const FeatureConfig& feature_config() const { return members.at(0).pipeline.config(); }
+  /// Class probabilities of every row of `s`: per member each model on the values it wants,
+  /// blended with `weights`, then averaged over members.
   Predictions predict(const Sketches& s) const;
 };
 

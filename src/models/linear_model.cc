@@ -52,21 +52,24 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   // liblinear wants 1-based indices, a bias node (index cols+1) and a {-1, 0} end per row.
   std::vector<feature_node> nodes;
   nodes.reserve(x.nnz() + 2 * x.rows());
-  std::vector<size_t> start(x.rows());
-  std::vector<double> y(x.rows());
+  std::vector<size_t> start;
+  std::vector<double> y;
+  std::vector<uint32_t> first;
+  if (params_.get_bool("linear.dedupe")) first = first_copies(x);
   for (size_t r = 0; r < x.rows(); ++r) {
-    start[r] = nodes.size();
+    if (!first.empty() && first[r] != r) continue;  // a later copy of a row already in
+    start.push_back(nodes.size());
     for (uint64_t i = x.indptr[r]; i < x.indptr[r + 1]; ++i)
       if (x.values[i] != 0)
         nodes.push_back({int(x.indices[i]) + 1, double(x.values[i]) * scale_[x.indices[i]]});
     nodes.push_back({int(cols_) + 1, kBias});
     nodes.push_back({-1, 0});
-    y[r] = x.labels[r];
+    y.push_back(x.labels[r]);
   }
-  std::vector<feature_node*> rows(x.rows());
-  for (size_t r = 0; r < x.rows(); ++r) rows[r] = nodes.data() + start[r];
+  std::vector<feature_node*> rows(start.size());
+  for (size_t r = 0; r < start.size(); ++r) rows[r] = nodes.data() + start[r];
   problem prob{};
-  prob.l = int(x.rows());
+  prob.l = int(start.size());
   prob.n = int(cols_) + 1;
   prob.y = y.data();
   prob.x = rows.data();

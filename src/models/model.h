@@ -56,6 +56,12 @@ class Model {
 /// correction the models share (power 0: all 1, power 1: balanced).
 std::vector<float> class_weights(std::span<const int32_t> labels, int classes, double power);
 
+/// Per row, the first row with the same label and identical values (itself if none before it):
+/// repeated runs of one sample, for the `*.dedupe` parameters.
+std::vector<uint32_t> first_copies(const FeatureMatrix& x);
+/// Per row 1 / (number of its copies), so the copies of a sample weigh as much as one row.
+std::vector<float> dedupe_weights(const FeatureMatrix& x);
+
 /// Names make_model() accepts, in the order they are documented.
 const std::vector<std::string>& model_names();
 /// Creates an untrained model; throws UsageError for an unknown name.

@@ -153,7 +153,7 @@ TEST_F(LearnCli, TuneRanksAndWritesBestConfig) {
   EXPECT_EQ(r.code, 0) << r.out;
   r = malscope("tune --list-params --markdown");
   EXPECT_EQ(r.code, 0);
-  EXPECT_THAT(r.out, HasSubstr("| `xgb.max_depth` | int | 6 |"));
+  EXPECT_THAT(r.out, HasSubstr("| `xgb.max_depth` | int | 4 |"));
 }
 
 }  // namespace
