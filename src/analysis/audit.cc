@@ -18,37 +18,45 @@ size_t distinct_labels(const std::vector<uint32_t>& classes) {
   return std::count_if(classes.begin(), classes.end(), [](uint32_t n) { return n > 0; });
 }
 
-DuplicateFindings summarise(const TraceStore& store, const DuplicateClusters& dc, int k,
-                            size_t top) {
-  DuplicateFindings d;
-  const uint32_t n = store.num_files();
+// Files, classes, distinct exact traces and first file ids of every cluster.
+std::vector<ClusterSummary> cluster_summaries(const TraceStore& store, const DuplicateClusters& dc,
+                                              int k) {
   std::vector<ClusterSummary> clusters(dc.num_clusters);
-  std::vector<uint32_t> exact_size(dc.num_exact, 0);
-  std::vector<std::vector<uint32_t>> exact_classes(dc.num_exact, std::vector<uint32_t>(k, 0));
-  std::vector<uint32_t> last_exact(dc.num_clusters, UINT32_MAX);
-  for (uint32_t f = 0; f < n; ++f) {
+  std::vector<uint8_t> seen_exact(dc.num_exact, 0);  // every exact group lies inside one cluster
+  for (uint32_t f = 0; f < store.num_files(); ++f) {
     ClusterSummary& c = clusters[dc.cluster[f]];
     c.id = dc.cluster[f];
     c.classes.resize(k, 0);
     c.files++;
     if (c.examples.size() < 3) c.examples.emplace_back(store.file_id(f));
-    exact_size[dc.exact[f]]++;
-    if (store.label(f) >= 0 && store.label(f) < k) {
-      c.classes[store.label(f)]++;
-      exact_classes[dc.exact[f]][store.label(f)]++;
-    }
+    if (store.label(f) >= 0 && store.label(f) < k) c.classes[store.label(f)]++;
+    if (!seen_exact[dc.exact[f]]) seen_exact[dc.exact[f]] = 1, c.exact_groups++;
   }
-  // Distinct exact groups per cluster: every group lies inside one cluster.
-  std::vector<uint8_t> seen(dc.num_exact, 0);
-  for (uint32_t f = 0; f < n; ++f)
-    if (!seen[dc.exact[f]]++) clusters[dc.cluster[f]].exact_groups++;
+  return clusters;
+}
+
+// Exact groups of 2+ files, and those with more than one label.
+void count_exact(const TraceStore& store, const DuplicateClusters& dc, int k,
+                 DuplicateFindings& d) {
+  std::vector<uint32_t> size(dc.num_exact, 0);
+  std::vector<std::vector<uint32_t>> classes(dc.num_exact, std::vector<uint32_t>(k, 0));
+  for (uint32_t f = 0; f < store.num_files(); ++f) {
+    size[dc.exact[f]]++;
+    if (store.label(f) >= 0 && store.label(f) < k) classes[dc.exact[f]][store.label(f)]++;
+  }
   for (uint32_t g = 0; g < dc.num_exact; ++g) {
-    if (exact_size[g] < 2) continue;
+    if (size[g] < 2) continue;
     d.exact_groups++;
-    d.exact_files += exact_size[g];
-    if (distinct_labels(exact_classes[g]) > 1)
-      d.exact_conflicts++, d.exact_conflict_files += exact_size[g];
+    d.exact_files += size[g];
+    if (distinct_labels(classes[g]) > 1) d.exact_conflicts++, d.exact_conflict_files += size[g];
   }
+}
+
+DuplicateFindings summarise(const TraceStore& store, const DuplicateClusters& dc, int k,
+                            size_t top) {
+  DuplicateFindings d;
+  count_exact(store, dc, k, d);
+  std::vector<ClusterSummary> clusters = cluster_summaries(store, dc, k);
   for (auto [lo, name] : kSizeRanges) d.size_histogram.emplace_back(name, 0);
   std::vector<ClusterSummary> conflicts;
   for (const ClusterSummary& c : clusters) {

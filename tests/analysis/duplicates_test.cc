@@ -96,6 +96,22 @@ TEST(Duplicates, AuditReportsLabelConflicts) {
   EXPECT_EQ(a.duplicates.largest[0].files, 3u);  // u0, e0, e1
 }
 
+TEST(Duplicates, AGroupOfManyCopiesIsOneTrace) {
+  // 300 runs of one trace (more than a byte can count) and one other file.
+  CsvBuilder b;
+  for (int i = 0; i < 300; ++i) b.file(fmt::format("c{}", i), 0, {{uint32_t(i), {"A", "B", "C"}}});
+  b.file("other", 1, {{1, {"D", "E", "F", "G"}}});
+  TestStore ts(b.str());
+  ScanOptions o;
+  o.api_counts = o.traits = false;
+  o.progress = false;
+  Audit a = run_audit(ts.store(), scan_corpus(ts.store(), FamilyMap{}, o, 2), AuditOptions{});
+  ASSERT_FALSE(a.duplicates.largest.empty());
+  EXPECT_EQ(a.duplicates.largest[0].files, 300u);
+  EXPECT_EQ(a.duplicates.largest[0].exact_groups, 1u);
+  EXPECT_EQ(a.duplicates.near_clusters, 0u);
+}
+
 TEST(Duplicates, LargeBucketsStayLinear) {
   // 3,000 files whose signatures agree on 12 of 16 values (estimated J 0.75, below the 0.8
   // threshold): they share six LSH buckets of 3,000, and must all stay alone without comparing
