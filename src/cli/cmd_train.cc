@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/learn_options.h"
+#include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
 #include "util/error.h"
@@ -42,7 +43,7 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
 
 void register_train(CLI::App& app, Globals& g) {
   struct Args {
-    std::string store, output, cv;
+    std::string store, output, cv, groups;
     std::vector<double> weights;
     int folds = 5;
     bool bag = false;
@@ -71,6 +72,10 @@ void register_train(CLI::App& app, Globals& g) {
                 "Keep the k fold models of one CV run and average them (bagging; the CV also "
                 "chooses the blend weights) instead of fitting once on all files")
       ->excludes(cv_opt);
+  cmd->add_option("--groups", a->groups,
+                  "CSV file_id,group for the CV of --bag or of the blend weights: files of one "
+                  "group stay in one fold")
+      ->check(CLI::ExistingFile);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
@@ -81,10 +86,11 @@ void register_train(CLI::App& app, Globals& g) {
           fmt::format("store '{}' has no labels: train needs a training store", a->store));
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
     std::vector<double> w = a->weights;
+    CvOptions opt;
+    opt.folds = a->folds;
+    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store);
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
     if (a->bag) {
-      CvOptions opt;
-      opt.folds = a->folds;
       opt.keep_members = true;
       CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
       if (!w.empty()) r.weights = normalized_weights(w, setup.models.size());
@@ -98,8 +104,7 @@ void register_train(CLI::App& app, Globals& g) {
     } else if (w.empty() && setup.models.size() == 1) {
       w = {1.0};
     } else if (w.empty()) {
-      CvResult r =
-          cross_validate(s, setup, CvOptions{.folds = a->folds}, stderr_log(a->learn.quiet));
+      CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
       w = r.weights;
       if (!a->learn.quiet)
         std::fprintf(stderr, "%s\n",

@@ -56,8 +56,13 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   std::vector<double> y;
   std::vector<uint32_t> first;
   if (params_.get_bool("linear.dedupe")) first = first_copies(x);
+  ClassSample cap =
+      cap_per_class(x.labels, classes, params_.get_int("linear.class_cap"), ctx_.seed ^ 0xca9ULL);
+  std::vector<uint8_t> kept(cap.capped ? x.rows() : 0, 0);
+  for (uint32_t r : cap.rows) kept[r] = 1;
   for (size_t r = 0; r < x.rows(); ++r) {
     if (!first.empty() && first[r] != r) continue;  // a later copy of a row already in
+    if (cap.capped && !kept[r]) continue;
     start.push_back(nodes.size());
     for (uint64_t i = x.indptr[r]; i < x.indptr[r + 1]; ++i)
       if (x.values[i] != 0)
@@ -80,7 +85,7 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   std::vector<double> weight(classes);
   for (int c = 0; c < classes; ++c) {
     weight_label[c] = c;
-    weight[c] = cw[c];
+    weight[c] = cw[c] * cap.factor[c];
   }
   parameter param{};
   solver_ = params_.get("linear.solver") == "lr_dual" ? L2R_LR_DUAL : L2R_LR;

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "models/linear_model.h"
+#include "models/sampling.h"
 #include "models/xgb_model.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -59,6 +60,48 @@ std::vector<float> dedupe_weights(const FeatureMatrix& x) {
   std::vector<float> w(x.rows());
   for (size_t r = 0; r < x.rows(); ++r) w[r] = 1.0f / float(copies[rep[r]]);
   return w;
+}
+
+ClassSample cap_per_class(std::span<const int32_t> labels, int classes, int64_t cap,
+                          uint64_t seed) {
+  ClassSample out;
+  out.factor.assign(classes, 1.0f);
+  std::vector<std::vector<uint32_t>> by_class(classes);
+  for (uint32_t i = 0; i < labels.size(); ++i) by_class[labels[i]].push_back(i);
+  for (const auto& rows : by_class) out.capped |= cap > 0 && int64_t(rows.size()) > cap;
+  if (!out.capped) return out;
+  Rng rng(seed);
+  for (int c = 0; c < classes; ++c) {
+    auto& rows = by_class[c];
+    if (int64_t(rows.size()) > cap) {
+      out.factor[c] = float(double(rows.size()) / double(cap));
+      shuffle(rows, rng);
+      rows.resize(size_t(cap));
+    }
+    out.rows.insert(out.rows.end(), rows.begin(), rows.end());
+  }
+  std::sort(out.rows.begin(), out.rows.end());
+  return out;
+}
+
+FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows) {
+  FeatureMatrix out;
+  out.column_names = x.column_names;
+  uint64_t nnz = 0;
+  for (uint32_t r : rows) nnz += x.indptr[r + 1] - x.indptr[r];
+  out.indices.reserve(nnz);
+  out.values.reserve(nnz);
+  out.indptr.reserve(rows.size() + 1);
+  for (uint32_t r : rows) {
+    out.indices.insert(out.indices.end(), x.indices.begin() + x.indptr[r],
+                       x.indices.begin() + x.indptr[r + 1]);
+    out.values.insert(out.values.end(), x.values.begin() + x.indptr[r],
+                      x.values.begin() + x.indptr[r + 1]);
+    out.indptr.push_back(out.indices.size());
+    if (!x.files.empty()) out.files.push_back(x.files[r]);
+    out.labels.push_back(x.labels[r]);
+  }
+  return out;
 }
 
 const std::vector<std::string>& model_names() {

@@ -50,6 +50,9 @@ constexpr ParamSpec kTable[] = {
     {"xgb.class_weight", T::kDouble, "0", 0, 1, "",
      "Class weight power p: weight = (N / (K n_class))^p; 0 none, 1 balanced"},
 
+    {"xgb.class_cap", T::kInt, "40000", 0, 1e9, "",
+     "Train on at most this many files per class (seeded sample, weighted up to the class's "
+     "size); 0 = all"},
     {"xgb.dedupe", T::kBool, "false", 1, 0, "",
      "Identical training rows (repeated runs of one sample) share one unit of weight"},
 
@@ -61,6 +64,8 @@ constexpr ParamSpec kTable[] = {
     {"linear.scale", T::kBool, "true", 1, 0, "",
      "Divide each column by its largest absolute training value"},
 
+    {"linear.class_cap", T::kInt, "40000", 0, 1e9, "",
+     "As xgb.class_cap, for the linear model (its class weight carries the correction)"},
     {"linear.dedupe", T::kBool, "false", 1, 0, "",
      "Train on one copy of identical training rows (repeated runs of one sample)"},
 

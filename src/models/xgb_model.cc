@@ -95,8 +95,13 @@ void XgbModel::reset(void* booster) {
   booster_ = booster;
 }
 
-FitReport XgbModel::fit(const FeatureMatrix& x, int classes) {
-  if (x.rows() == 0) throw Error("xgb: no training rows");
+FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
+  if (full.rows() == 0) throw Error("xgb: no training rows");
+  ClassSample cap =
+      cap_per_class(full.labels, classes, params_.get_int("xgb.class_cap"), ctx_.seed ^ 0xca9ULL);
+  FeatureMatrix sampled;
+  if (cap.capped) sampled = select_rows(full, cap.rows);
+  const FeatureMatrix& x = cap.capped ? sampled : full;
   classes_ = classes;
   cols_ = static_cast<uint32_t>(x.cols());
   DMatrix all;
@@ -105,7 +110,7 @@ FitReport XgbModel::fit(const FeatureMatrix& x, int classes) {
   set_float_info(all, "label", label);
   auto cw = class_weights(x.labels, classes, params_.get_double("xgb.class_weight"));
   std::vector<float> weight(x.rows());
-  for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]];
+  for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]] * cap.factor[x.labels[i]];
   if (params_.get_bool("xgb.dedupe")) {
     auto dw = dedupe_weights(x);
     for (size_t i = 0; i < x.rows(); ++i) weight[i] *= dw[i];
