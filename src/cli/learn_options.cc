@@ -16,6 +16,24 @@
 
 namespace malscope::cli {
 
+namespace {
+
+std::string param_type_name(const ParamSpec& s) {
+  switch (s.type) {
+    case ParamType::kBool:
+      return "BOOL";
+    case ParamType::kInt:
+      return "INT";
+    case ParamType::kDouble:
+      return "FLOAT";
+    case ParamType::kString:
+      return std::string(s.choices);
+  }
+  return "VALUE";
+}
+
+}  // namespace
+
 void add_learn_options(CLI::App* cmd, LearnArgs& a) {
   cmd->add_option("--models", a.models,
                   fmt::format("Models to fit and blend, comma-separated ({})",
@@ -37,6 +55,7 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
     a.values.emplace_back();
     a.options.push_back(cmd->add_option(fmt::format("--{}", s.name), a.values.back(),
                                         fmt::format("{} [default: {}]", s.help, s.def))
+                            ->type_name(param_type_name(s))
                             ->group("Parameters (see docs/learning.md)"));
   }
 }

@@ -54,14 +54,11 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   nodes.reserve(x.nnz() + 2 * x.rows());
   std::vector<size_t> start;
   std::vector<double> y;
-  std::vector<uint32_t> first;
-  if (params_.get_bool("linear.dedupe")) first = first_copies(x);
   ClassSample cap =
       cap_per_class(x.labels, classes, params_.get_int("linear.class_cap"), ctx_.seed ^ 0xca9ULL);
   std::vector<uint8_t> kept(cap.capped ? x.rows() : 0, 0);
   for (uint32_t r : cap.rows) kept[r] = 1;
   for (size_t r = 0; r < x.rows(); ++r) {
-    if (!first.empty() && first[r] != r) continue;  // a later copy of a row already in
     if (cap.capped && !kept[r]) continue;
     start.push_back(nodes.size());
     for (uint64_t i = x.indptr[r]; i < x.indptr[r + 1]; ++i)

@@ -3,14 +3,11 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <unordered_map>
 
 #include "models/linear_model.h"
 #include "models/sampling.h"
 #include "models/xgb_model.h"
 #include "util/error.h"
-#include "util/hash.h"
 
 namespace malscope {
 
@@ -21,44 +18,6 @@ std::vector<float> class_weights(std::span<const int32_t> labels, int classes, d
   if (power <= 0) return w;
   for (int c = 0; c < classes; ++c)
     if (n[c] > 0) w[c] = float(std::pow(double(labels.size()) / (classes * n[c]), power));
-  return w;
-}
-
-std::vector<uint32_t> first_copies(const FeatureMatrix& x) {
-  auto row_hash = [&](size_t r) {
-    uint64_t h = mix64(uint64_t(x.labels[r]) + 1);
-    for (uint64_t i = x.indptr[r]; i < x.indptr[r + 1]; ++i) {
-      uint32_t bits;
-      std::memcpy(&bits, &x.values[i], 4);
-      h = mix64(h ^ (uint64_t(x.indices[i]) << 32 | bits));
-    }
-    return h;
-  };
-  auto same = [&](size_t a, size_t b) {
-    uint64_t na = x.indptr[a + 1] - x.indptr[a];
-    return x.labels[a] == x.labels[b] && na == x.indptr[b + 1] - x.indptr[b] &&
-           std::equal(x.indices.begin() + x.indptr[a], x.indices.begin() + x.indptr[a + 1],
-                      x.indices.begin() + x.indptr[b]) &&
-           std::equal(x.values.begin() + x.indptr[a], x.values.begin() + x.indptr[a + 1],
-                      x.values.begin() + x.indptr[b]);
-  };
-  // Rows grouped by hash; within a hash bucket, by exact comparison with the bucket's firsts.
-  std::unordered_map<uint64_t, std::vector<uint32_t>> firsts;
-  std::vector<uint32_t> rep(x.rows());
-  for (size_t r = 0; r < x.rows(); ++r) {
-    auto& bucket = firsts[row_hash(r)];
-    auto it = std::find_if(bucket.begin(), bucket.end(), [&](uint32_t f) { return same(f, r); });
-    rep[r] = it == bucket.end() ? (bucket.push_back(uint32_t(r)), uint32_t(r)) : *it;
-  }
-  return rep;
-}
-
-std::vector<float> dedupe_weights(const FeatureMatrix& x) {
-  auto rep = first_copies(x);
-  std::vector<uint32_t> copies(x.rows(), 0);
-  for (uint32_t r : rep) ++copies[r];
-  std::vector<float> w(x.rows());
-  for (size_t r = 0; r < x.rows(); ++r) w[r] = 1.0f / float(copies[rep[r]]);
   return w;
 }
 

@@ -56,12 +56,6 @@ class Model {
 /// correction the models share (power 0: all 1, power 1: balanced).
 std::vector<float> class_weights(std::span<const int32_t> labels, int classes, double power);
 
-/// Per row, the first row with the same label and identical values (itself if none before it):
-/// repeated runs of one sample, for the `*.dedupe` parameters.
-std::vector<uint32_t> first_copies(const FeatureMatrix& x);
-/// Per row 1 / (number of its copies), so the copies of a sample weigh as much as one row.
-std::vector<float> dedupe_weights(const FeatureMatrix& x);
-
 /// Rows to train on when each class keeps at most `cap` rows (0: no cap).
 struct ClassSample {
   bool capped = false;         ///< false: every row is kept (rows is empty)

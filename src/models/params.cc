@@ -53,8 +53,6 @@ constexpr ParamSpec kTable[] = {
     {"xgb.class_cap", T::kInt, "40000", 0, 1e9, "",
      "Train on at most this many files per class (seeded sample, weighted up to the class's "
      "size); 0 = all"},
-    {"xgb.dedupe", T::kBool, "false", 1, 0, "",
-     "Identical training rows (repeated runs of one sample) share one unit of weight"},
 
     {"linear.C", T::kDouble, "1", 1e-6, 1e6, "", "Inverse L2 regularisation strength"},
     {"linear.solver", T::kString, "lr", 1, 0, "lr|lr_dual",
@@ -66,8 +64,6 @@ constexpr ParamSpec kTable[] = {
 
     {"linear.class_cap", T::kInt, "40000", 0, 1e9, "",
      "As xgb.class_cap, for the linear model (its class weight carries the correction)"},
-    {"linear.dedupe", T::kBool, "false", 1, 0, "",
-     "Train on one copy of identical training rows (repeated runs of one sample)"},
 
     {"blend.step", T::kDouble, "0.05", 0.001, 1, "",
      "Grid step of the blend weights searched on out-of-fold predictions"},

@@ -111,10 +111,6 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
   auto cw = class_weights(x.labels, classes, params_.get_double("xgb.class_weight"));
   std::vector<float> weight(x.rows());
   for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]] * cap.factor[x.labels[i]];
-  if (params_.get_bool("xgb.dedupe")) {
-    auto dw = dedupe_weights(x);
-    for (size_t i = 0; i < x.rows(); ++i) weight[i] *= dw[i];
-  }
   set_float_info(all, "weight", weight);
 
   const int rounds = int(params_.get_int("xgb.rounds"));

@@ -87,6 +87,26 @@ TEST_F(LearnCli, SameSeedSameBytes) {
   EXPECT_NE(read_text(dir.file("a.bundle")), read_text(dir.file("c.bundle")));
 }
 
+TEST_F(LearnCli, BaggedBundlesAndFoldJobsAgree) {
+  // One CV run gives the bagged bundle; train --bag rebuilds the same bytes.
+  auto r = malscope("cv " + dir.file("train.store") + kFast + "--fold-jobs 1 --oof-out " +
+                    dir.file("oof1.csv") + " --bundle-out " + dir.file("cv.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = malscope("cv " + dir.file("train.store") + kFast + "--fold-jobs 2 --oof-out " +
+               dir.file("oof2.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(read_text(dir.file("oof1.csv")), read_text(dir.file("oof2.csv")));
+  r = malscope("train " + dir.file("train.store") + kFast + "--bag -o " + dir.file("bag.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(read_text(dir.file("cv.bundle")), read_text(dir.file("bag.bundle")));
+  r = malscope("predict -q " + dir.file("bag.bundle") + " " + dir.file("test.store") + " -o " +
+               dir.file("sub.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = malscope("evaluate " + dir.file("sub.csv") + " " + dir.file("test_labels.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("files 45"));
+}
+
 TEST_F(LearnCli, CorruptOrForeignBundleIsAClearError) {
   ASSERT_EQ(malscope("train " + dir.file("train.store") + kFast + "--models linear -o " +
                      dir.file("m.bundle"))
