@@ -1,6 +1,9 @@
 #include "io/csv_parser.h"
 
 #include <emmintrin.h>
+#ifdef __SSE4_2__
+#include <nmmintrin.h>
+#endif
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,35 +47,100 @@ inline bool same_bytes(std::string_view x, std::string_view y) {
   return true;
 }
 
+// Interns block-local strings (API names, text return values). Keys of up to 32 bytes are also
+// kept zero-padded in `keys_`, so a lookup is two 16-byte compares against registers loaded
+// straight from the input, with no pointer chase into `names` and no call to memcmp; longer
+// keys fall back to comparing the stored std::string. This is on the per-row path of ingest.
 class LocalInterner {
  public:
   explicit LocalInterner(std::vector<std::string>& names) : names_(names), slots_(1024) {}
 
-  uint32_t intern(std::string_view s) {
-    uint64_t h = short_hash(s);
-    size_t mask = slots_.size() - 1;
+  /// `readable`: the last address from which 32 bytes may be loaded (nullptr: none).
+  uint32_t intern(std::string_view s, const char* readable) {
+    const size_t n = s.size();
+    if (n > kInline) return intern_long(s);
+    Key k;
+    if (s.data() <= readable) {
+      k.lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data()));
+      k.hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + 16));
+      k.lo = _mm_and_si128(k.lo, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kMask + 32 - n)));
+      k.hi = _mm_and_si128(k.hi, _mm_loadu_si128(reinterpret_cast<const __m128i*>(kMask + 48 - n)));
+    } else {  // near the end of the text: copy first
+      alignas(16) char buf[kInline] = {};
+      std::memcpy(buf, s.data(), n);
+      k.lo = _mm_load_si128(reinterpret_cast<const __m128i*>(buf));
+      k.hi = _mm_load_si128(reinterpret_cast<const __m128i*>(buf + 16));
+    }
+    k.len = static_cast<uint32_t>(n);
+    const uint32_t h = hash(k);
+    const size_t mask = slots_.size() - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
-      if (slot.id == kEmpty) {
-        slot = {h, static_cast<uint32_t>(names_.size())};
-        names_.emplace_back(s);
-        if (names_.size() * 2 > slots_.size()) grow();
-        return static_cast<uint32_t>(names_.size() - 1);
+      if (slot.id == kEmpty) return add(slot, h, s, &k);
+      if (slot.hash == h) {
+        const Key& o = keys_[slot.id];
+        __m128i eq = _mm_and_si128(_mm_cmpeq_epi8(o.lo, k.lo), _mm_cmpeq_epi8(o.hi, k.hi));
+        if (o.len == k.len && _mm_movemask_epi8(eq) == 0xffff) return slot.id;
       }
-      if (slot.hash == h && same_bytes(names_[slot.id], s)) return slot.id;
     }
   }
 
  private:
+  static constexpr size_t kInline = 32;
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  // kMask + 32 - n: n bytes of 0xff, then zeros (n <= 32).
+  static constexpr char kMask[64] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                     -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                     -1, -1, -1, -1, -1, -1};
+  struct Key {
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    uint32_t len = UINT32_MAX;  // UINT32_MAX: a long key, compared through names_
+  };
   struct Slot {
-    uint64_t hash = 0;
+    uint32_t hash = 0;
     uint32_t id = kEmpty;
   };
+
+  static uint32_t hash(const Key& k) {
+    uint64_t a = static_cast<uint64_t>(_mm_cvtsi128_si64(k.lo));
+    uint64_t b = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(k.lo, k.lo)));
+    uint64_t c = static_cast<uint64_t>(_mm_cvtsi128_si64(k.hi));
+    uint64_t d = static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(k.hi, k.hi)));
+#ifdef __SSE4_2__
+    uint64_t h = _mm_crc32_u64(k.len, a);
+    h = _mm_crc32_u64(h, b);
+    h = _mm_crc32_u64(h, c ^ (d * 0x9e3779b97f4a7c15ULL));
+    return static_cast<uint32_t>(h);
+#else
+    return static_cast<uint32_t>(
+        mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ c ^ (d << 1) ^ (uint64_t(k.len) << 56)));
+#endif
+  }
+
+  uint32_t intern_long(std::string_view s) {
+    const uint32_t h = static_cast<uint32_t>(hash_bytes(s));
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.id == kEmpty) return add(slot, h, s, nullptr);
+      if (slot.hash == h && keys_[slot.id].len == UINT32_MAX && names_[slot.id] == s)
+        return slot.id;
+    }
+  }
+
+  uint32_t add(Slot& slot, uint32_t h, std::string_view s, const Key* k) {
+    const uint32_t id = static_cast<uint32_t>(names_.size());
+    slot = {h, id};
+    names_.emplace_back(s);
+    keys_.push_back(k ? *k : Key());
+    if (names_.size() * 2 > slots_.size()) grow();
+    return id;
+  }
+
   void grow() {
     std::vector<Slot> old(slots_.size() * 2);
     old.swap(slots_);
-    size_t mask = slots_.size() - 1;
+    const size_t mask = slots_.size() - 1;
     for (const Slot& s : old) {
       if (s.id == kEmpty) continue;
       size_t i = s.hash & mask;
@@ -80,7 +148,9 @@ class LocalInterner {
       slots_[i] = s;
     }
   }
+
   std::vector<std::string>& names_;
+  std::vector<Key> keys_;
   std::vector<Slot> slots_;
 };
 
@@ -202,10 +272,7 @@ class BlockParser {
 
   void run(std::string_view text) {
     safe_ = text.size() > 32 ? text.data() + text.size() - 32 : nullptr;
-    if (std::memchr(text.data(), '"', text.size()))
-      run_lines(text);  // quoted fields: the careful line-by-line path
-    else
-      run_fast(text);
+    run_fast(text);  // switches to run_lines at the first slice holding a quote
   }
 
  private:
@@ -222,13 +289,16 @@ class BlockParser {
     size_t pending = 0;    // separators of the row in progress, at the front of idx
     size_t row_start = 0;  // byte where that row starts
     const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');
+    const __m128i quote = _mm_set1_epi8('"');
     for (size_t slice = 0; slice < n; slice += kSlice) {
       const size_t end = std::min(n, slice + kSlice);
       if (idx.size() < pending + (end - slice) + 32) idx.resize(pending + (end - slice) + 32);
       uint32_t* out = idx.data() + pending;
       size_t off = slice;
+      __m128i quotes = _mm_setzero_si128();
       for (; off + 16 <= end; off += 16) {
         __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off));
+        quotes = _mm_or_si128(quotes, _mm_cmpeq_epi8(v, quote));
         uint32_t mask = static_cast<uint32_t>(
             _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, newline))));
         const uint32_t count = static_cast<uint32_t>(__builtin_popcount(mask));
@@ -243,8 +313,15 @@ class BlockParser {
         }
         out += count;
       }
-      for (; off < end; ++off)
+      bool quoted = _mm_movemask_epi8(quotes) != 0;
+      for (; off < end; ++off) {
         if (base[off] == ',' || base[off] == '\n') *out++ = static_cast<uint32_t>(off);
+        quoted |= base[off] == '"';
+      }
+      if (quoted) {  // quoted fields from here on: the careful line-by-line path
+        run_lines(text.substr(row_start));
+        return;
+      }
       const size_t total = static_cast<size_t>(out - idx.data());
       size_t k = 0;
       bool go_on;
@@ -438,13 +515,13 @@ class BlockParser {
                       shown(file_id), lab, out_.runs.back().label, out_.runs.back().first_line));
       return false;
     }
-    uint32_t api_id = apis_.intern(api);
+    uint32_t api_id = apis_.intern(api, safe_);
     if (api_id > UINT16_MAX) {
       bad("more than 65536 distinct API names");
       return false;
     }
     int64_t ret = 0;
-    if (has_ret && !parse_int64(ret_text, ret)) ret = kRetStringBase + rets_.intern(ret_text);
+    if (has_ret && !parse_int64(ret_text, ret)) ret = kRetStringBase + rets_.intern(ret_text, safe_);
     out_.api.push_back(static_cast<uint16_t>(api_id));
     out_.tid.push_back(static_cast<uint32_t>(tid));
     out_.index.push_back(static_cast<uint32_t>(index));

@@ -62,6 +62,24 @@ size_t InputFile::read(char* buf, size_t n) {
   return got;
 }
 
+FileSpan::FileSpan(const InputFile& file, uint64_t offset, size_t length) : size_(length) {
+  if (length == 0) return;
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t start = offset / page * page;
+  map_length_ = static_cast<size_t>(offset - start) + length;
+  base_ = ::mmap(nullptr, map_length_, PROT_READ, MAP_SHARED, file.fd(), static_cast<off_t>(start));
+  if (base_ == MAP_FAILED) {
+    base_ = nullptr;
+    throw Error(fmt::format("cannot map '{}': {}", file.name(), errno_text()));
+  }
+  ::madvise(base_, map_length_, MADV_SEQUENTIAL);
+  data_ = static_cast<const char*>(base_) + (offset - start);
+}
+
+FileSpan::~FileSpan() {
+  if (base_) ::munmap(base_, map_length_);
+}
+
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   tmp_ = fmt::format("{}.tmp.{}", path_, ::getpid());
   fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -22,12 +22,35 @@ class InputFile {
   std::optional<uint64_t> size() const { return size_; }
   /// The name to use in messages ("<stdin>" for "-").
   const std::string& name() const { return name_; }
+  /// Whether the input is a named regular file, which FileSpan can map.
+  bool mappable() const { return owned_ && size_.has_value(); }
+  int fd() const { return fd_; }
 
  private:
   int fd_ = -1;
   bool owned_ = false;
   std::string name_;
   std::optional<uint64_t> size_;
+};
+
+/// Bytes [offset, offset + length) of an open regular file, mapped read-only for sequential
+/// reading; unmapped on destruction (so resident memory stays bounded while a large file is
+/// streamed through a sequence of spans).
+class FileSpan {
+ public:
+  FileSpan(const InputFile& file, uint64_t offset, size_t length);
+  ~FileSpan();
+  FileSpan(const FileSpan&) = delete;
+  FileSpan& operator=(const FileSpan&) = delete;
+
+  const char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  void* base_ = nullptr;
+  size_t map_length_ = 0;
+  const char* data_ = nullptr;
+  size_t size_ = 0;
 };
 
 /// Output written under a temporary name and renamed onto `path` by commit(); if the object is

@@ -108,6 +108,53 @@ TEST(CsvParser, MatchesAReferenceOnRandomTextAcrossSlices) {
   }
 }
 
+// API names of every length around the interner's inline limit (16 and 32 bytes), sharing long
+// prefixes and differing only in their last byte, some at the very end of the text.
+TEST(CsvParser, InternsNamesOfEveryLengthExactly) {
+  CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
+  std::vector<std::string> names;
+  for (size_t len = 1; len <= 48; ++len)
+    for (char last : {'a', 'b'}) names.push_back(std::string(len - 1, 'N') + last);
+  uint64_t x = 7;
+  std::string text;
+  std::vector<std::string> want;
+  for (int i = 0; i < 50000; ++i) {
+    x = mix64(x + 1);
+    want.push_back(names[x % names.size()]);
+    text += "f,0," + want.back() + ",1," + std::to_string(i) + "\n";
+  }
+  for (const std::string& n : {names[95], names[63], names[64], names[0]}) {  // the last rows
+    want.push_back(n);
+    text += "f,0," + n + ",1,0\n";
+  }
+  ParsedBlock got = parse_block(text, schema, false);
+  ASSERT_TRUE(got.bad.empty());
+  ASSERT_EQ(got.rows(), want.size());
+  EXPECT_EQ(got.apis.size(), names.size());
+  for (size_t i = 0; i < want.size(); ++i) ASSERT_EQ(got.apis[got.api[i]], want[i]) << i;
+}
+
+// A quoted field far into a block (after several 64 kB slices) switches to the quoted path
+// there, without losing or repeating a row, and line numbers stay right.
+TEST(CsvParser, QuoteAfterManySlicesSwitchesPaths) {
+  CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
+  std::string text;
+  const int n = 20000;  // ~400 kB
+  for (int i = 0; i < n; ++i) text += "f1,0,NtClose,1," + std::to_string(i) + "\n";
+  text += "f1,0,\"Reg,Open\",1,7\n";  // a comma inside quotes
+  text += "f1,0,NtClose,2\n";            // a bad row after the switch
+  text += "f1,0,\"Nt\"\"Q\"\"\",3,9\n";
+  ParsedBlock got = parse_block(text, schema, true);
+  ASSERT_EQ(got.rows(), static_cast<size_t>(n + 2));
+  EXPECT_EQ(got.apis[got.api[n]], "Reg,Open");
+  EXPECT_EQ(got.apis[got.api[n + 1]], "Nt\"Q\"");
+  EXPECT_EQ(got.index[n - 1], static_cast<uint32_t>(n - 1));
+  EXPECT_EQ(got.tid[n + 1], 3u);
+  ASSERT_EQ(got.bad.size(), 1u);
+  EXPECT_EQ(got.bad[0].line, static_cast<uint64_t>(n + 2));
+  EXPECT_EQ(got.lines, static_cast<uint64_t>(n + 3));
+}
+
 TEST(CsvParser, StrictModeStopsAtTheFirstBadRow) {
   CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
   ParsedBlock b = parse_block("1,0,A,1,0\n1,0,A,1,1\n1,0,A\n1,0,A,1,2\n", schema, false);
