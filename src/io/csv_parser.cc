@@ -185,6 +185,7 @@ inline bool parse_digits8(const char* p, size_t n, uint64_t& out) {
 // Parses 1 to 19 digits. The SWAR path reads 8 bytes at a time, so it is taken only for p below
 // `safe` (32 bytes before the end of the text; nullptr when unknown).
 inline bool parse_digits(const char* p, size_t n, const char* safe, uint64_t& out) {
+  if (p < safe && n - 1 < 8) return parse_digits8(p, n, out);  // the common case: 1..8 digits
   if (n == 0 || n > 19) return false;
   if (p < safe) {
     uint64_t v = 0, part;
@@ -296,19 +297,26 @@ class BlockParser {
       uint32_t* out = idx.data() + pending;
       size_t off = slice;
       __m128i quotes = _mm_setzero_si128();
-      for (; off + 16 <= end; off += 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off));
-        quotes = _mm_or_si128(quotes, _mm_cmpeq_epi8(v, quote));
-        uint32_t mask = static_cast<uint32_t>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, newline))));
-        const uint32_t count = static_cast<uint32_t>(__builtin_popcount(mask));
-        for (int i = 0; i < 4; ++i) {  // usually enough; written even when mask is empty
-          out[i] =
-              static_cast<uint32_t>(off) + static_cast<uint32_t>(__builtin_ctz(mask | 0x10000));
+      // 32 bytes a step: Tianchi rows are ~35 bytes with 5-6 separators, so eight unconditional
+      // writes cover almost every step and the extra loop rarely runs.
+      for (; off + 32 <= end; off += 32) {
+        __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off));
+        __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + off + 16));
+        quotes = _mm_or_si128(quotes, _mm_or_si128(_mm_cmpeq_epi8(v0, quote),
+                                                   _mm_cmpeq_epi8(v1, quote)));
+        uint64_t m0 = static_cast<uint32_t>(_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v0, comma), _mm_cmpeq_epi8(v0, newline))));
+        uint64_t m1 = static_cast<uint32_t>(_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v1, comma), _mm_cmpeq_epi8(v1, newline))));
+        uint64_t mask = m0 | (m1 << 16);
+        const uint32_t count = static_cast<uint32_t>(__builtin_popcountll(mask));
+        const uint32_t at = static_cast<uint32_t>(off);
+        for (int i = 0; i < 8; ++i) {  // written even past count; overwritten by the next step
+          out[i] = at + static_cast<uint32_t>(__builtin_ctzll(mask | (uint64_t(1) << 32)));
           mask &= mask - 1;
         }
-        for (uint32_t i = 4; i < count; ++i) {
-          out[i] = static_cast<uint32_t>(off) + static_cast<uint32_t>(__builtin_ctz(mask));
+        for (uint32_t i = 8; i < count; ++i) {
+          out[i] = at + static_cast<uint32_t>(__builtin_ctzll(mask));
           mask &= mask - 1;
         }
         out += count;
@@ -323,6 +331,7 @@ class BlockParser {
         return;
       }
       const size_t total = static_cast<size_t>(out - idx.data());
+      ensure_room((end - row_start) / ncols + 2);  // a kept row has ncols separators at least
       size_t k = 0;
       bool go_on;
       switch (ncols) {  // the common widths get loops the compiler unrolls
@@ -346,6 +355,7 @@ class BlockParser {
     // What is left: lines with fewer fields than ncols (short or blank), and perhaps a last
     // line without '\n' (callers normally add one).
     std::string_view fields[kMaxColumns];
+    ensure_room(pending / ncols + 2);
     size_t col = 0, start = row_start;
     for (size_t i = 0; i < pending; ++i) {
       if (col < ncols) fields[col] = std::string_view(base + start, idx[i] - start);
@@ -441,6 +451,7 @@ class BlockParser {
       }
       size_t col = quoted.size();
       for (size_t i = 0; i < std::min(col, ncols); ++i) fields[i] = quoted[i];
+      ensure_room(1);
       if (!end_of_line(fields, col)) return;
     }
   }
@@ -506,10 +517,10 @@ class BlockParser {
     const bool has_ret = c.has_ret;
     std::string_view ret_text = has_ret ? f[c.ret] : std::string_view();
     int32_t lab = schema_.has_label ? static_cast<int32_t>(label) : -1;
+    const uint32_t r = static_cast<uint32_t>(rows_);
     if (out_.runs.empty() || !same_bytes(out_.runs.back().file_id, file_id)) {
-      if (!out_.runs.empty()) out_.runs.back().row_end = static_cast<uint32_t>(out_.api.size());
-      out_.runs.push_back(
-          {std::string(file_id), lab, static_cast<uint32_t>(out_.api.size()), 0, line_});
+      if (!out_.runs.empty()) out_.runs.back().row_end = r;
+      out_.runs.push_back({std::string(file_id), lab, r, 0, line_});
     } else if (out_.runs.back().label != lab) {
       bad(fmt::format("file_id '{}' has label {} here but label {} on line {} of this block",
                       shown(file_id), lab, out_.runs.back().label, out_.runs.back().first_line));
@@ -522,13 +533,35 @@ class BlockParser {
     }
     int64_t ret = 0;
     if (has_ret && !parse_int64(ret_text, ret)) ret = kRetStringBase + rets_.intern(ret_text, safe_);
-    out_.api.push_back(static_cast<uint16_t>(api_id));
-    out_.tid.push_back(static_cast<uint32_t>(tid));
-    out_.index.push_back(static_cast<uint32_t>(index));
-    out_.ret.push_back(ret);
-    out_.runs.back().row_end = static_cast<uint32_t>(out_.api.size());
+    out_.api[r] = static_cast<uint16_t>(api_id);  // room made by ensure_room
+    out_.tid[r] = static_cast<uint32_t>(tid);
+    out_.index[r] = static_cast<uint32_t>(index);
+    out_.ret[r] = ret;
+    rows_ = r + 1;
     return true;
   }
+
+  // Makes room in the columns for `n` more rows (sizes are an upper bound until finish()).
+  void ensure_room(size_t n) {
+    if (rows_ + n <= out_.api.size()) return;
+    const size_t size = std::max(rows_ + n, out_.api.size() * 2);
+    out_.api.resize(size);
+    out_.tid.resize(size);
+    out_.index.resize(size);
+    out_.ret.resize(size);
+  }
+
+ public:
+  /// Trims the columns to the rows kept and closes the last run.
+  void finish() {
+    out_.api.resize(rows_);
+    out_.tid.resize(rows_);
+    out_.index.resize(rows_);
+    out_.ret.resize(rows_);
+    if (!out_.runs.empty()) out_.runs.back().row_end = static_cast<uint32_t>(rows_);
+  }
+
+ private:
 
   // Canonical int64 (see parse_canonical_int64) with the fast digit parser.
   bool parse_int64(std::string_view s, int64_t& out) const {
@@ -549,6 +582,7 @@ class BlockParser {
   ParsedBlock& out_;
   LocalInterner apis_, rets_;
   uint64_t line_ = 0;
+  size_t rows_ = 0;  // rows kept so far
 
  public:
   uint64_t lines() const { return line_; }
@@ -579,13 +613,9 @@ bool parse_canonical_int64(std::string_view s, int64_t& out) {
 
 ParsedBlock parse_block(std::string_view text, const CsvSchema& schema, bool skip_bad_rows) {
   ParsedBlock out;
-  size_t guess = text.size() / 32 + 16;
-  out.api.reserve(guess);
-  out.tid.reserve(guess);
-  out.index.reserve(guess);
-  out.ret.reserve(guess);
   BlockParser parser(schema, skip_bad_rows, out);
   parser.run(text);
+  parser.finish();
   out.lines = parser.lines();  // after a stop in strict mode, lines up to the bad row
   return out;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "io/csv_schema.h"
+#include "util/uninit_vector.h"
 
 namespace malscope {
 
@@ -29,10 +30,10 @@ struct BadRow {
 /// The columns of one block. api holds block-local ids into `apis`; string return values hold
 /// kRetStringBase + a block-local id into `ret_strings`.
 struct ParsedBlock {
-  std::vector<uint16_t> api;
-  std::vector<uint32_t> tid;
-  std::vector<uint32_t> index;
-  std::vector<int64_t> ret;
+  UninitVector<uint16_t> api;
+  UninitVector<uint32_t> tid;
+  UninitVector<uint32_t> index;
+  UninitVector<int64_t> ret;
   std::vector<ParsedRun> runs;
   std::vector<std::string> apis;         ///< block-local API names by first appearance
   std::vector<std::string> ret_strings;  ///< block-local non-numeric return values
