@@ -85,18 +85,26 @@ class BlockReader {
   uint64_t bytes() const { return bytes_; }
 
  private:
-  // Maps the next block; bytes_ (the header's length at first) is where it starts.
+  // The next block, cut from a mapped span of the file; bytes_ (the header's length at first) is
+  // where it starts. Spans hold many blocks: each unmap costs every core a TLB shootdown.
   Block next_mapped() {
     const uint64_t size = *in_.size();
     if (bytes_ >= size) return {};
     uint64_t len = std::min<uint64_t>(block_, size - bytes_);
     for (;;) {
-      auto span = std::make_shared<FileSpan>(in_, bytes_, static_cast<size_t>(len));
-      std::string_view text(span->data(), span->size());
+      if (!span_ || bytes_ < span_at_ || bytes_ + len > span_at_ + span_->size()) {
+        span_.reset();  // blocks in flight keep the old span alive
+        span_at_ = bytes_;
+        span_ = std::make_shared<FileSpan>(
+            in_, bytes_,
+            static_cast<size_t>(
+                std::min<uint64_t>(std::max<uint64_t>(len, kSpanBlocks * block_), size - bytes_)));
+      }
+      std::string_view text(span_->data() + (bytes_ - span_at_), static_cast<size_t>(len));
       size_t cut = text.back() == '\n' ? text.size() - 1 : text.rfind('\n');
       if (cut != std::string_view::npos) {
         bytes_ += cut + 1;
-        return {std::move(span), text.substr(0, cut + 1)};
+        return {span_, text.substr(0, cut + 1)};
       }
       if (bytes_ + len == size) {  // a last line without a line end: copied, '\n' added
         auto buf = std::make_shared<ByteBuffer>(text.size() + 1);
@@ -145,8 +153,11 @@ class BlockReader {
     if (got == 0) eof_ = true;
     return got > 0;
   }
+  static constexpr uint64_t kSpanBlocks = 8;
   InputFile& in_;
   size_t block_;
+  std::shared_ptr<FileSpan> span_;  // the mapped span blocks are cut from
+  uint64_t span_at_ = 0;            // its offset in the file
   std::string carry_;
   bool eof_ = false;
   uint64_t bytes_ = 0;
