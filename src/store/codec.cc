@@ -71,6 +71,38 @@ void narrow(std::span<const T> v, char* out) {
   }
 }
 
+// Narrows plain codes to W; codes that do not fit below the escape (all ones) are escaped and
+// appended as 8-byte codes at `exceptions`.
+template <class W, class T>
+void narrow_patched(std::span<const T> v, char* out, char* exceptions) {
+  constexpr uint64_t kEscape = static_cast<W>(~W(0));
+  W* o = reinterpret_cast<W*>(out);
+  size_t e = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const uint64_t c = to_code<kCodecPlain>(v[i], T(0));
+    const bool fits = c < kEscape;
+    o[i] = static_cast<W>(fits ? c : kEscape);
+    if (!fits) std::memcpy(exceptions + 8 * e++, &c, 8);
+  }
+}
+
+template <class W, class T>
+bool widen_patched(const char* in, uint32_t n, const char* exceptions, size_t n_exceptions,
+                   T* out) {
+  constexpr uint64_t kEscape = static_cast<W>(~W(0));
+  const W* w = reinterpret_cast<const W*>(in);
+  size_t e = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t c = w[i];
+    if (c == kEscape) {
+      if (e == n_exceptions) return false;
+      std::memcpy(&c, exceptions + 8 * e++, 8);
+    }
+    out[i] = from_code<T>(c, T(0), kCodecPlain);
+  }
+  return e == n_exceptions;
+}
+
 template <class W, class T>
 void widen(const char* in, uint32_t n, Codec codec, T* out) {
   const W* w = reinterpret_cast<const W*>(in);
@@ -79,6 +111,50 @@ void widen(const char* in, uint32_t n, Codec codec, T* out) {
     prev = from_code<T>(w[i], prev, codec);
     out[i] = prev;
   }
+}
+
+std::string compress(const ByteBuffer& raw, ColumnFrame& frame) {
+  thread_local ByteBuffer packed;  // uninitialised: std::string would zero-fill it
+  packed.resize(ZSTD_compressBound(raw.size()));
+  size_t n = ZSTD_compress2(contexts().c, packed.data(), packed.size(), raw.data(), raw.size());
+  if (ZSTD_isError(n))
+    throw Error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
+  frame.size = static_cast<uint32_t>(n);
+  return std::string(packed.data(), n);
+}
+
+// The patched encoding, when it beats plain codes `plain_width` wide by a tenth or more of the
+// raw bytes; "" otherwise.
+template <class T>
+std::string encode_patched(std::span<const T> v, int plain_width, ColumnFrame& frame) {
+  size_t over[3] = {0, 0, 0};  // codes that do not fit 1, 2, 4 bytes below the escape
+  for (T x : v) {
+    const uint64_t c = to_code<kCodecPlain>(x, T(0));
+    over[0] += c >= 0xffu;
+    over[1] += c >= 0xffffu;
+    over[2] += c >= 0xffffffffULL;
+  }
+  const size_t n = v.size();
+  size_t best = n * plain_width - n * plain_width / 10;
+  int width = 0;
+  for (int k = 0, w = 1; k < 3 && w < plain_width; ++k, w *= 2) {
+    size_t cost = n * w + 8 * over[k];
+    if (cost < best) best = cost, width = w;
+  }
+  if (!width) return "";
+  const size_t exceptions = over[width == 1 ? 0 : width == 2 ? 1 : 2];
+  thread_local ByteBuffer raw;
+  raw.resize(n * width + 8 * exceptions);
+  char* ex = raw.data() + n * width;
+  if (width == 1)
+    narrow_patched<uint8_t>(v, raw.data(), ex);
+  else if (width == 2)
+    narrow_patched<uint16_t>(v, raw.data(), ex);
+  else
+    narrow_patched<uint32_t>(v, raw.data(), ex);
+  frame.width = static_cast<uint8_t>(width);
+  frame.codec = kCodecPatched;
+  return compress(raw, frame);
 }
 
 template <Codec C, class T>
@@ -90,7 +166,11 @@ std::string encode(std::span<const T> v, ColumnFrame& frame) {
     prev = x;
   }
   int width = width_for(max_code);
-  thread_local ByteBuffer raw, packed;  // uninitialised: std::string would zero-fill them
+  if (C == kCodecPlain && width > 1) {
+    std::string patched = encode_patched(v, width, frame);
+    if (!patched.empty()) return patched;
+  }
+  thread_local ByteBuffer raw;  // uninitialised: std::string would zero-fill it
   raw.resize(v.size() * width);
   switch (width) {
     case 1:
@@ -106,15 +186,9 @@ std::string encode(std::span<const T> v, ColumnFrame& frame) {
       narrow<uint64_t, C>(v, raw.data());
       break;
   }
-  packed.resize(ZSTD_compressBound(raw.size()));
-  size_t n = ZSTD_compress2(contexts().c, packed.data(), packed.size(), raw.data(), raw.size());
-  if (ZSTD_isError(n))
-    throw Error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
-  std::string out(packed.data(), n);
   frame.width = static_cast<uint8_t>(width);
   frame.codec = C;
-  frame.size = static_cast<uint32_t>(n);
-  return out;
+  return compress(raw, frame);
 }
 
 template <class T>
@@ -122,10 +196,19 @@ void decode(const char* data, const ColumnFrame& frame, uint32_t n, std::vector<
             const std::string& what) {
   if (frame.width != 1 && frame.width != 2 && frame.width != 4 && frame.width != 8)
     throw Error(fmt::format("{}: corrupt column (width {})", what, frame.width));
-  if (frame.codec > kCodecDelta)
+  if (frame.codec > kCodecPatched)
     throw Error(fmt::format("{}: unknown column codec {}", what, frame.codec));
   thread_local ByteBuffer raw;
-  size_t expect = size_t(n) * frame.width;
+  const size_t narrow_bytes = size_t(n) * frame.width;
+  size_t expect = narrow_bytes;
+  if (frame.codec == kCodecPatched) {  // the exceptions follow: the frame says how many bytes
+    unsigned long long content = ZSTD_getFrameContentSize(data, frame.size);
+    if (content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR ||
+        frame.width == 8 || content < narrow_bytes || (content - narrow_bytes) % 8 != 0 ||
+        content - narrow_bytes > 8 * size_t(n))
+      throw Error(fmt::format("{}: corrupt column data (patched frame)", what));
+    expect = static_cast<size_t>(content);
+  }
   raw.resize(expect);
   size_t got = ZSTD_decompressDCtx(contexts().d, raw.data(), expect, data, frame.size);
   if (ZSTD_isError(got) || got != expect)
@@ -133,6 +216,15 @@ void decode(const char* data, const ColumnFrame& frame, uint32_t n, std::vector<
                             ZSTD_isError(got) ? ZSTD_getErrorName(got) : "wrong length"));
   out.resize(n);
   Codec codec = static_cast<Codec>(frame.codec);
+  if (codec == kCodecPatched) {
+    const char* ex = raw.data() + narrow_bytes;
+    const size_t n_ex = (expect - narrow_bytes) / 8;
+    bool ok = frame.width == 1   ? widen_patched<uint8_t>(raw.data(), n, ex, n_ex, out.data())
+              : frame.width == 2 ? widen_patched<uint16_t>(raw.data(), n, ex, n_ex, out.data())
+                                 : widen_patched<uint32_t>(raw.data(), n, ex, n_ex, out.data());
+    if (!ok) throw Error(fmt::format("{}: corrupt column data (escape count)", what));
+    return;
+  }
   switch (frame.width) {
     case 1:
       widen<uint8_t>(raw.data(), n, codec, out.data());

@@ -14,6 +14,11 @@ namespace malscope::store {
 enum Codec : uint8_t {
   kCodecPlain = 0,  ///< code = zigzag(value) for signed types, value otherwise
   kCodecDelta = 1,  ///< code = zigzag(value[i] - value[i-1]), value[-1] = 0
+  /// Plain codes narrowed to a width most fit; the rest are written as the escape code (all ones
+  /// at that width) and listed, as 8-byte codes in row order, after the narrowed values. Chosen
+  /// by encode_column(kCodecPlain) when it is smaller: a return-value column of 4-byte NTSTATUS
+  /// codes with a few interned strings (ids near INT64_MIN) stays 4 bytes wide instead of 8.
+  kCodecPatched = 2,
 };
 
 /// Encodes a column; fills frame.width/codec (not offset) and returns the compressed bytes.

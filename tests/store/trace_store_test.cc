@@ -10,6 +10,7 @@
 #include "store/ingest.h"
 #include "test_util.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 namespace malscope {
 namespace {
@@ -133,6 +134,47 @@ TEST(Codec, RoundTripsEveryWidthAndCodec) {
   store::ColumnFrame f{};
   store::encode_column(std::span<const uint32_t>(small), store::kCodecDelta, f);
   EXPECT_EQ(f.width, 1);  // deltas of 1 fit a byte
+}
+
+// Mostly-narrow columns with a few wide codes are patched: narrow codes plus listed exceptions,
+// including codes right at each width's escape value.
+TEST(Codec, PatchedColumnsRoundTripAtEveryWidth) {
+  struct Case {
+    int64_t small_max;
+    std::vector<int64_t> rare;
+    int width;
+  };
+  const std::vector<Case> cases = {
+      {100, {INT64_MIN, INT64_MIN + 5, 127, -128, 128}, 1},  // zigzag 254, 255, 256 around 0xff
+      {30000, {INT64_MIN + 1, 32767, -32768, 1LL << 40}, 2},
+      {2000000000, {INT64_MIN + 2, INT64_MAX, 2147483647, -2147483648LL}, 4},
+  };
+  for (const Case& c : cases) {
+    std::vector<int64_t> v;
+    uint64_t x = 1;
+    for (int i = 0; i < 20000; ++i) {
+      x = mix64(x + i);
+      v.push_back(i % 997 == 5 ? c.rare[(i / 997) % c.rare.size()]
+                               : static_cast<int64_t>(x % (2 * c.small_max + 1)) - c.small_max);
+    }
+    store::ColumnFrame f{};
+    std::string enc = store::encode_column(std::span<const int64_t>(v), store::kCodecPlain, f);
+    EXPECT_EQ(f.codec, store::kCodecPatched);
+    EXPECT_EQ(f.width, c.width);
+    std::vector<int64_t> back;
+    store::decode_column(enc.data(), f, static_cast<uint32_t>(v.size()), back, "test");
+    EXPECT_EQ(back, v);
+    // One row fewer than written: the escape count no longer matches, a clear error.
+    EXPECT_THROW(
+        store::decode_column(enc.data(), f, static_cast<uint32_t>(v.size() - 1), back, "test"),
+        Error);
+  }
+  // Wide codes everywhere: plain stays plain.
+  std::vector<int64_t> wide(1000, INT64_MIN);
+  store::ColumnFrame f{};
+  store::encode_column(std::span<const int64_t>(wide), store::kCodecPlain, f);
+  EXPECT_EQ(f.codec, store::kCodecPlain);
+  EXPECT_EQ(f.width, 8);
 }
 
 }  // namespace
