@@ -169,6 +169,17 @@ std::string shown(std::string_view v) {
 // Eight ASCII digits at once (SWAR): p[0] is the most significant. n in [1, 8]; 8 bytes at p
 // must be readable. Returns false if any of the n bytes is not a digit.
 inline bool parse_digits8(const char* p, size_t n, uint64_t& out) {
+  if (n <= 4) {  // labels, thread ids, most indexes and return values: 32-bit, one step less
+    uint32_t w;
+    std::memcpy(&w, p, 4);
+    const unsigned pad4 = static_cast<unsigned>(4 - n) * 8;
+    if (pad4) w = (w << pad4) | (0x30303030u >> (32 - pad4));
+    if ((w & 0xF0F0F0F0u) != 0x30303030u || ((w + 0x06060606u) & 0xF0F0F0F0u) != 0x30303030u)
+      return false;
+    w = ((w & 0x0F0F0F0Fu) * 2561) >> 8;
+    out = ((w & 0x00FF00FFu) * 6553601) >> 16;
+    return true;
+  }
   uint64_t v;
   std::memcpy(&v, p, 8);
   const unsigned pad = static_cast<unsigned>(8 - n) * 8;

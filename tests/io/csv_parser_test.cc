@@ -163,6 +163,31 @@ TEST(CsvParser, StrictModeStopsAtTheFirstBadRow) {
   EXPECT_EQ(b.rows(), 2u);
 }
 
+// Every thread id of 1 to 5 digits parses, and one bad byte at any position of a number of any
+// length (just below '0', just above '9', a letter, a high byte) is a bad row.
+TEST(CsvParser, DigitsOfEveryLengthAndEveryBadByte) {
+  CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
+  std::string text;
+  for (int t = 0; t < 100000; t += (t < 10000 ? 1 : 7)) text += "f,0,A," + std::to_string(t) + ",0\n";
+  ParsedBlock ok = parse_block(text, schema, false);
+  ASSERT_TRUE(ok.bad.empty());
+  size_t row = 0;
+  for (int t = 0; t < 100000; t += (t < 10000 ? 1 : 7)) ASSERT_EQ(ok.tid[row++], uint32_t(t)) << t;
+  std::string bad;
+  size_t expected = 0;
+  for (size_t len = 1; len <= 12; ++len)
+    for (size_t pos = 0; pos < len; ++pos)
+      for (char c : {'/', ':', 'a', ' ', '\x80'}) {
+        std::string digits(len, '7');
+        digits[pos] = c;
+        bad += "f,0,A,1," + digits + "\n";
+        ++expected;
+      }
+  ParsedBlock got = parse_block(bad + std::string(64, '\n'), schema, true);
+  EXPECT_EQ(got.rows(), 0u);
+  EXPECT_EQ(got.bad.size(), expected);
+}
+
 TEST(CsvParser, CanonicalIntegers) {
   int64_t v = 0;
   EXPECT_TRUE(parse_canonical_int64("0", v));
