@@ -1,11 +1,40 @@
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 
 #include "cli/commands.h"
 #include "store/ingest.h"
 #include "util/progress.h"
 
 namespace malscope::cli {
+namespace {
+
+// A regular input file is memory-mapped; if another program truncates it meanwhile, reading the
+// vanished pages raises SIGBUS. Say so and remove the half-written store instead of crashing.
+char g_tmp_store[4096];
+
+extern "C" void on_sigbus(int) {
+  static const char msg[] =
+      "malscope: error: the input file shrank while it was being read; no store written\n";
+  ssize_t ignored = ::write(2, msg, sizeof msg - 1);
+  (void)ignored;
+  if (g_tmp_store[0]) ::unlink(g_tmp_store);
+  ::_exit(1);
+}
+
+void catch_truncated_input(const std::string& output) {
+  std::string tmp = fmt::format("{}.tmp.{}", output, ::getpid());  // AtomicFile's name
+  std::strncpy(g_tmp_store, tmp.c_str(), sizeof g_tmp_store - 1);
+  struct sigaction sa {};
+  sa.sa_handler = on_sigbus;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGBUS, &sa, nullptr);
+}
+
+}  // namespace
 
 void register_ingest(CLI::App& app, Globals& g) {
   struct Args {
@@ -29,6 +58,7 @@ void register_ingest(CLI::App& app, Globals& g) {
   cmd->add_flag("-q,--quiet", a->quiet, "Print nothing on success");
   cmd->callback([a, &g] {
     a->opt.threads = g.threads;
+    catch_truncated_input(a->output);
     IngestStats s = ingest_csv(a->input, a->output, a->opt);
     if (a->quiet) return;
     std::printf("%s\n", fmt::format("ingested {} rows, {} files from {} in {:.2f}s ({}/s) -> {}",
