@@ -124,14 +124,6 @@ std::string cv_text(const Audit& a) {
   return out;
 }
 
-// RFC 4180 quoting, only when needed.
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string q = "\"";
-  for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return q + "\"";
-}
-
 }  // namespace
 
 std::string to_text(const Audit& a) {

@@ -27,6 +27,7 @@ namespace {
 struct Worker {
   std::vector<uint32_t> dense;
   std::vector<uint16_t> touched;
+  std::vector<uint16_t> remapped;  // the api column through ScanOptions::api_remap
   Shingler shingler;
   Worker(size_t apis, const MinHashOptions& o) : dense(apis, 0), shingler(o) {}
 };
@@ -102,9 +103,16 @@ CorpusScan scan_corpus(const TraceStore& store, const FamilyMap& families, const
       std::copy(v.begin(), v.end(), out.traits.begin() + size_t(t.file) * v.size());
     }
     if (opt.fingerprints) {
-      out.keys[t.file] = trace_key(t);
-      w.shingler.signature(t, std::span<uint32_t>(out.signatures)
-                                  .subspan(size_t(t.file) * out.num_hashes, out.num_hashes));
+      FileTrace ft = t;
+      if (!opt.api_remap.empty()) {
+        w.remapped.resize(t.api.size());
+        for (size_t i = 0; i < t.api.size(); ++i)
+          w.remapped[i] = t.api[i] < opt.api_remap.size() ? opt.api_remap[t.api[i]] : t.api[i];
+        ft.api = w.remapped;
+      }
+      out.keys[t.file] = trace_key(ft);
+      w.shingler.signature(ft, std::span<uint32_t>(out.signatures)
+                                   .subspan(size_t(t.file) * out.num_hashes, out.num_hashes));
     }
     uint64_t rows = rows_done += t.size();
     uint64_t files = ++files_done;

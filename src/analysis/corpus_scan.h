@@ -18,6 +18,9 @@ struct ScanOptions {
   bool traits = true;        ///< thread-structure traits (profile)
   bool fingerprints = true;  ///< exact keys and MinHash signatures (audit)
   MinHashOptions minhash;
+  /// When set, fingerprints are made over these API ids (indexed by the store's own), so two
+  /// stores can be compared (see api_remap in overlap.h). Counts and traits keep the store's.
+  std::vector<uint16_t> api_remap;
   bool progress = true;  ///< progress line on a terminal
 };
 

@@ -1,9 +1,13 @@
 #pragma once
 // Column-aligned text tables for the commands' default output.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace malscope {
+
+/// A CSV field with RFC 4180 quoting, only when needed.
+std::string csv_field(std::string_view s);
 
 class TextTable {
  public:

@@ -1,16 +1,19 @@
 #include <fmt/format.h>
 #include <cstdio>
+#include <optional>
 
 #include "analysis/audit.h"
+#include "analysis/overlap.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
+#include "util/error.h"
 #include "util/fs.h"
 
 namespace malscope::cli {
 
 void register_audit(CLI::App& app, Globals& g) {
   struct Args {
-    std::string store, groups_out, class_names;
+    std::string store, groups_out, class_names, against, matches_out;
     MinHashOptions minhash;
     AuditOptions opt;
     bool json = false;
@@ -25,9 +28,18 @@ void register_audit(CLI::App& app, Globals& g) {
   cmd->add_option("--groups-out", a->groups_out,
                   "Write the clusters as CV groups (CSV file_id,group) for `malscope cv --groups`");
   cmd->add_option("--top", a->opt.top, "Clusters listed per table")->default_val(a->opt.top);
+  cmd->add_option("--against", a->against,
+                  "Also match every file against this store (e.g. test against train): files "
+                  "with an exact or near copy there, and the copies' labels")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--matches-out", a->matches_out,
+                  "With --against: write the matches as CSV "
+                  "(file_id,reference_file_id,similarity,exact,reference_label)");
   add_audit_flags(cmd, a->minhash, a->opt);
   add_class_names_flag(cmd, a->class_names);
   cmd->callback([a, &g] {
+    if (!a->matches_out.empty() && a->against.empty())
+      throw UsageError("--matches-out needs --against");
     TraceStore store = TraceStore::open(a->store);
     a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
     validate(a->minhash);
@@ -38,9 +50,31 @@ void register_audit(CLI::App& app, Globals& g) {
     CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);
     Audit audit = run_audit(store, s, a->opt);
     if (!a->groups_out.empty()) write_file_atomic(a->groups_out, groups_csv(store, audit));
-    std::string out = a->json ? to_json(audit).dump(2) + "\n" : to_text(audit);
+    std::optional<TraceStore> reference;
+    std::optional<Overlap> overlap;
+    if (!a->against.empty()) {
+      reference.emplace(TraceStore::open(a->against));
+      CorpusScan ref_scan = scan_corpus(*reference, family_map(*reference), scan, g.threads);
+      ScanOptions mapped = scan;
+      mapped.api_remap = api_remap(store, *reference);
+      CorpusScan own = scan_corpus(store, family_map(store), mapped, g.threads);
+      overlap = find_overlap(store, own, *reference, ref_scan, a->opt.duplicates);
+      if (!a->matches_out.empty())
+        write_file_atomic(a->matches_out, matches_csv(*overlap, store, *reference));
+    }
+    std::string out;
+    if (a->json) {
+      nlohmann::json j = to_json(audit);
+      if (overlap) j["overlap"] = to_json(*overlap, store, *reference);
+      out = j.dump(2) + "\n";
+    } else {
+      out = to_text(audit);
+      if (overlap) out += to_text(*overlap);
+    }
     if (!a->groups_out.empty() && !a->json)
       out += fmt::format("groups written to {}\n", a->groups_out);
+    if (!a->matches_out.empty() && !a->json)
+      out += fmt::format("matches written to {}\n", a->matches_out);
     std::fputs(out.c_str(), stdout);
   });
 }
