@@ -30,6 +30,8 @@ step "train, predict, evaluate on the held-out test set"
 $M train "$OUT/train.store" -o "$OUT/model.msm"
 $M predict "$OUT/model.msm" "$OUT/test.store" -o "$OUT/submission.csv"
 $M evaluate "$OUT/submission.csv" "$OUT/data/test_labels.csv"
+step "audit the test set against train: test files that are repeated runs of training files"
+$M audit "$OUT/test.store" --against "$OUT/train.store" --matches-out "$OUT/test_copies.csv" | tail -8
 step "report"
 $M report "$OUT/train.store" --cv "$OUT/cv.json" -o "$OUT/report.html"
 echo "report: $(cd "$OUT" && pwd)/report.html"

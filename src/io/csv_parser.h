@@ -46,6 +46,10 @@ struct ParsedBlock {
 /// skip_bad_rows false, parsing stops at the first bad row (recorded in `bad`).
 ParsedBlock parse_block(std::string_view text, const CsvSchema& schema, bool skip_bad_rows);
 
+/// Allows (the default) or forbids the AVX-512 separator scan, which is used only where the CPU
+/// has AVX-512 VBMI2; returns whether it is now in use. For tests and benchmarks of both paths.
+bool use_avx512_parser(bool allow);
+
 /// Parses a canonical decimal int64 ("0", "-12", no '+', no leading zeros). Returns false for
 /// anything else, so the text can be kept as a string and written back unchanged.
 bool parse_canonical_int64(std::string_view s, int64_t& out);

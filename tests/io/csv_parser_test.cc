@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -83,29 +84,43 @@ std::string random_text(uint64_t seed, size_t lines) {
   return t;
 }
 
-TEST(CsvParser, MatchesAReferenceOnRandomTextAcrossSlices) {
-  std::string header = "file_id,label,api,tid,index";
-  CsvSchema schema = CsvSchema::from_header(header, "test");
-  for (uint64_t seed = 1; seed <= 6; ++seed) {
-    std::string text = random_text(seed, 30000 + seed * 997);  // ~1 MB: many 64 kB slices
-    if (seed % 2) text.pop_back();                             // sometimes no final '\n'
-    Reference want = reference_parse(text);
-    ParsedBlock got = parse_block(text, schema, /*skip_bad_rows=*/true);
-    ASSERT_EQ(got.rows(), want.rows.size()) << "seed " << seed;
-    std::vector<uint64_t> bad;
-    for (const BadRow& b : got.bad) bad.push_back(b.line);
-    EXPECT_EQ(bad, want.bad_lines) << "seed " << seed;
-    size_t row = 0;
-    for (const ParsedRun& run : got.runs)
-      for (uint32_t i = run.row_begin; i < run.row_end; ++i, ++row) {
-        const auto& f = want.rows[row];
-        ASSERT_EQ(run.file_id, f[0]);
-        ASSERT_EQ(got.apis[got.api[i]], f[2]);
-        ASSERT_EQ(got.tid[i], std::stoul(f[3]));
-        ASSERT_EQ(got.index[i], std::stoul(f[4]));
-      }
-    EXPECT_EQ(row, want.rows.size());
+// Runs `body` with the AVX-512 separator scan (where the CPU has it) and with the SSE2 one.
+template <class Body>
+void with_each_scan(Body body) {
+  for (bool avx512 : {true, false}) {
+    SCOPED_TRACE(avx512 ? "AVX-512 scan allowed" : "SSE2 scan");
+    bool used = use_avx512_parser(avx512);
+    if (avx512 && !used) std::printf("(this CPU has no AVX-512 VBMI2: the SSE2 scan runs twice)\n");
+    body();
   }
+  use_avx512_parser(true);
+}
+
+TEST(CsvParser, MatchesAReferenceOnRandomTextAcrossSlices) {
+  with_each_scan([] {
+    std::string header = "file_id,label,api,tid,index";
+    CsvSchema schema = CsvSchema::from_header(header, "test");
+    for (uint64_t seed = 1; seed <= 6; ++seed) {
+      std::string text = random_text(seed, 30000 + seed * 997);  // ~1 MB: many 64 kB slices
+      if (seed % 2) text.pop_back();                             // sometimes no final '\n'
+      Reference want = reference_parse(text);
+      ParsedBlock got = parse_block(text, schema, /*skip_bad_rows=*/true);
+      ASSERT_EQ(got.rows(), want.rows.size()) << "seed " << seed;
+      std::vector<uint64_t> bad;
+      for (const BadRow& b : got.bad) bad.push_back(b.line);
+      EXPECT_EQ(bad, want.bad_lines) << "seed " << seed;
+      size_t row = 0;
+      for (const ParsedRun& run : got.runs)
+        for (uint32_t i = run.row_begin; i < run.row_end; ++i, ++row) {
+          const auto& f = want.rows[row];
+          ASSERT_EQ(run.file_id, f[0]);
+          ASSERT_EQ(got.apis[got.api[i]], f[2]);
+          ASSERT_EQ(got.tid[i], std::stoul(f[3]));
+          ASSERT_EQ(got.index[i], std::stoul(f[4]));
+        }
+      EXPECT_EQ(row, want.rows.size());
+    }
+  });
 }
 
 // API names of every length around the interner's inline limit (16 and 32 bytes), sharing long
@@ -137,22 +152,48 @@ TEST(CsvParser, InternsNamesOfEveryLengthExactly) {
 // A quoted field far into a block (after several 64 kB slices) switches to the quoted path
 // there, without losing or repeating a row, and line numbers stay right.
 TEST(CsvParser, QuoteAfterManySlicesSwitchesPaths) {
-  CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
-  std::string text;
-  const int n = 20000;  // ~400 kB
-  for (int i = 0; i < n; ++i) text += "f1,0,NtClose,1," + std::to_string(i) + "\n";
-  text += "f1,0,\"Reg,Open\",1,7\n";  // a comma inside quotes
-  text += "f1,0,NtClose,2\n";            // a bad row after the switch
-  text += "f1,0,\"Nt\"\"Q\"\"\",3,9\n";
-  ParsedBlock got = parse_block(text, schema, true);
-  ASSERT_EQ(got.rows(), static_cast<size_t>(n + 2));
-  EXPECT_EQ(got.apis[got.api[n]], "Reg,Open");
-  EXPECT_EQ(got.apis[got.api[n + 1]], "Nt\"Q\"");
-  EXPECT_EQ(got.index[n - 1], static_cast<uint32_t>(n - 1));
-  EXPECT_EQ(got.tid[n + 1], 3u);
-  ASSERT_EQ(got.bad.size(), 1u);
-  EXPECT_EQ(got.bad[0].line, static_cast<uint64_t>(n + 2));
-  EXPECT_EQ(got.lines, static_cast<uint64_t>(n + 3));
+  with_each_scan([] {
+    CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
+    std::string text;
+    const int n = 20000;  // ~400 kB
+    for (int i = 0; i < n; ++i) text += "f1,0,NtClose,1," + std::to_string(i) + "\n";
+    text += "f1,0,\"Reg,Open\",1,7\n";  // a comma inside quotes
+    text += "f1,0,NtClose,2\n";         // a bad row after the switch
+    text += "f1,0,\"Nt\"\"Q\"\"\",3,9\n";
+    ParsedBlock got = parse_block(text, schema, true);
+    ASSERT_EQ(got.rows(), static_cast<size_t>(n + 2));
+    EXPECT_EQ(got.apis[got.api[n]], "Reg,Open");
+    EXPECT_EQ(got.apis[got.api[n + 1]], "Nt\"Q\"");
+    EXPECT_EQ(got.index[n - 1], static_cast<uint32_t>(n - 1));
+    EXPECT_EQ(got.tid[n + 1], 3u);
+    ASSERT_EQ(got.bad.size(), 1u);
+    EXPECT_EQ(got.bad[0].line, static_cast<uint64_t>(n + 2));
+    EXPECT_EQ(got.lines, static_cast<uint64_t>(n + 3));
+  });
+}
+
+// Dense separators: up to 64 in one 64-byte step (",,,,\n" lines), which the AVX-512 scan
+// writes in four stores of sixteen.
+TEST(CsvParser, DenseSeparatorsInEveryScan) {
+  with_each_scan([] {
+    CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
+    std::string text;
+    size_t good = 0, bad = 0;
+    for (int i = 0; i < 5000; ++i) {
+      if (i % 7 < 4) {
+        text += ",,,,\n";
+        ++bad;
+      } else {
+        text += "1,0,A," + std::to_string(i % 10) + ",0\n";
+        ++good;
+      }
+    }
+    ParsedBlock got = parse_block(text, schema, true);
+    EXPECT_EQ(got.rows(), good);
+    EXPECT_EQ(got.bad.size(), bad);
+    EXPECT_EQ(got.bad.back().line, 5000u);  // i = 4999 is bad, i = 4997 the last good row
+    EXPECT_EQ(got.tid.back(), 7u);
+  });
 }
 
 TEST(CsvParser, StrictModeStopsAtTheFirstBadRow) {
@@ -168,7 +209,8 @@ TEST(CsvParser, StrictModeStopsAtTheFirstBadRow) {
 TEST(CsvParser, DigitsOfEveryLengthAndEveryBadByte) {
   CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
   std::string text;
-  for (int t = 0; t < 100000; t += (t < 10000 ? 1 : 7)) text += "f,0,A," + std::to_string(t) + ",0\n";
+  for (int t = 0; t < 100000; t += (t < 10000 ? 1 : 7))
+    text += "f,0,A," + std::to_string(t) + ",0\n";
   ParsedBlock ok = parse_block(text, schema, false);
   ASSERT_TRUE(ok.bad.empty());
   size_t row = 0;
