@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 
 #include "util/hash.h"
@@ -335,7 +336,8 @@ bool cpu_has_avx512_index() {
 }
 #endif
 
-std::atomic<bool> g_allow_avx512{true};
+// MALSCOPE_NO_AVX512 (any value) forbids the AVX-512 scan, to compare the two paths.
+std::atomic<bool> g_allow_avx512{std::getenv("MALSCOPE_NO_AVX512") == nullptr};
 
 class BlockParser {
  public:

@@ -47,7 +47,8 @@ struct ParsedBlock {
 ParsedBlock parse_block(std::string_view text, const CsvSchema& schema, bool skip_bad_rows);
 
 /// Allows (the default) or forbids the AVX-512 separator scan, which is used only where the CPU
-/// has AVX-512 VBMI2; returns whether it is now in use. For tests and benchmarks of both paths.
+/// has AVX-512 VBMI2; returns whether it is now in use. For tests and benchmarks of both paths
+/// (the environment variable MALSCOPE_NO_AVX512 forbids it from the start).
 bool use_avx512_parser(bool allow);
 
 /// Parses a canonical decimal int64 ("0", "-12", no '+', no leading zeros). Returns false for
