@@ -40,10 +40,7 @@ void register_cv(CLI::App& app, Globals& g) {
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
-    TraceStore store = TraceStore::open(a->store);
-    if (!store.labeled())
-      throw UsageError(
-          fmt::format("store '{}' has no labels: cv needs a training store", a->store));
+    TraceStore store = open_training_store(a->store, "cv");
     CvOptions opt;
     opt.folds = a->folds;
     opt.keep_members = !a->bundle_out.empty();

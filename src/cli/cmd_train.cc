@@ -80,10 +80,7 @@ void register_train(CLI::App& app, Globals& g) {
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
-    TraceStore store = TraceStore::open(a->store);
-    if (!store.labeled())
-      throw UsageError(
-          fmt::format("store '{}' has no labels: train needs a training store", a->store));
+    TraceStore store = open_training_store(a->store, "train");
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
     std::vector<double> w = a->weights;
     CvOptions opt;

@@ -54,10 +54,7 @@ void register_tune(CLI::App& app, Globals& g) {
     auto space = parse_space(a->space);
     ensure_passive_openmp();
     LearnSetup base = make_setup(a->learn, g);
-    TraceStore store = TraceStore::open(a->store);
-    if (!store.labeled())
-      throw UsageError(
-          fmt::format("store '{}' has no labels: tune needs a training store", a->store));
+    TraceStore store = open_training_store(a->store, "tune");
     CvOptions opt;
     opt.folds = a->folds;
     if (!a->groups.empty()) opt.groups = read_groups(a->groups, store);

@@ -131,4 +131,12 @@ LogFn stderr_log(bool quiet) {
   return [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 }
 
+TraceStore open_training_store(const std::string& path, const char* command) {
+  TraceStore store = TraceStore::open(path);
+  if (!store.labeled())
+    throw UsageError(
+        fmt::format("store '{}' has no labels: {} needs a training store", path, command));
+  return store;
+}
+
 }  // namespace malscope::cli

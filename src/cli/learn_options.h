@@ -36,6 +36,10 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g);
 /// OMP_WAIT_POLICY=PASSIVE (with a busy second core, spinning made training 15x slower).
 void ensure_passive_openmp();
 
+/// Opens the labeled store `command` (cv, train, tune) learns from; an unlabeled store is a
+/// usage error that says so.
+TraceStore open_training_store(const std::string& path, const char* command);
+
 /// Reads the sketches of a store for the pipeline config, with a progress line on stderr.
 Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int threads, bool quiet);
 
