@@ -107,6 +107,21 @@ TEST_F(LearnCli, BaggedBundlesAndFoldJobsAgree) {
   EXPECT_THAT(r.out, HasSubstr("files 45"));
 }
 
+TEST_F(LearnCli, CvProgressSaysWhatIsLeft) {
+  // One fold at a time: each fold line but the last estimates the time left.
+  auto r = malscope("cv " + dir.file("train.store") +
+                    " --xgb.rounds 20 --xgb.early_stop 5 --folds 3 --fold-jobs 1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("reading 90 files"));
+  auto line = [&](const std::string& start) {
+    size_t b = r.out.find(start);
+    return b == std::string::npos ? std::string() : r.out.substr(b, r.out.find('\n', b) - b);
+  };
+  EXPECT_THAT(line("fold 1/3:"), HasSubstr("s left"));
+  EXPECT_THAT(line("fold 3/3:"), ::testing::Not(HasSubstr("left")));
+  EXPECT_THAT(line("fold 3/3:"), HasSubstr("linear"));
+}
+
 TEST_F(LearnCli, CorruptOrForeignBundleIsAClearError) {
   ASSERT_EQ(malscope("train " + dir.file("train.store") + kFast + "--models linear -o " +
                      dir.file("m.bundle"))
