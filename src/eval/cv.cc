@@ -198,6 +198,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
   }
   r.weights = choose_blend_weights(r.oof, r.labels, setup.params.get_double("blend.step"));
   r.blended = blend(r.oof, r.weights);
+  apply_floor(r.blended, setup.params.get_double("blend.floor"));
   r.metrics = compute_metrics(r.labels, r.blended);
   for (const Predictions& p : r.oof) r.model_metrics.push_back(compute_metrics(r.labels, p));
   for (auto& [name, g] : gain) r.importance.emplace_back(name, g / opt.folds);
@@ -213,6 +214,7 @@ Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& st
   b.classes = r.classes;
   b.model_names = r.models;
   b.weights = r.weights;
+  b.floor = setup.params.get_double("blend.floor");
   b.members = std::move(r.members);
   r.members.clear();
   nlohmann::json rounds = nlohmann::json::array();

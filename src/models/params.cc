@@ -68,6 +68,9 @@ constexpr ParamSpec kTable[] = {
 
     {"blend.step", T::kDouble, "0.05", 0.001, 1, "",
      "Grid step of the blend weights searched on out-of-fold predictions"},
+    {"blend.floor", T::kDouble, "1e-06", 1e-6, 0.1, "",
+     "Smallest class probability of the blend (rows renormalised): above the submission's 1e-6 it "
+     "caps what one confident mistake costs"},
 };
 
 std::string_view type_name(ParamType t) {
