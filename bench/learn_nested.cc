@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed);
   app.add_option("-j,--threads", threads);
   app.add_option("--set", sets);
-  app.add_option("--groups", groups_path, "CSV file_id,group: a group stays in one fold (outer and inner)");
+  app.add_option("--groups", groups_path,
+                 "CSV file_id,group: a group stays in one fold (outer and inner)");
   app.add_option("--config", config, "JSON with \"params\" (as cv --config)");
   CLI11_PARSE(app, argc, argv);
 

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/learn_data.h"
 #include "test_util.h"
@@ -147,8 +147,8 @@ TEST_F(LearnCli, BlendFloorReachesCvScoresAndSubmissions) {
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_GE(min_prob(dir.file("b.csv"), 3, 3), 0.03 - 1e-6);  // the blend's columns
   EXPECT_LT(min_prob(dir.file("b.csv"), 6, 6), 0.03);         // each model's are left alone
-  r = malscope("train " + dir.file("train.store") + kFast + "--weights 0.5,0.5 --blend.floor 0.03 -o " +
-               dir.file("f.bundle"));
+  r = malscope("train " + dir.file("train.store") + kFast +
+               "--weights 0.5,0.5 --blend.floor 0.03 -o " + dir.file("f.bundle"));
   ASSERT_EQ(r.code, 0) << r.out;
   r = malscope("predict -q " + dir.file("f.bundle") + " " + dir.file("test.store") + " -o " +
                dir.file("sub.csv"));
