@@ -3,7 +3,8 @@
 //   single  one pipeline + models fitted on all outer-training files (`malscope train`)
 //   bagged  the inner CV's k fold models averaged (`malscope train --bag`)
 // are both scored on the outer held-out files. Prints per-fold and pooled logloss / accuracy.
-// usage: learn_nested STORE [--models xgb,linear] [--outer 5] [--inner 5] [--set name=value ...]
+// usage: learn_nested STORE [--models xgb,linear] [--outer 5] [--inner 5] [--groups CSV]
+//                     [--config JSON] [--set name=value ...]
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -13,13 +14,14 @@
 #include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
+#include "util/fs.h"
 #include "util/thread_pool.h"
 
 using namespace malscope;
 
 int main(int argc, char** argv) {
   CLI::App app{"Nested CV: single fit vs bagged fold models"};
-  std::string store_path, models = "xgb,linear";
+  std::string store_path, models = "xgb,linear", groups_path, config;
   int outer = 5, inner = 5, threads = 0;
   uint64_t seed = 0;
   std::vector<std::string> sets;
@@ -30,9 +32,16 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed);
   app.add_option("-j,--threads", threads);
   app.add_option("--set", sets);
+  app.add_option("--groups", groups_path,
+                 "CSV file_id,group: a group stays in one fold (outer and inner)");
+  app.add_option("--config", config, "JSON with \"params\" (as cv --config)");
   CLI11_PARSE(app, argc, argv);
 
   LearnSetup setup;
+  if (!config.empty()) {
+    auto j = nlohmann::json::parse(read_file(config));
+    if (j.contains("params")) setup.params.update(j["params"]);
+  }
   for (const std::string& kv : sets) setup.params.set_assignment(kv);
   setup.models.clear();
   for (auto part : std::views::split(std::string_view(models), ','))
@@ -42,7 +51,9 @@ int main(int argc, char** argv) {
   TraceStore store = TraceStore::open(store_path);
   Sketches s = Sketches::extract(store, feature_config(setup.params), setup.threads);
   const int classes = std::max(2, label_classes(s.labels()));
-  auto fold = assign_folds(s.labels(), outer, seed + 1000);
+  std::vector<uint32_t> groups;
+  if (!groups_path.empty()) groups = read_groups(groups_path, store);
+  auto fold = assign_folds(s.labels(), outer, seed + 1000, groups);
   Predictions single = Predictions::zeros(s.size(), classes), bagged = single;
   std::printf("%-5s %10s %10s %10s %10s %8s\n", "fold", "single", "bagged", "single_acc",
               "bagged_acc", "seconds");
@@ -53,6 +64,7 @@ int main(int argc, char** argv) {
     CvOptions opt;
     opt.folds = inner;
     opt.rows = train;
+    opt.groups = groups;
     opt.keep_members = true;
     CvResult r = cross_validate(s, setup, opt);
     Bundle bag = bagged_bundle(r, setup, store_path);

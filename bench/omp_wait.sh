@@ -12,7 +12,9 @@ cd "$(dirname "$0")/.."
 MALSCOPE=${MALSCOPE:-build/malscope}
 STORE=$1
 shift
-busy() { sh -c 'while :; do :; done' & echo $!; }
+busy() { sh -c 'while :; do :; done' >/dev/null 2>&1 & echo $!; }
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -f /tmp/omp_wait.$$' EXIT
 printf '%-8s %10s %10s\n' policy wall_s user_s
 for policy in default active passive unset; do
   pid=$(busy)
@@ -25,7 +27,7 @@ for policy in default active passive unset; do
   /usr/bin/time -o /tmp/omp_wait.$$ -f "%e %U" "${env[@]}" "$MALSCOPE" -j 2 cv "$STORE" -q \
     --models xgb --fold-jobs 1 "$@" >/dev/null 2>&1
   kill "$pid"
+  pid=
   read -r wall user </tmp/omp_wait.$$
   printf '%-8s %10s %10s\n' "$policy" "$wall" "$user"
 done
-rm -f /tmp/omp_wait.$$

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -113,6 +114,13 @@ std::string fold_line(const CvResult& r, size_t f, int folds) {
 
 }  // namespace
 
+std::string time_left(double seconds) {
+  if (seconds <= 0) return "";
+  const long s = std::lround(seconds);
+  return s < 60 ? fmt::format("; about {}s left", s)
+                : fmt::format("; about {}m{:02}s left", s / 60, s % 60);
+}
+
 FeatureConfig feature_config(const Params& p) {
   FeatureConfig c;
   c.api_stats = p.get_bool("features.api_stats");
@@ -164,9 +172,13 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
                        ? std::clamp(setup.fold_jobs, 1, std::min(opt.folds, setup.threads))
                        : auto_fold_jobs(s, setup.threads, opt.folds);
   if (jobs == 1) {
+    const auto folds_start = std::chrono::steady_clock::now();
     for (int f = 0; f < opt.folds; ++f) {
       merge_fold(run_fold(s, setup, fc, r, uint32_t(f), setup.threads, opt.keep_members), r, gain);
-      if (log) log(fold_line(r, f, opt.folds));
+      // Folds cost about the same, so the mean so far estimates the rest (minutes on big data).
+      if (log)
+        log(fold_line(r, f, opt.folds) +
+            time_left(since(folds_start) / (f + 1) * (opt.folds - f - 1)));
     }
   } else {
     // Folds side by side, the threads shared among them: small data sets keep every core busier
@@ -186,6 +198,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
   }
   r.weights = choose_blend_weights(r.oof, r.labels, setup.params.get_double("blend.step"));
   r.blended = blend(r.oof, r.weights);
+  apply_floor(r.blended, setup.params.get_double("blend.floor"));
   r.metrics = compute_metrics(r.labels, r.blended);
   for (const Predictions& p : r.oof) r.model_metrics.push_back(compute_metrics(r.labels, p));
   for (auto& [name, g] : gain) r.importance.emplace_back(name, g / opt.folds);
@@ -201,6 +214,7 @@ Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& st
   b.classes = r.classes;
   b.model_names = r.models;
   b.weights = r.weights;
+  b.floor = setup.params.get_double("blend.floor");
   b.members = std::move(r.members);
   r.members.clear();
   nlohmann::json rounds = nlohmann::json::array();

@@ -35,6 +35,9 @@ FeatureConfig feature_config(const Params& p);
 /// enough that several folds' matrices fit comfortably in memory, else 1.
 int auto_fold_jobs(const Sketches& s, int threads, int folds);
 
+/// "; about 7m05s left" (for progress lines), or "" when nothing is left.
+std::string time_left(double seconds);
+
 /// Receives one line of progress (fold done, ...); may be empty.
 using LogFn = std::function<void(const std::string&)>;
 

@@ -50,6 +50,7 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
   const size_t columns = pipe.column_names().size();
   b.members.push_back(std::move(member));
   b.weights = std::move(weights);
+  b.floor = setup.params.get_double("blend.floor");
   b.info = {{"params", setup.params.to_json()},
             {"models", setup.models},
             {"weights", b.weights},

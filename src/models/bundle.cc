@@ -40,7 +40,12 @@ Predictions Bundle::predict(const Sketches& s) const {
     for (size_t i = 0; i < sum.prob.size(); ++i) sum.prob[i] += p.prob[i];
   }
   for (double& v : sum.prob) v /= double(members.size());
+  apply_floor(sum, floor);
   return sum;
+}
+
+void apply_floor(Predictions& p, double floor) {
+  if (floor > kProbEps) clip_normalize(p, floor);
 }
 
 std::string save_bundle(const Bundle& b) {
@@ -95,6 +100,7 @@ Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelC
   if (members == 0 || members > 1000) p.fail(fmt::format("{} members", members));
   Params params;
   if (b.info.contains("params")) params.update(b.info["params"]);
+  b.floor = params.get_double("blend.floor");  // bundles from before blend.floor: the default
   for (uint32_t k = 0; k < members; ++k) {
     BundleMember m{FeaturePipeline::load(p.get_bytes()), {}};
     for (const std::string& model_name : b.model_names) {

@@ -30,15 +30,20 @@ struct Bundle {
   int classes = 0;
   std::vector<std::string> model_names;
   std::vector<double> weights;  ///< blend weight per model, summing to 1
+  double floor = kProbEps;      ///< smallest class probability of the blend (blend.floor)
   std::vector<BundleMember> members;
   nlohmann::json info;  ///< how it was trained: params, models, seed, store, files
 
   /// The feature config every member shares (sketches for predict are read with it).
   const FeatureConfig& feature_config() const { return members.at(0).pipeline.config(); }
   /// Class probabilities of every row of `s`: per member each model on the values it wants,
-  /// blended with `weights`, then averaged over members.
+  /// blended with `weights`, then averaged over members, then floored (apply_floor).
   Predictions predict(const Sketches& s) const;
 };
+
+/// Clips every probability of `p` to [floor, 1 - floor] and renormalises the rows; nothing
+/// changes at the submission's own clip (kProbEps), so older outputs keep their bytes.
+void apply_floor(Predictions& p, double floor);
 
 /// The bundle as bytes (deterministic: the same bundle gives the same bytes).
 std::string save_bundle(const Bundle& b);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <vector>
 
 #include "util/error.h"
 
@@ -67,6 +68,9 @@ constexpr ParamSpec kTable[] = {
 
     {"blend.step", T::kDouble, "0.05", 0.001, 1, "",
      "Grid step of the blend weights searched on out-of-fold predictions"},
+    {"blend.floor", T::kDouble, "1e-06", 1e-6, 0.1, "",
+     "Smallest class probability of the blend (rows renormalised): above the submission's 1e-6 it "
+     "caps what one confident mistake costs"},
 };
 
 std::string_view type_name(ParamType t) {
@@ -91,6 +95,17 @@ std::string expected(const ParamSpec& s) {
   return fmt::format("{} in [{}, {}]", kind, s.min, s.max);
 }
 
+std::vector<std::string_view> split_choices(const ParamSpec& s) {
+  std::vector<std::string_view> out;
+  std::string_view rest = s.choices;
+  while (!rest.empty()) {
+    size_t bar = rest.find('|');
+    out.push_back(rest.substr(0, bar));
+    rest = bar == std::string_view::npos ? "" : rest.substr(bar + 1);
+  }
+  return out;
+}
+
 // Parses and checks a value; returns its canonical text or nullopt.
 std::optional<std::string> canonical(const ParamSpec& s, std::string_view v) {
   switch (s.type) {
@@ -98,15 +113,10 @@ std::optional<std::string> canonical(const ParamSpec& s, std::string_view v) {
       if (v == "true" || v == "1") return "true";
       if (v == "false" || v == "0") return "false";
       return std::nullopt;
-    case T::kString: {
-      std::string_view rest = s.choices;
-      while (!rest.empty()) {
-        size_t bar = rest.find('|');
-        if (rest.substr(0, bar) == v) return std::string(v);
-        rest = bar == std::string_view::npos ? "" : rest.substr(bar + 1);
-      }
+    case T::kString:
+      for (std::string_view c : split_choices(s))
+        if (c == v) return std::string(v);
       return std::nullopt;
-    }
     case T::kInt: {
       int64_t x = 0;
       auto r = std::from_chars(v.data(), v.data() + v.size(), x);
@@ -141,7 +151,8 @@ const ParamSpec* find_param(std::string_view name) {
 std::string param_table_markdown() {
   std::string out = "| parameter | type | default | range | meaning |\n|---|---|---|---|---|\n";
   for (const ParamSpec& s : kTable) {
-    std::string range = s.type == T::kString ? std::string(s.choices)
+    // A '|' inside a cell ends it: the string choices are written "lr, lr_dual".
+    std::string range = s.type == T::kString ? fmt::format("{}", fmt::join(split_choices(s), ", "))
                         : s.min <= s.max && s.type != T::kBool
                             ? fmt::format("{} .. {}", s.min, s.max)
                             : "";

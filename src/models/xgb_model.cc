@@ -122,7 +122,11 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
     auto [kept, held] = stratified_holdout(x.labels, share, ctx_.seed ^ 0x5eedULL);
     slice(all, kept, train);
     slice(all, held, valid);
-    set_float_info(valid, "weight", std::vector<float>(held.size(), 1.0f));  // score plain logloss
+    // Score the logloss of the true class mix: no class weights, but a capped class's held-out
+    // rows stand for n_c / cap files each, as in training.
+    std::vector<float> held_weight;
+    for (uint32_t r : held) held_weight.push_back(cap.factor[x.labels[r]]);
+    set_float_info(valid, "weight", held_weight);
   }
   DMatrixHandle train_h = early ? train.h : all.h;
   Booster b;

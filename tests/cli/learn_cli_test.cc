@@ -3,8 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/learn_data.h"
 #include "test_util.h"
@@ -105,6 +107,53 @@ TEST_F(LearnCli, BaggedBundlesAndFoldJobsAgree) {
   r = malscope("evaluate " + dir.file("sub.csv") + " " + dir.file("test_labels.csv"));
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("files 45"));
+}
+
+TEST_F(LearnCli, CvProgressSaysWhatIsLeft) {
+  // One fold at a time: each fold line but the last estimates the time left.
+  auto r = malscope("cv " + dir.file("train.store") +
+                    " --xgb.rounds 20 --xgb.early_stop 5 --folds 3 --fold-jobs 1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("reading 90 files"));
+  auto line = [&](const std::string& start) {
+    size_t b = r.out.find(start);
+    return b == std::string::npos ? std::string() : r.out.substr(b, r.out.find('\n', b) - b);
+  };
+  EXPECT_THAT(line("fold 1/3:"), HasSubstr("s left"));
+  EXPECT_THAT(line("fold 3/3:"), ::testing::Not(HasSubstr("left")));
+  EXPECT_THAT(line("fold 3/3:"), HasSubstr("linear"));
+}
+
+TEST_F(LearnCli, BlendFloorReachesCvScoresAndSubmissions) {
+  auto min_prob = [&](const std::string& csv, size_t first_col, size_t cols) {
+    std::istringstream in(read_text(csv));
+    std::string line;
+    std::getline(in, line);  // header
+    double lo = 1;
+    while (std::getline(in, line)) {
+      std::vector<std::string> f;
+      std::stringstream ls(line);
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      for (size_t c = first_col; c < first_col + cols; ++c) lo = std::min(lo, std::stod(f.at(c)));
+    }
+    return lo;
+  };
+  auto r = malscope("cv " + dir.file("train.store") + kFast + "--folds 3 --oof-out " +
+                    dir.file("a.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  ASSERT_LT(min_prob(dir.file("a.csv"), 3, 3), 0.03);
+  r = malscope("cv " + dir.file("train.store") + kFast + "--folds 3 --blend.floor 0.03 --oof-out " +
+               dir.file("b.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_GE(min_prob(dir.file("b.csv"), 3, 3), 0.03 - 1e-6);  // the blend's columns
+  EXPECT_LT(min_prob(dir.file("b.csv"), 6, 6), 0.03);         // each model's are left alone
+  r = malscope("train " + dir.file("train.store") + kFast +
+               "--weights 0.5,0.5 --blend.floor 0.03 -o " + dir.file("f.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = malscope("predict -q " + dir.file("f.bundle") + " " + dir.file("test.store") + " -o " +
+               dir.file("sub.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_GE(min_prob(dir.file("sub.csv"), 1, 3), 0.03 - 1e-6);
 }
 
 TEST_F(LearnCli, CorruptOrForeignBundleIsAClearError) {

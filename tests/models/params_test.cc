@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
 #include "util/error.h"
 
 namespace malscope {
@@ -46,6 +50,28 @@ TEST(Params, MarkdownListsEveryRow) {
   std::string md = param_table_markdown();
   for (const ParamSpec& s : param_table())
     EXPECT_NE(md.find("`" + std::string(s.name) + "`"), std::string::npos) << s.name;
+}
+
+TEST(Params, MarkdownRowsHaveFiveCells) {
+  // A '|' inside a cell (the string choices "lr|lr_dual") would split it and break the table.
+  std::istringstream md(param_table_markdown());
+  for (std::string line; std::getline(md, line);)
+    EXPECT_EQ(std::count(line.begin(), line.end(), '|'), 6) << line;
+}
+
+TEST(Params, DocsHoldTheCurrentTable) {
+  // docs/learning.md embeds `malscope tune --list-params --markdown` between two markers.
+  std::ifstream in(std::string(MALSCOPE_SOURCE_DIR) + "/docs/learning.md");
+  ASSERT_TRUE(in) << "docs/learning.md is missing";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  const std::string text = doc.str(), begin = "<!-- params:begin -->\n",
+                    end = "<!-- params:end -->";
+  size_t b = text.find(begin), e = text.find(end);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(e, std::string::npos);
+  EXPECT_EQ(text.substr(b + begin.size(), e - b - begin.size()), param_table_markdown())
+      << "regenerate it: malscope tune --list-params --markdown";
 }
 
 }  // namespace

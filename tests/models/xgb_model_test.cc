@@ -32,6 +32,34 @@ TEST(XgbModel, FitsSeparableClasses) {
   for (const FeatureGain& g : imp) EXPECT_LT(g.column, 6u);
 }
 
+TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
+  // Class 0 (1,200 rows, capped to 60: each kept row stands for 20) is trivially separable;
+  // classes 1 and 2 (60 rows each) share one noise column, so they cost about ln 2 each. On the
+  // true mix the validation logloss is about 120/1320 * ln 2 = 0.06; scoring the capped sample
+  // unweighted would say about 120/180 * ln 2 = 0.46.
+  FeatureMatrix x;
+  x.column_names = {"zero", "noise"};
+  Rng rng(3);
+  for (int r = 0; r < 1320; ++r) {
+    int32_t y = r < 1200 ? 0 : 1 + r % 2;
+    if (y == 0) {
+      x.indices.push_back(0);
+      x.values.push_back(1);
+    }
+    x.indices.push_back(1);
+    x.values.push_back(float(rng.uniform()));
+    x.indptr.push_back(x.indices.size());
+    x.labels.push_back(y);
+  }
+  Params p = fast();
+  p.set("xgb.class_cap", "60");
+  p.set("xgb.valid_share", "0.25");
+  XgbModel m(p, {.seed = 1, .threads = 1});
+  FitReport rep = m.fit(x, 3);
+  EXPECT_GT(rep.valid_logloss, 0.01);
+  EXPECT_LT(rep.valid_logloss, 0.2);
+}
+
 TEST(XgbModel, SaveLoadGivesIdenticalPredictions) {
   auto x = testing_toy::separable(200, 3, 3);
   XgbModel m(fast(), {.seed = 5, .threads = 1});
