@@ -42,7 +42,11 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
     rounds[name] = rep.rounds;
     if (log)
       log(fmt::format(
-          "trained {} on {} files x {} columns{} in {:.1f}s", name, x.rows(), x.cols(),
+          "trained {} on {} files x {} columns{} in {:.1f}s", name,
+          rep.rows && rep.rows < x.rows()
+              ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
+              : std::to_string(x.rows()),
+          x.cols(),
           rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     member.models.push_back(std::move(m));

@@ -100,7 +100,9 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   label_.assign(m->label, m->label + m->nr_class);
   const size_t nr_w = m->nr_class == 2 ? 1 : size_t(m->nr_class);
   w_.assign(m->w, m->w + (size_t(cols_) + 1) * nr_w);
-  return {};
+  FitReport report;
+  report.rows = y.size();
+  return report;
 }
 
 Predictions LinearModel::predict_proba(const FeatureMatrix& x) const {

@@ -31,6 +31,7 @@ struct FeatureGain {
 struct FitReport {
   int rounds = 0;             ///< boosting rounds kept (trees per class), 0 for other models
   double valid_logloss = -1;  ///< early-stopping validation logloss, -1 if none
+  size_t rows = 0;            ///< rows fitted on (fewer than given under a class cap)
 };
 
 class Model {

@@ -152,6 +152,7 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
   for (const auto& [k, v] : settings) set_param(b.h, k, v);
 
   FitReport report;
+  report.rows = x.rows();
   int best = rounds - 1;
   for (int it = 0; it < rounds; ++it) {
     check(XGBoosterUpdateOneIter(b.h, it, train_h), "XGBoosterUpdateOneIter");

@@ -58,6 +58,7 @@ TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
   FitReport rep = m.fit(x, 3);
   EXPECT_GT(rep.valid_logloss, 0.01);
   EXPECT_LT(rep.valid_logloss, 0.2);
+  EXPECT_EQ(rep.rows, 60u + 120u);  // class 0 capped at 60; classes 1 and 2 keep their 60 each
 }
 
 TEST(XgbModel, SaveLoadGivesIdenticalPredictions) {
