@@ -124,16 +124,10 @@ std::string compress(const ByteBuffer& raw, ColumnFrame& frame) {
 }
 
 // The patched encoding, when it beats plain codes `plain_width` wide by a tenth or more of the
-// raw bytes; "" otherwise.
+// raw bytes; "" otherwise. over[k]: codes that do not fit 1, 2, 4 bytes below the escape.
 template <class T>
-std::string encode_patched(std::span<const T> v, int plain_width, ColumnFrame& frame) {
-  size_t over[3] = {0, 0, 0};  // codes that do not fit 1, 2, 4 bytes below the escape
-  for (T x : v) {
-    const uint64_t c = to_code<kCodecPlain>(x, T(0));
-    over[0] += c >= 0xffu;
-    over[1] += c >= 0xffffu;
-    over[2] += c >= 0xffffffffULL;
-  }
+std::string encode_patched(std::span<const T> v, int plain_width, const size_t (&over)[3],
+                           ColumnFrame& frame) {
   const size_t n = v.size();
   size_t best = n * plain_width - n * plain_width / 10;
   int width = 0;
@@ -160,14 +154,21 @@ std::string encode_patched(std::span<const T> v, int plain_width, ColumnFrame& f
 template <Codec C, class T>
 std::string encode(std::span<const T> v, ColumnFrame& frame) {
   uint64_t max_code = 0;
+  size_t over[3] = {0, 0, 0};  // plain codes too wide for 1, 2, 4 bytes (see encode_patched)
   T prev = 0;
   for (T x : v) {
-    max_code |= to_code<C>(x, prev);  // OR bounds the max well enough for the width
+    const uint64_t c = to_code<C>(x, prev);
+    max_code |= c;  // OR bounds the max well enough for the width
+    if constexpr (C == kCodecPlain) {
+      over[0] += c >= 0xffu;
+      over[1] += c >= 0xffffu;
+      over[2] += c >= 0xffffffffULL;
+    }
     prev = x;
   }
   int width = width_for(max_code);
   if (C == kCodecPlain && width > 1) {
-    std::string patched = encode_patched(v, width, frame);
+    std::string patched = encode_patched(v, width, over, frame);
     if (!patched.empty()) return patched;
   }
   thread_local ByteBuffer raw;  // uninitialised: std::string would zero-fill it

@@ -46,8 +46,9 @@ struct Block {
   explicit operator bool() const { return owner != nullptr; }
 };
 
-// Cuts the input into blocks of whole lines. A regular file is mapped block by block (no copy;
-// each span is unmapped once parsed); stdin and pipes are read into buffers.
+// Cuts the input into blocks of whole lines. A regular file is mapped in spans of several blocks
+// (no copy; a span is unmapped once its last block is parsed, so resident memory stays bounded);
+// stdin and pipes are read into buffers.
 class BlockReader {
  public:
   BlockReader(InputFile& in, size_t block_bytes) : in_(in), block_(block_bytes) {}
