@@ -17,19 +17,6 @@
 namespace malscope {
 namespace {
 
-// Open-addressing interner over block-local ids; strings live in `names`.
-// A hash for short keys (API names): first and last 8 bytes and the length.
-inline uint64_t short_hash(std::string_view s) {
-  uint64_t a = 0, b = 0;
-  if (s.size() >= 8) {
-    std::memcpy(&a, s.data(), 8);
-    std::memcpy(&b, s.data() + s.size() - 8, 8);
-  } else {
-    std::memcpy(&a, s.data(), s.size());
-  }
-  return mix64(a ^ (b * 0x9e3779b97f4a7c15ULL) ^ (uint64_t(s.size()) << 56));
-}
-
 // Equality of short byte strings without a call into memcmp (ids and API names are short).
 inline bool same_bytes(std::string_view x, std::string_view y) {
   size_t n = x.size();
