@@ -33,5 +33,5 @@ $M evaluate "$OUT/submission.csv" "$OUT/data/test_labels.csv"
 step "audit the test set against train: test files that are repeated runs of training files"
 $M audit "$OUT/test.store" --against "$OUT/train.store" --matches-out "$OUT/test_copies.csv" | tail -8
 step "report"
-$M report "$OUT/train.store" --cv "$OUT/cv.json" -o "$OUT/report.html"
+$M report "$OUT/train.store" --cv "$OUT/cv.json" --test "$OUT/test.store" -o "$OUT/report.html"
 echo "report: $(cd "$OUT" && pwd)/report.html"

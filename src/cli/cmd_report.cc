@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "analysis/class_probs.h"
 #include "cli/analysis_flags.h"
@@ -12,7 +13,7 @@ namespace malscope::cli {
 
 void register_report(CLI::App& app, Globals& g) {
   struct Args {
-    std::string store, output, cv, class_names;
+    std::string store, output, cv, class_names, test;
     MinHashOptions minhash;
     AuditOptions audit;
     ProfileOptions profile;
@@ -22,7 +23,8 @@ void register_report(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand(
       "report",
       "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
-      "plots per class, audit findings, and CV results with --cv");
+      "plots per class, audit findings, CV results with --cv, test files copied from this store "
+      "with --test");
   cmd->add_option("store", a->store, "Trace store")->required();
   cmd->add_option("-o,--output", a->output, "HTML file to write")->required();
   cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")
@@ -31,6 +33,10 @@ void register_report(CLI::App& app, Globals& g) {
                   "Points per example plot; larger samples are thinned (the page says how)")
       ->default_val(a->opt.example_points)
       ->check(CLI::Range(100u, 20000u));
+  cmd->add_option("--test", a->test,
+                  "A test store: a section on its files that are exact or near copies of this "
+                  "store's (as `malscope audit TEST --against STORE`)")
+      ->check(CLI::ExistingFile);
   add_audit_flags(cmd, a->minhash, a->audit);
   add_class_names_flag(cmd, a->class_names);
   cmd->callback([a, &g] {
@@ -42,13 +48,30 @@ void register_report(CLI::App& app, Globals& g) {
     validate(a->audit.duplicates, a->minhash.num_hashes);
     std::optional<CvResults> cv;
     if (!a->cv.empty()) cv = load_cv_results(a->cv);  // fail before the long pass
+    std::optional<TraceStore> test;
+    if (!a->test.empty()) test.emplace(TraceStore::open(a->test));
     FamilyMap families = family_map(store);
     ScanOptions scan;
     scan.minhash = a->minhash;
     CorpusScan s = scan_corpus(store, families, scan, g.threads);
     Profile profile = build_profile(store, s, a->profile);
     Audit audit = run_audit(store, s, a->audit);
-    ReportInputs in{store, families, profile, audit, cv ? &*cv : nullptr};
+    std::optional<Overlap> overlap;
+    if (test) {
+      ScanOptions mapped;
+      mapped.api_counts = mapped.traits = false;
+      mapped.minhash = a->minhash;
+      mapped.api_remap = api_remap(*test, store);
+      CorpusScan ts = scan_corpus(*test, family_map(*test), mapped, g.threads);
+      overlap = find_overlap(*test, ts, store, s, a->audit.duplicates);
+    }
+    ReportInputs in{store,
+                    families,
+                    profile,
+                    audit,
+                    cv ? &*cv : nullptr,
+                    test ? &*test : nullptr,
+                    overlap ? &*overlap : nullptr};
     std::string html = report_html(in, a->opt);
     write_file_atomic(a->output, html);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -2,12 +2,14 @@
 // `malscope report`: one self-contained HTML file with the dataset overview, class pies,
 // distinctive APIs, thread traits, example 2-D/3-D plots per class, the audit's findings and,
 // given CV results, the confusion matrix, per-class and class-0-vs-k logloss and feature
-// importance. Same inputs, same bytes.
+// importance; given a test store, its files that are copies of this store's. Same inputs, same
+// bytes.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "analysis/audit.h"
+#include "analysis/overlap.h"
 #include "analysis/profile.h"
 #include "features/thread_traits.h"
 #include "report/cv_results.h"
@@ -21,13 +23,16 @@ struct ReportOptions {
   size_t distinctive = 10;         ///< rows per over-/under-represented table
 };
 
-/// What a report is made of; `cv` may be null.
+/// What a report is made of; `cv`, `test` and `overlap` may be null (the last two together:
+/// a test store matched against this one, see `report --test`).
 struct ReportInputs {
   const TraceStore& store;
   const FamilyMap& families;
   const Profile& profile;
   const Audit& audit;
   const CvResults* cv = nullptr;
+  const TraceStore* test = nullptr;
+  const Overlap* overlap = nullptr;
 };
 
 /// The example file of each class of the profile: the one whose call count is nearest the

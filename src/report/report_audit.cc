@@ -193,4 +193,53 @@ void audit_section(HtmlPage& page, const ReportInputs& in) {
   if (a.cv) cv_impact_part(page, a);
 }
 
+void overlap_section(HtmlPage& page, const ReportInputs& in) {
+  const Overlap& o = *in.overlap;
+  const TraceStore& test = *in.test;
+  page.section("overlap", "Test files that are copies of training files");
+  page.paragraph(fmt::format(
+      "Every file of {} matched against this store: an exact copy has the same API sequence in "
+      "every thread (thread ids and order aside); otherwise the most similar file at an "
+      "estimated Jaccard similarity of at least {:.2f}. A model is partly scored on its own "
+      "training data on such files, and their labels can be read off this store.",
+      o.store, o.threshold));
+  const uint32_t neither = o.files - o.exact - o.near;
+  page.callout(fmt::format("{} of {} test files ({}) have an exact copy here and {} ({}) a near "
+                           "copy; {} ({}) have neither.",
+                           o.exact, o.files, pct(o.files ? double(o.exact) / o.files : 0), o.near,
+                           pct(o.files ? double(o.near) / o.files : 0), neither,
+                           pct(o.files ? double(neither) / o.files : 0)),
+               o.exact + o.near ? "warn" : "good");
+  if (o.labeled_matches > 0)
+    page.callout(fmt::format("The test label equals the copy's for {} of {} matched files ({}).",
+                             o.agreeing, o.labeled_matches,
+                             pct(double(o.agreeing) / o.labeled_matches)));
+  page.begin_grid(2);
+  nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
+  for (size_t c = 0; c < o.copy_labels.size(); ++c)
+    x.push_back(c < in.audit.class_names.size() ? in.audit.class_names[c] : std::to_string(c)),
+        y.push_back(o.copy_labels[c]);
+  page.chart({{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(1)}}}}}},
+              {"layout", chart_layout("Matched test files by the copy's class",
+                                      {{"xaxis", {{"type", "category"}}},
+                                       {"yaxis", {{"title", {{"text", "test files"}}}}}})}},
+             320);
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < o.matches.size() && i < 15; ++i) {
+    const OverlapMatch& m = o.matches[i];
+    const int32_t l = in.store.label(m.reference);
+    rows.push_back({std::string(test.file_id(m.file)), std::string(in.store.file_id(m.reference)),
+                    m.exact ? "exact" : fmt::format("{:.2f}", m.similarity),
+                    l >= 0 && size_t(l) < in.audit.class_names.size() ? in.audit.class_names[l]
+                                                                     : std::to_string(l)});
+  }
+  page.raw("<div>");
+  page.raw(fmt::format("<p class=\"note\">first matches (of {}; all with `malscope audit TEST "
+                       "--against TRAIN --matches-out`)</p>",
+                       o.matches.size()));
+  page.table({"test file", "copy here", "similarity", "copy's class"}, rows);
+  page.raw("</div>");
+  page.end_grid();
+}
+
 }  // namespace malscope::report

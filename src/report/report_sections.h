@@ -23,5 +23,6 @@ void traits_section(HtmlPage& page, const ReportInputs& in);
 void examples_section(HtmlPage& page, const ReportInputs& in, const ReportOptions& opt);
 void audit_section(HtmlPage& page, const ReportInputs& in);
 void cv_section(HtmlPage& page, const ReportInputs& in);
+void overlap_section(HtmlPage& page, const ReportInputs& in);
 
 }  // namespace malscope::report

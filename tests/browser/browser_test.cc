@@ -88,7 +88,8 @@ class BrowserTest : public ::testing::Test {
 TEST_F(BrowserTest, ReportDrawsEveryChartWithoutConsoleErrors) {
   testing_analysis::TestStore ts(testing_analysis::three_class_csv());
   std::string page = ts.file("report.html");
-  ASSERT_EQ(malscope("report " + ts.path() + " -o " + page).code, 0);
+  // --test with the store itself, so the overlap section's chart is drawn too.
+  ASSERT_EQ(malscope("report " + ts.path() + " --test " + ts.path() + " -o " + page).code, 0);
   Browser b;
   std::string log = b.open(page, "--dump-dom");
   std::string dom = read_text(b.dir.file("out.txt"));

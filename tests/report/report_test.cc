@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <regex>
 #include <sstream>
 
@@ -62,6 +63,32 @@ TEST(Report, HasEverySectionAndInlinesPlotly) {
   EXPECT_EQ(html.find("<link"), std::string::npos);
   EXPECT_EQ(html.find("<script src"), std::string::npos);
   EXPECT_EQ(html.find("<iframe"), std::string::npos);
+}
+
+// --test: a section on the test files that are copies of this store's files.
+TEST(Report, TestStoreCopiesGetTheirSection) {
+  TestStore train(csv());
+  std::mt19937 rng(9);
+  CsvBuilder b;
+  b.file("new", 0, {{1, testing_analysis::random_calls(rng, 20, 80)}});
+  TestStore test(b.str());
+  auto plain = malscope("report " + train.path() + " -o " + train.file("a.html"));
+  ASSERT_EQ(plain.code, 0) << plain.out;
+  EXPECT_EQ(read_text(train.file("a.html")).find("<section id=\"overlap\">"), std::string::npos);
+  // The train store against itself: every file has an exact copy.
+  auto self = malscope("report " + train.path() + " --test " + train.path() + " -o " +
+                       train.file("b.html"));
+  ASSERT_EQ(self.code, 0) << self.out;
+  std::string html = read_text(train.file("b.html"));
+  EXPECT_NE(html.find("<section id=\"overlap\">"), std::string::npos);
+  EXPECT_NE(html.find("60 of 60 test files (100.0%) have an exact copy here"), std::string::npos);
+  EXPECT_NE(html.find("The test label equals the copy&#39;s for 60 of 60"), std::string::npos)
+      << html.substr(html.find("<section id=\"overlap\">"), 2000);
+  auto other = malscope("report " + train.path() + " --test " + test.path() + " -o " +
+                        train.file("c.html"));
+  ASSERT_EQ(other.code, 0) << other.out;
+  EXPECT_NE(read_text(train.file("c.html")).find("0 of 1 test files (0.0%) have an exact copy"),
+            std::string::npos);
 }
 
 TEST(Report, SameInputSameBytes) {
