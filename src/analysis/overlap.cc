@@ -29,6 +29,15 @@ std::vector<uint16_t> api_remap(const TraceStore& from, const TraceStore& to) {
   return out;
 }
 
+CorpusScan fingerprints_in(const TraceStore& store, const TraceStore& numbering,
+                           const MinHashOptions& minhash, int threads) {
+  ScanOptions o;
+  o.api_counts = o.traits = false;
+  o.minhash = minhash;
+  o.api_remap = api_remap(store, numbering);
+  return scan_corpus(store, FamilyMap{}, o, threads);
+}
+
 Overlap find_overlap(const TraceStore& store, const CorpusScan& scan, const TraceStore& reference,
                      const CorpusScan& ref_scan, const DuplicateOptions& opt) {
   const int k = scan.num_hashes;

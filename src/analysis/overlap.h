@@ -38,8 +38,14 @@ struct Overlap {
   std::vector<OverlapMatch> matches;        ///< one per matched file, in store order
 };
 
-/// Matches every file of `store` against `reference`. `scan` must have been made with
-/// api_remap(store, reference), `reference_scan` plainly; both with the same MinHash options.
+/// Fingerprints only (exact keys and MinHash signatures) of `store`, its API ids mapped to
+/// `numbering`'s (api_remap), so they compare with a plain scan of `numbering`.
+CorpusScan fingerprints_in(const TraceStore& store, const TraceStore& numbering,
+                           const MinHashOptions& minhash, int threads);
+
+/// Matches every file of `store` against `reference`. `scan` comes from fingerprints_in(store,
+/// reference), `reference_scan` from a plain scan, with the same MinHash options. (Signatures
+/// hash API ids, so near matches at the threshold depend on the numbering: always this way.)
 Overlap find_overlap(const TraceStore& store, const CorpusScan& scan, const TraceStore& reference,
                      const CorpusScan& reference_scan, const DuplicateOptions& options);
 

@@ -54,11 +54,11 @@ void register_audit(CLI::App& app, Globals& g) {
     std::optional<Overlap> overlap;
     if (!a->against.empty()) {
       reference.emplace(TraceStore::open(a->against));
-      CorpusScan ref_scan = scan_corpus(*reference, family_map(*reference), scan, g.threads);
-      ScanOptions mapped = scan;
-      mapped.api_remap = api_remap(store, *reference);
-      CorpusScan own = scan_corpus(store, family_map(store), mapped, g.threads);
-      overlap = find_overlap(store, own, *reference, ref_scan, a->opt.duplicates);
+      // As `report --test` does: the queried store in the reference's API numbering (MinHash
+      // estimates depend on the numbering, so the two commands agree only this way).
+      CorpusScan ref_scan = scan_corpus(*reference, FamilyMap{}, scan, g.threads);
+      overlap = find_overlap(store, fingerprints_in(store, *reference, a->minhash, g.threads),
+                             *reference, ref_scan, a->opt.duplicates);
       if (!a->matches_out.empty())
         write_file_atomic(a->matches_out, matches_csv(*overlap, store, *reference));
     }

@@ -57,14 +57,9 @@ void register_report(CLI::App& app, Globals& g) {
     Profile profile = build_profile(store, s, a->profile);
     Audit audit = run_audit(store, s, a->audit);
     std::optional<Overlap> overlap;
-    if (test) {
-      ScanOptions mapped;
-      mapped.api_counts = mapped.traits = false;
-      mapped.minhash = a->minhash;
-      mapped.api_remap = api_remap(*test, store);
-      CorpusScan ts = scan_corpus(*test, family_map(*test), mapped, g.threads);
-      overlap = find_overlap(*test, ts, store, s, a->audit.duplicates);
-    }
+    if (test)
+      overlap = find_overlap(*test, fingerprints_in(*test, store, a->minhash, g.threads), store, s,
+                             a->audit.duplicates);
     ReportInputs in{store,
                     families,
                     profile,
