@@ -51,6 +51,10 @@ constexpr ParamSpec kTable[] = {
     {"xgb.class_weight", T::kDouble, "0", 0, 1, "",
      "Class weight power p: weight = (N / (K n_class))^p; 0 none, 1 balanced"},
 
+    {"xgb.bags", T::kInt, "1", 1, 100, "",
+     "Boosters averaged, each with its own seed: row and column samples and early-stopping "
+     "holdout"},
+
     {"xgb.class_cap", T::kInt, "40000", 0, 1e9, "",
      "Train on at most this many files per class (seeded sample, weighted up to the class's "
      "size); 0 = all"},

@@ -4,6 +4,7 @@
 #include <xgboost/c_api.h>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <mutex>
 
 #include "models/sampling.h"
@@ -14,7 +15,8 @@ namespace malscope {
 namespace {
 
 constexpr std::string_view kMagic = "MSXGB";
-constexpr uint32_t kVersion = 1;
+// Version 1 held one booster; version 2 holds xgb.bags of them (version 1 still loads).
+constexpr uint32_t kVersion = 2;
 
 void check(int rc, const char* call) {
   if (rc != 0) throw Error(fmt::format("XGBoost {} failed: {}", call, XGBGetLastError()));
@@ -87,18 +89,49 @@ XgbModel::XgbModel(const Params& params, const ModelContext& ctx) : params_(para
 }
 
 XgbModel::~XgbModel() {
-  reset(nullptr);
+  reset();
 }
 
-void XgbModel::reset(void* booster) {
-  if (booster_) XGBoosterFree(booster_);
-  booster_ = booster;
+void XgbModel::reset() {
+  for (void* b : boosters_) XGBoosterFree(b);
+  boosters_.clear();
 }
 
 FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
   if (full.rows() == 0) throw Error("xgb: no training rows");
+  reset();
+  const int bags = int(params_.get_int("xgb.bags"));
+  FitReport total;
+  double valid_sum = 0;
+  int valid_n = 0;
+  long rounds_sum = 0;
+  for (int bag = 0; bag < bags; ++bag) {
+    // Bag 0 keeps the model's own seed, so xgb.bags=1 is the single model it always was.
+    const uint64_t seed = ctx_.seed + uint64_t(bag) * 0x9e3779b97f4a7c15ULL;
+    void* booster = nullptr;
+    FitReport r;
+    try {
+      r = fit_one(full, classes, seed, &booster);
+    } catch (...) {
+      reset();  // no half-fitted model (some bags, not all) is left behind
+      throw;
+    }
+    boosters_.push_back(booster);
+    rounds_sum += r.rounds;
+    total.rows = r.rows;
+    if (r.valid_logloss >= 0) {
+      valid_sum += r.valid_logloss;
+      ++valid_n;
+    }
+  }
+  total.rounds = int(std::lround(double(rounds_sum) / bags));
+  total.valid_logloss = valid_n ? valid_sum / valid_n : -1;
+  return total;
+}
+
+FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t seed, void** out) {
   ClassSample cap =
-      cap_per_class(full.labels, classes, params_.get_int("xgb.class_cap"), ctx_.seed ^ 0xca9ULL);
+      cap_per_class(full.labels, classes, params_.get_int("xgb.class_cap"), seed ^ 0xca9ULL);
   FeatureMatrix sampled;
   if (cap.capped) sampled = select_rows(full, cap.rows);
   const FeatureMatrix& x = cap.capped ? sampled : full;
@@ -119,7 +152,7 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
   DMatrix train, valid;
   bool early = patience > 0 && share > 0 && x.rows() >= 20;
   if (early) {
-    auto [kept, held] = stratified_holdout(x.labels, share, ctx_.seed ^ 0x5eedULL);
+    auto [kept, held] = stratified_holdout(x.labels, share, seed ^ 0x5eedULL);
     slice(all, kept, train);
     slice(all, held, valid);
     // Score the logloss of the true class mix: no class weights, but a capped class's held-out
@@ -145,7 +178,7 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
       {"lambda", params_.get("xgb.lambda")},
       {"alpha", params_.get("xgb.alpha")},
       {"max_bin", params_.get("xgb.max_bin")},
-      {"seed", std::to_string(ctx_.seed % 2147483647)},
+      {"seed", std::to_string(seed % 2147483647)},
       {"nthread", std::to_string(ctx_.threads)},
       {"verbosity", "0"},
   };
@@ -174,86 +207,106 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
   if (done > report.rounds) {
     Booster sliced;
     check(XGBoosterSlice(b.h, 0, report.rounds, 1, &sliced.h), "XGBoosterSlice");
-    reset(sliced.release());
+    *out = sliced.release();
   } else {
-    reset(b.release());
+    *out = b.release();
   }
   return report;
 }
 
 Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
-  if (!booster_) throw Error("xgb: predict before fit or load");
+  if (boosters_.empty()) throw Error("xgb: predict before fit or load");
   DMatrix m;
   make_dmatrix(x, cols_, m);
-  const bst_ulong* shape = nullptr;
-  bst_ulong dim = 0;
-  const float* out = nullptr;
-  check(
-      XGBoosterPredictFromDMatrix(
-          booster_, m.h,
-          R"({"type":0,"training":false,"iteration_begin":0,"iteration_end":0,"strict_shape":true})",
-          &shape, &dim, &out),
-      "XGBoosterPredictFromDMatrix");
-  if (dim != 2 || shape[0] != x.rows() || shape[1] != bst_ulong(classes_))
-    throw Error(fmt::format("xgb: prediction has an unexpected shape for {} rows x {} classes",
-                            x.rows(), classes_));
   Predictions p = Predictions::zeros(x.rows(), classes_);
-  std::copy(out, out + p.prob.size(), p.prob.begin());
+  const float scale = 1.0f / float(boosters_.size());
+  for (void* booster : boosters_) {
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* out = nullptr;
+    check(XGBoosterPredictFromDMatrix(booster, m.h,
+                                      R"({"type":0,"training":false,"iteration_begin":0,)"
+                                      R"("iteration_end":0,"strict_shape":true})",
+                                      &shape, &dim, &out),
+          "XGBoosterPredictFromDMatrix");
+    if (dim != 2 || shape[0] != x.rows() || shape[1] != bst_ulong(classes_))
+      throw Error(fmt::format("xgb: prediction has an unexpected shape for {} rows x {} classes",
+                              x.rows(), classes_));
+    if (boosters_.size() == 1) {
+      std::copy(out, out + p.prob.size(), p.prob.begin());
+    } else {
+      for (size_t i = 0; i < p.prob.size(); ++i) p.prob[i] += out[i] * scale;
+    }
+  }
   return p;
 }
 
 std::string XgbModel::save() const {
-  if (!booster_) throw Error("xgb: save before fit");
-  bst_ulong len = 0;
-  const char* buf = nullptr;
-  check(XGBoosterSaveModelToBuffer(booster_, R"({"format":"ubj"})", &len, &buf),
-        "XGBoosterSaveModelToBuffer");
+  if (boosters_.empty()) throw Error("xgb: save before fit");
   ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
   w.put<int32_t>(classes_);
   w.put<uint32_t>(cols_);
-  w.put_bytes(std::string_view(buf, len));
+  w.put<uint32_t>(uint32_t(boosters_.size()));
+  for (void* booster : boosters_) {
+    bst_ulong len = 0;
+    const char* buf = nullptr;
+    check(XGBoosterSaveModelToBuffer(booster, R"({"format":"ubj"})", &len, &buf),
+          "XGBoosterSaveModelToBuffer");
+    w.put_bytes(std::string_view(buf, len));
+  }
   return std::move(w.str());
 }
 
 void XgbModel::load(std::string_view bytes) {
   ByteReader r(bytes, "XGBoost model");
   r.expect_raw(kMagic, "an XGBoost model saved by malscope");
-  if (uint32_t v = r.get<uint32_t>(); v != kVersion)
-    r.fail(fmt::format("version {}, expected {}", v, kVersion));
+  uint32_t version = r.get<uint32_t>();
+  if (version != 1 && version != kVersion)
+    r.fail(fmt::format("version {}, expected 1 or {}", version, kVersion));
   int classes = r.get<int32_t>();
   uint32_t cols = r.get<uint32_t>();
-  std::string_view ubj = r.get_bytes();
-  r.expect_end();
   if (classes < 2) r.fail(fmt::format("{} classes", classes));
-  Booster b;
-  check(XGBoosterCreate(nullptr, 0, &b.h), "XGBoosterCreate");
-  check(XGBoosterLoadModelFromBuffer(b.h, ubj.data(), ubj.size()), "XGBoosterLoadModelFromBuffer");
-  set_param(b.h, "nthread", std::to_string(ctx_.threads));
+  uint32_t count = version == 1 ? 1 : r.get<uint32_t>();
+  if (count < 1 || count > 10000) r.fail(fmt::format("{} boosters", count));
+  std::vector<std::string_view> ubj;
+  for (uint32_t i = 0; i < count; ++i) ubj.push_back(r.get_bytes());
+  r.expect_end();
+  reset();
+  for (std::string_view u : ubj) {
+    Booster b;
+    check(XGBoosterCreate(nullptr, 0, &b.h), "XGBoosterCreate");
+    check(XGBoosterLoadModelFromBuffer(b.h, u.data(), u.size()), "XGBoosterLoadModelFromBuffer");
+    set_param(b.h, "nthread", std::to_string(ctx_.threads));
+    boosters_.push_back(b.release());
+  }
   classes_ = classes;
   cols_ = cols;
-  reset(b.release());
 }
 
 std::vector<FeatureGain> XgbModel::importance() const {
-  if (!booster_) return {};
-  bst_ulong n = 0, dim = 0;
-  const char** names = nullptr;
-  const bst_ulong* shape = nullptr;
-  const float* scores = nullptr;
-  check(XGBoosterFeatureScore(booster_, R"({"importance_type":"total_gain"})", &n, &names, &dim,
-                              &shape, &scores),
-        "XGBoosterFeatureScore");
-  std::vector<FeatureGain> out;
-  for (bst_ulong i = 0; i < n; ++i) {
-    std::string_view s(names[i]);  // "f<column>" (no feature names are set)
-    uint32_t col = 0;
-    if (s.size() < 2 || s[0] != 'f' ||
-        std::from_chars(s.data() + 1, s.data() + s.size(), col).ec != std::errc())
-      continue;
-    out.push_back({col, scores[i]});
+  // Mean total gain over the bags, per column, in column order.
+  std::map<uint32_t, double> gain;
+  for (void* booster : boosters_) {
+    bst_ulong n = 0, dim = 0;
+    const char** names = nullptr;
+    const bst_ulong* shape = nullptr;
+    const float* scores = nullptr;
+    check(XGBoosterFeatureScore(booster, R"({"importance_type":"total_gain"})", &n, &names, &dim,
+                                &shape, &scores),
+          "XGBoosterFeatureScore");
+    for (bst_ulong i = 0; i < n; ++i) {
+      std::string_view s(names[i]);  // "f<column>" (no feature names are set)
+      uint32_t col = 0;
+      if (s.size() < 2 || s[0] != 'f' ||
+          std::from_chars(s.data() + 1, s.data() + s.size(), col).ec != std::errc())
+        continue;
+      gain[col] += scores[i];
+    }
   }
+  std::vector<FeatureGain> out;
+  for (const auto& [col, g] : gain) out.push_back({col, g / double(boosters_.size())});
   return out;
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // Gradient-boosted trees through XGBoost's C API: multi:softprob on count features with the hist
 // method, early stopping on a stratified validation split of the training rows, optional class
-// weights. Every C API call is checked where it is made and a failure becomes an Error naming the
-// call and XGBoost's message.
+// weights; with xgb.bags > 1 several such boosters, each with its own seed (row sample, column
+// sample, early-stopping holdout), and their probabilities averaged. Every C API call is checked
+// where it is made and a failure becomes an Error naming the call and XGBoost's message.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/model.h"
 
@@ -27,10 +30,12 @@ class XgbModel : public Model {
   std::vector<FeatureGain> importance() const override;
 
  private:
-  void reset(void* booster);
+  void reset();
+  /// One booster with its own seed (row cap sample, holdout, XGBoost seed) into *out.
+  FitReport fit_one(const FeatureMatrix& x, int classes, uint64_t seed, void** out);
   Params params_;
   ModelContext ctx_;
-  void* booster_ = nullptr;  // BoosterHandle
+  std::vector<void*> boosters_;  // BoosterHandles, xgb.bags of them, averaged
   int classes_ = 0;
   uint32_t cols_ = 0;
 };

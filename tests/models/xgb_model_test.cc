@@ -82,6 +82,53 @@ TEST(XgbModel, SameSeedSameBytes) {
   EXPECT_EQ(a.save(), b.save());
 }
 
+TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
+  // xgb.bags=3 is the mean of three single boosters: bag 0 at the model's seed, bag b at
+  // seed + b * 0x9e3779b97f4a7c15 (each with its own row sample and early-stopping holdout).
+  auto x = testing_toy::separable(240, 3, 6);
+  auto test = testing_toy::separable(60, 3, 7);
+  Params p = fast();
+  p.set("xgb.subsample", "0.5");
+  p.set("xgb.colsample_bytree", "0.5");
+  Params bagged = p;
+  bagged.set("xgb.bags", "3");
+  XgbModel m(bagged, {.seed = 11, .threads = 1});
+  m.fit(x, 3);
+  Predictions got = m.predict_proba(test);
+  std::vector<float> want(got.prob.size(), 0.0f);
+  std::vector<Predictions> single;
+  for (uint64_t b = 0; b < 3; ++b) {
+    XgbModel one(p, {.seed = 11 + b * 0x9e3779b97f4a7c15ULL, .threads = 1});
+    one.fit(x, 3);
+    single.push_back(one.predict_proba(test));
+    for (size_t i = 0; i < want.size(); ++i) want[i] += single.back().prob[i] * (1.0f / 3);
+  }
+  EXPECT_NE(single[0].prob, single[1].prob);  // the bags really differ
+  ASSERT_EQ(got.prob.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_FLOAT_EQ(got.prob[i], want[i]) << i;
+
+  std::string bytes = m.save();
+  XgbModel back(fast(), {.seed = 0, .threads = 2});
+  back.load(bytes);
+  EXPECT_EQ(back.predict_proba(test).prob, got.prob);
+  EXPECT_EQ(back.save(), bytes);
+  EXPECT_FALSE(back.importance().empty());
+}
+
+TEST(XgbModel, LoadsVersionOneBlobs) {
+  // Version 1 (one booster, no count) is version 2 without the booster count.
+  auto x = testing_toy::separable(120, 3, 8);
+  XgbModel m(fast(), {.seed = 2, .threads = 1});
+  m.fit(x, 3);
+  std::string v2 = m.save();
+  ASSERT_EQ(v2.substr(0, 5), "MSXGB");
+  std::string v1 = v2.substr(0, 5) + std::string("\x01\0\0\0", 4) + v2.substr(9, 8) + v2.substr(21);
+  XgbModel old(fast(), {.seed = 0, .threads = 1});
+  old.load(v1);
+  EXPECT_EQ(old.predict_proba(x).prob, m.predict_proba(x).prob);
+  EXPECT_EQ(old.save(), v2);  // saved again as version 2
+}
+
 TEST(XgbModel, ErrorsAreNamed) {
   XgbModel m(fast(), {.seed = 0, .threads = 1});
   try {
