@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config git
   libxgboost-dev liblinear-dev libcli11-dev libfmt-dev nlohmann-json3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libcpp-httplib-dev libsimdjson-dev libzstd-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev
   chromium
   gawk time
   python3-pandas python3-sklearn python3-xgboost python3-scipy
