@@ -29,9 +29,11 @@ struct FeatureConfig {
   int ngram_min = 1, ngram_max = 3;  ///< n-gram lengths, 1..5
   bool collapse_repeats = false;     ///< collapse consecutive repeats of one API before n-grams
   uint32_t min_df = 3;               ///< n-gram must occur in >= min_df training files
-  uint32_t max_ngrams = 20000;  ///< vocabulary cap (highest document frequency first, ties by name)
-  bool sublinear_tf = true;     ///< TF-IDF tf = 1 + log(count)
+  uint32_t max_ngrams = 5000;  ///< vocabulary cap (highest document frequency first, ties by name)
+  bool sublinear_tf = true;    ///< TF-IDF tf = 1 + log(count)
   double rare_in_class0 = 0.01;  ///< family 2: API rare if in < this share of class-0 files
+
+  bool operator==(const FeatureConfig&) const = default;
 };
 
 /// Checks a config; throws UsageError naming the bad field.

@@ -13,5 +13,15 @@ TEST(TimeLeft, SecondsThenMinutes) {
   EXPECT_EQ(time_left(425), "; about 7m05s left");
 }
 
+// The features.* parameters are the library's FeatureConfig defaults: one set of defaults, whether
+// malscope is driven by its commands or used as a library.
+TEST(FeatureConfigParams, DefaultsAreTheLibrarys) {
+  const FeatureConfig from_params = feature_config(Params{}), library{};
+  EXPECT_EQ(from_params.max_ngrams, library.max_ngrams);
+  EXPECT_EQ(from_params.min_df, library.min_df);
+  EXPECT_EQ(from_params.ngram_max, library.ngram_max);
+  EXPECT_TRUE(from_params == library) << "a features.* default differs from FeatureConfig's";
+}
+
 }  // namespace
 }  // namespace malscope
