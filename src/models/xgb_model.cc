@@ -240,11 +240,7 @@ Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
     if (dim != 2 || shape[0] != x.rows() || shape[1] != bst_ulong(classes_))
       throw Error(fmt::format("xgb: prediction has an unexpected shape for {} rows x {} classes",
                               x.rows(), classes_));
-    if (boosters_.size() == 1) {
-      std::copy(out, out + p.prob.size(), p.prob.begin());
-    } else {
-      for (size_t i = 0; i < p.prob.size(); ++i) p.prob[i] += out[i] * scale;
-    }
+    for (size_t i = 0; i < p.prob.size(); ++i) p.prob[i] += out[i] * scale;  // exact for 1 bag
   }
   return p;
 }
