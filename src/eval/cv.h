@@ -16,6 +16,7 @@
 #include "models/bundle.h"
 #include "models/params.h"
 #include "models/predictions.h"
+#include "util/log.h"
 
 namespace malscope {
 
@@ -37,9 +38,6 @@ int auto_fold_jobs(const Sketches& s, int threads, int folds);
 
 /// "; about 7m05s left" (for progress lines), or "" when nothing is left.
 std::string time_left(double seconds);
-
-/// Receives one line of progress (fold done, ...); may be empty.
-using LogFn = std::function<void(const std::string&)>;
 
 struct CvOptions {
   int folds = 5;
