@@ -91,7 +91,7 @@ CorpusScan scan_corpus(const TraceStore& store, const FamilyMap& families, const
   // Progress in store bytes, estimated from rows done, so the ETA reads naturally.
   const double bytes_per_row =
       store.num_rows() ? double(std::filesystem::file_size(store.path())) / store.num_rows() : 0;
-  Progress progress("scanning", static_cast<uint64_t>(bytes_per_row * store.num_rows()));
+  Progress progress(opt.progress, "scanning", static_cast<uint64_t>(bytes_per_row * store.num_rows()));
   std::atomic<uint64_t> rows_done{0}, files_done{0};
   std::mutex progress_mu;
 
@@ -116,7 +116,7 @@ CorpusScan scan_corpus(const TraceStore& store, const FamilyMap& families, const
     }
     uint64_t rows = rows_done += t.size();
     uint64_t files = ++files_done;
-    if (opt.progress && progress.enabled() && progress_mu.try_lock()) {
+    if (progress.enabled() && progress_mu.try_lock()) {
       progress.update(static_cast<uint64_t>(rows * bytes_per_row), files);
       progress_mu.unlock();
     }

@@ -10,6 +10,7 @@
 #include "analysis/minhash.h"
 #include "features/thread_traits.h"
 #include "store/trace_store.h"
+#include "util/log.h"
 
 namespace malscope {
 
@@ -21,7 +22,7 @@ struct ScanOptions {
   /// When set, fingerprints are made over these API ids (indexed by the store's own), so two
   /// stores can be compared (see api_remap in overlap.h). Counts and traits keep the store's.
   std::vector<uint16_t> api_remap;
-  bool progress = true;  ///< progress line on a terminal
+  ProgressFn progress;  ///< progress of the pass (empty: none)
 };
 
 /// Per-file results of a scan, indexed by store file number.

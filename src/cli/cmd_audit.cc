@@ -6,6 +6,7 @@
 #include "analysis/overlap.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -45,6 +46,7 @@ void register_audit(CLI::App& app, Globals& g) {
     validate(a->minhash);
     validate(a->opt.duplicates, a->minhash.num_hashes);
     ScanOptions scan;
+    scan.progress = terminal_progress();
     scan.api_counts = scan.traits = false;
     scan.minhash = a->minhash;
     CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "export/call_summary.h"
 #include "export/csv_export.h"
 #include "util/progress.h"
@@ -18,7 +19,8 @@ void register_export(CLI::App& app, Globals& g) {
   cmd->add_option("store", a->store, "Trace store")->required();
   cmd->add_option("-o,--output", a->dir, "Output folder (created if needed)")->required();
   cmd->callback([a, &g] {
-    ExportStats s = export_csv(TraceStore::open(a->store), a->dir, {.threads = g.threads});
+    ExportStats s = export_csv(TraceStore::open(a->store), a->dir,
+                               {.threads = g.threads, .progress = terminal_progress()});
     std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}/", s.files, s.rows,
                                     human_bytes(s.bytes), a->dir)
                             .c_str());
@@ -40,7 +42,8 @@ void register_summary(CLI::App& app, Globals& g) {
       ->default_val(0);
   cmd->callback([a, &g] {
     SummaryStats s =
-        write_summary(TraceStore::open(a->store), a->dir, {.threads = g.threads, .top = a->top});
+        write_summary(TraceStore::open(a->store), a->dir,
+                      {.threads = g.threads, .top = a->top, .progress = terminal_progress()});
     std::printf("%s\n", fmt::format("{} files: {} rows in {}/files.csv, {} rows in {}/classes.csv",
                                     s.files, s.file_rows, a->dir, s.class_rows, a->dir)
                             .c_str());

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "store/ingest.h"
 #include "util/progress.h"
 
@@ -49,14 +50,15 @@ void catch_truncated_input(const std::string& output) {
 
 void register_ingest(CLI::App& app, Globals& g) {
   struct Args {
-    std::string input, output;
+    std::vector<std::string> inputs;
+    std::string output;
     IngestOptions opt;
     bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd =
       app.add_subcommand("ingest", "Read a Tianchi-format CSV (or - for stdin) into a trace store");
-  cmd->add_option("input", a->input,
+  cmd->add_option("input", a->inputs,
                   "CSV file, or - for standard input (e.g. `unzip -p train.zip | malscope ingest - "
                   "-o train.store`)")
       ->required();
@@ -69,9 +71,13 @@ void register_ingest(CLI::App& app, Globals& g) {
   cmd->add_flag("-q,--quiet", a->quiet, "Print nothing on success");
   cmd->callback([a, &g] {
     a->opt.threads = g.threads;
+    a->opt.log = [](const std::string& line) {
+      std::fprintf(stderr, "malscope: %s\n", line.c_str());
+    };
+    a->opt.progress = terminal_progress(a->quiet);
     catch_truncated_input(a->output);
     keep_freed_memory();
-    IngestStats s = ingest_csv(a->input, a->output, a->opt);
+    IngestStats s = ingest_inputs(a->inputs, a->output, a->opt);
     if (a->quiet) return;
     std::printf("%s\n", fmt::format("ingested {} rows, {} files from {} in {:.2f}s ({}/s) -> {}",
                                     s.rows, s.files, human_bytes(s.bytes), s.seconds,

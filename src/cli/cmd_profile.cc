@@ -4,6 +4,7 @@
 #include "analysis/profile.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 
 namespace malscope::cli {
 
@@ -30,6 +31,7 @@ void register_profile(CLI::App& app, Globals& g) {
     TraceStore store = TraceStore::open(a->store);
     a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
     ScanOptions scan;
+    scan.progress = terminal_progress();
     scan.fingerprints = false;
     CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);
     Profile p = build_profile(store, s, a->opt);

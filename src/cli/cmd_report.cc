@@ -6,6 +6,7 @@
 #include "analysis/class_probs.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "report/report.h"
 #include "util/fs.h"
 
@@ -52,6 +53,7 @@ void register_report(CLI::App& app, Globals& g) {
     if (!a->test.empty()) test.emplace(TraceStore::open(a->test));
     FamilyMap families = family_map(store);
     ScanOptions scan;
+    scan.progress = terminal_progress();
     scan.minhash = a->minhash;
     CorpusScan s = scan_corpus(store, families, scan, g.threads);
     Profile profile = build_profile(store, s, a->profile);

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/terminal.h"
 #include "sim/simulator.h"
 
 namespace malscope::cli {
@@ -72,6 +73,7 @@ void register_simulate(CLI::App& app, Globals& g) {
     opt.imbalance =
         a->imbalance == "season1" ? sim::Imbalance::kSeason1 : sim::Imbalance::kBalanced;
     opt.threads = g.threads;
+    opt.progress = terminal_progress(a->quiet);
     simulate(opt, a->quiet ? nullptr : &std::cout);
   });
 }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ranges>
 
+#include "cli/terminal.h"
 #include "models/model.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -121,7 +122,7 @@ Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int th
                  fmt::format("reading {} files, {} calls from {}", store.num_files(),
                              human_count(double(store.num_rows())), store.path())
                      .c_str());
-  Sketches s = Sketches::extract(store, cfg, threads);
+  Sketches s = Sketches::extract(store, cfg, threads, terminal_progress(quiet));
   if (!quiet)
     std::fprintf(
         stderr, "%s\n",

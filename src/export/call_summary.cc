@@ -96,7 +96,7 @@ SummaryStats write_summary(const TraceStore& store, const std::string& dir,
   files_csv.write("file_id,label,api,tid,return_value,count\n");
   std::vector<ClassTable> tables(threads);
   SummaryStats stats;
-  Progress progress("summary", 0);
+  Progress progress(opt.progress, "summary", 0);
   unsigned cols = kColApi | kColTid | (store.has_return_value() ? kColRet : 0u);
   // Chunks are summarised in parallel batches and written in chunk order.
   for (uint32_t first = 0; first < store.num_chunks(); first += threads) {
@@ -121,7 +121,7 @@ SummaryStats write_summary(const TraceStore& store, const std::string& dir,
       stats.file_rows += lines[k];
       stats.files += static_cast<uint32_t>(store.chunk_files(first + k).size());
     }
-    if (opt.progress) progress.update(files_csv.offset(), stats.files);
+    progress.update(files_csv.offset(), stats.files);
   }
   progress.finish();
   // Merge the per-worker class tables; order: label, then calls descending, then api and ret.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "store/trace_store.h"
+#include "util/log.h"
 
 namespace malscope {
 
@@ -22,8 +23,8 @@ std::vector<CallCount> count_calls(const FileTrace& t);
 
 struct SummaryOptions {
   int threads = 0;
-  uint32_t top = 0;  ///< rows per file in files.csv (0 = all)
-  bool progress = true;
+  uint32_t top = 0;     ///< rows per file in files.csv (0 = all)
+  ProgressFn progress;  ///< progress of the pass (empty: none)
 };
 
 struct SummaryStats {

@@ -59,7 +59,7 @@ ExportStats export_csv(const TraceStore& store, const std::string& dir, const Ex
   const std::string header = csv_header(store);
   std::atomic<uint64_t> rows{0}, bytes{0};
   std::atomic<uint32_t> files{0};
-  Progress progress("export", 0);
+  Progress progress(opt.progress, "export", 0);
   std::mutex progress_mu;
   unsigned cols = kColApi | kColTid | kColIndex | (store.has_return_value() ? kColRet : 0u);
   store.for_each_file(cols, opt.threads, [&](const FileTrace& t, int) {
@@ -71,7 +71,7 @@ ExportStats export_csv(const TraceStore& store, const std::string& dir, const Ex
     rows += t.size();
     bytes += text.size();
     uint32_t done = ++files;
-    if (opt.progress && progress.enabled() && done % 256 == 0) {
+    if (progress.enabled() && done % 256 == 0) {
       std::lock_guard<std::mutex> lock(progress_mu);
       progress.update(bytes.load(), done);
     }

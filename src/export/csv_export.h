@@ -4,12 +4,13 @@
 #include <string>
 
 #include "store/trace_store.h"
+#include "util/log.h"
 
 namespace malscope {
 
 struct ExportOptions {
   int threads = 0;
-  bool progress = true;
+  ProgressFn progress;  ///< progress of the pass (empty: none)
 };
 
 struct ExportStats {

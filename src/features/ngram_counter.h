@@ -40,13 +40,12 @@ class NgramCounter {
   /// Distinct keys counted since the last clear().
   size_t size() const { return used_.size(); }
 
-  /// The distinct keys counted since the last clear(), in ascending hash order.
-  std::vector<Slot> sorted() const {
-    std::vector<Slot> out;
+  /// The distinct keys counted since the last clear(), in ascending hash order, into `out`.
+  void sorted(std::vector<Slot>& out) const {
+    out.clear();
     out.reserve(used_.size());
     for (uint32_t i : used_) out.push_back(slots_[i]);
     std::sort(out.begin(), out.end(), [](const Slot& a, const Slot& b) { return a.hash < b.hash; });
-    return out;
   }
 
   /// Empties the table for the next file (cost proportional to what was used).

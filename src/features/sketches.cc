@@ -5,18 +5,12 @@
 #include <atomic>
 #include <filesystem>
 
-#include "features/file_stats.h"
-#include "features/ngram_counter.h"
 #include "features/pipeline.h"
 #include "util/error.h"
 #include "util/progress.h"
 #include "util/thread_pool.h"
 
 namespace malscope {
-
-uint64_t api_name_hash(std::string_view name) {
-  return hash_bytes(name, 0x6a09e667f3bcc909ULL);
-}
 
 std::string Sketches::ngram_text(uint32_t id) const {
   const NgramKey& k = ngram_key_[id];
@@ -37,111 +31,62 @@ size_t Sketches::memory_bytes() const {
   return b;
 }
 
-// Reads a store once into Sketches: one pass over the files on all workers, each numbering the
-// n-grams it meets (file entries hold these local ids, in hash order); then the per-worker
-// dictionaries are merged into one sorted by hash and the file entries renumbered in place. Global
-// ids grow with the hash, so each file's entries stay sorted.
-class SketchBuilder {
- public:
-  SketchBuilder(const TraceStore& store, const FeatureConfig& cfg, int threads)
-      : store_(store), cfg_(cfg), threads_(std::min(default_threads(threads), 1024)) {}
-  Sketches run();
-
- private:
-  struct Worker {
-    NgramCounter counter;
-    std::vector<uint32_t> count, first;  // by API id
-    std::vector<uint16_t> touched;       // API ids counted in the current file
-    std::vector<uint16_t> seq;           // the file's threads (collapsed), one after another
-    uint16_t number = 0;
-    HashIndex seen;              // n-grams this worker has met ...
-    std::vector<NgramKey> keys;  // ... and their API ids, by number
-  };
-  void sketch_file(const FileTrace& t, Worker& w);
-  void count_apis(const FileTrace& t, Worker& w);
-  void count_ngrams(const FileTrace& t, Worker& w);
-  void merge_dictionaries(std::vector<Worker>& workers);
-
-  const TraceStore& store_;
-  const FeatureConfig& cfg_;
-  int threads_;
-  FamilyMap families_;
-  std::vector<uint64_t> name_hash_;
-  Sketches out_;
-  size_t n_stats_ = 0, n_scalars_ = 0;
-  std::vector<uint16_t> file_worker_;  // per file: whose local n-gram ids its entries hold
-  std::atomic<uint64_t> rows_done_{0}, files_done_{0};
+// Each worker sketches its traces with its own TraceSketcher and numbers the n-grams it meets
+// (row entries hold these local ids, in hash order); finish() merges the per-worker dictionaries
+// into one sorted by hash and renumbers the entries in place. Global ids grow with the hash, so
+// each row's entries stay sorted.
+struct SketchBuilder::Worker {
+  Worker(std::span<const std::string> apis, bool has_ret, const FeatureConfig& cfg)
+      : sketcher(apis, has_ret, cfg) {}
+  TraceSketcher sketcher;
+  TraceSketch sketch;
+  HashIndex seen;              // n-grams this worker has met ...
+  std::vector<NgramKey> keys;  // ... and their API ids, by number
 };
 
-void SketchBuilder::count_apis(const FileTrace& t, Worker& w) {
-  for (uint32_t i = 0; i < t.n_rows; ++i) {
-    uint16_t a = t.api[i];
-    uint32_t pos = t.index.empty() ? i : t.index[i];
-    if (w.count[a]++ == 0) {
-      w.touched.push_back(a);
-      w.first[a] = pos;
-    } else {
-      w.first[a] = std::min(w.first[a], pos);
-    }
-  }
-  std::sort(w.touched.begin(), w.touched.end());
-  auto& out = out_.apis_[t.file];
-  out.reserve(w.touched.size());
-  for (uint16_t a : w.touched) {
-    out.push_back({a, w.count[a], w.first[a]});
-    w.count[a] = 0;
-  }
-  w.touched.clear();
-}
-
-void SketchBuilder::count_ngrams(const FileTrace& t, Worker& w) {
-  const int lo = cfg_.ngram_min, hi = cfg_.ngram_max;
-  if (t.n_rows >= (1u << 29))  // positions are packed with the length into 32 bits
-    throw Error(fmt::format("file '{}' has {} calls, more than n-gram counting supports (2^29)",
-                            t.id, t.n_rows));
-  std::vector<uint32_t> bounds = thread_bounds(t.tid);
-  w.seq.clear();
-  for (size_t k = 0; k + 1 < bounds.size(); ++k) {
-    const uint32_t begin = static_cast<uint32_t>(w.seq.size());
-    for (uint32_t i = bounds[k]; i < bounds[k + 1]; ++i)
-      if (!cfg_.collapse_repeats || i == bounds[k] || t.api[i] != t.api[i - 1])
-        w.seq.push_back(t.api[i]);
-    const uint32_t end = static_cast<uint32_t>(w.seq.size());
-    // Every n-gram lies inside [begin, end): none spans two threads.
-    for (uint32_t i = begin; i < end; ++i) {
-      uint64_t h = kNgramSeed;
-      const int longest = static_cast<int>(std::min<uint32_t>(hi, end - i));
-      for (int n = 1; n <= longest; ++n) {
-        h = ngram_extend(h, name_hash_[w.seq[i + n - 1]]);
-        if (n >= lo) w.counter.add(h, i << 3 | n);  // position and length of the first one
-      }
-    }
-  }
-  auto slots = w.counter.sorted();
-  w.counter.clear();
-  auto& counts = out_.ngrams_[t.file];
-  counts.reserve(slots.size());
-  file_worker_[t.file] = w.number;
-  for (const auto& s : slots) {
-    auto [local, fresh] = w.seen.insert(s.hash);
-    counts.push_back({local, s.count});
-    if (!fresh) continue;
-    NgramKey& key = w.keys.emplace_back();
-    key.n = static_cast<uint8_t>(s.tag & 7);
-    std::copy_n(w.seq.begin() + (s.tag >> 3), key.n, key.api);
+SketchBuilder::SketchBuilder(std::vector<std::string> api_names, bool has_return_value,
+                             const FeatureConfig& cfg, size_t rows, int workers)
+    : threads_(std::clamp(workers, 1, 1024)) {
+  out_.api_names_ = std::move(api_names);
+  workers_.reserve(threads_);
+  for (int k = 0; k < threads_; ++k) workers_.emplace_back(out_.api_names_, has_return_value, cfg);
+  out_.scalar_names_ = workers_[0].sketcher.scalar_names();
+  out_.labels_.assign(rows, -1);
+  out_.file_ids_.resize(rows);
+  out_.scalars_.assign(rows * out_.scalar_names_.size(), 0.f);
+  out_.apis_.resize(rows);
+  out_.ngrams_.resize(rows);
+  row_worker_.resize(rows);
+  if (cfg.ngrams) {
+    out_.ngram_min_ = cfg.ngram_min;
+    out_.ngram_max_ = cfg.ngram_max;
+    out_.collapse_repeats_ = cfg.collapse_repeats;
   }
 }
 
-void SketchBuilder::sketch_file(const FileTrace& t, Worker& w) {
-  count_apis(t, w);
-  float* sc = out_.scalars_.data() + size_t(t.file) * n_scalars_;
-  file_stats(t, store_.has_return_value(), families_, sc);
-  std::vector<double> tr = thread_traits(t, families_);
-  for (size_t i = 0; i < tr.size(); ++i) sc[n_stats_ + i] = static_cast<float>(tr[i]);
-  if (cfg_.ngrams) count_ngrams(t, w);
+SketchBuilder::~SketchBuilder() = default;
+
+void SketchBuilder::add(uint32_t row, const FileTrace& t, int wk) {
+  Worker& w = workers_.at(wk);
+  TraceSketch& sk = w.sketch;
+  w.sketcher.sketch(t, sk);
+  out_.labels_[row] = t.label;
+  out_.file_ids_[row] = std::string(t.id);
+  out_.apis_[row].assign(sk.apis.begin(), sk.apis.end());
+  std::copy(sk.scalars.begin(), sk.scalars.end(),
+            out_.scalars_.begin() + size_t(row) * sk.scalars.size());
+  auto& counts = out_.ngrams_[row];
+  counts.clear();
+  counts.reserve(sk.ngrams.size());
+  row_worker_[row] = static_cast<uint16_t>(wk);
+  for (size_t i = 0; i < sk.ngrams.size(); ++i) {
+    auto [local, fresh] = w.seen.insert(sk.ngrams[i].hash);
+    counts.push_back({local, sk.ngrams[i].count});
+    if (fresh) w.keys.push_back(sk.ngram_key(i));
+  }
 }
 
-void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
+void SketchBuilder::merge_dictionaries() {
   struct Item {
     uint64_t hash;
     NgramKey key;
@@ -149,9 +94,11 @@ void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
     uint32_t local;
   };
   std::vector<Item> all;
-  for (auto& w : workers)
+  for (size_t k = 0; k < workers_.size(); ++k) {
+    Worker& w = workers_[k];
     for (uint32_t i = 0; i < w.keys.size(); ++i)
-      all.push_back({w.seen.hashes()[i], w.keys[i], w.number, i});
+      all.push_back({w.seen.hashes()[i], w.keys[i], uint16_t(k), i});
+  }
   auto key_less = [](const NgramKey& a, const NgramKey& b) {
     return std::lexicographical_compare(a.api, a.api + a.n, b.api, b.api + b.n);
   };
@@ -159,11 +106,11 @@ void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
   std::sort(all.begin(), all.end(), [&](const Item& a, const Item& b) {
     return a.hash != b.hash ? a.hash < b.hash : key_less(a.key, b.key);
   });
-  std::vector<std::vector<uint32_t>> global(workers.size());
-  for (auto& w : workers) {
-    global[w.number].resize(w.keys.size());
-    w.seen.release();
-    std::vector<NgramKey>().swap(w.keys);
+  std::vector<std::vector<uint32_t>> global(workers_.size());
+  for (size_t k = 0; k < workers_.size(); ++k) {
+    global[k].resize(workers_[k].keys.size());
+    workers_[k].seen.release();
+    std::vector<NgramKey>().swap(workers_[k].keys);
   }
   for (size_t i = 0; i < all.size(); ++i) {
     if (i == 0 || all[i].hash != all[i - 1].hash) {
@@ -174,63 +121,38 @@ void SketchBuilder::merge_dictionaries(std::vector<Worker>& workers) {
   }
   std::vector<Item>().swap(all);
   parallel_for(out_.size(), threads_, [&](size_t f, int) {
-    const auto& map = global[file_worker_[f]];
+    const auto& map = global[row_worker_[f]];
     for (NgramCount& g : out_.ngrams_[f]) g.id = map[g.id];
   });
 }
 
-Sketches SketchBuilder::run() {
-  validate(cfg_);
-  const uint32_t nf = store_.num_files();
-  out_.api_names_ = store_.apis();
-  for (const auto& a : out_.api_names_) name_hash_.push_back(api_name_hash(a));
-  out_.labels_.resize(nf);
-  out_.file_ids_.resize(nf);
-  for (uint32_t f = 0; f < nf; ++f) {
-    out_.labels_[f] = store_.label(f);
-    out_.file_ids_[f] = std::string(store_.file_id(f));
-  }
-  families_ = family_map(store_);
-  out_.scalar_names_ = file_stat_names(store_.has_return_value(), families_);
-  n_stats_ = out_.scalar_names_.size();
-  // Always: cheap, and a sketch then serves pipelines with or without family 4.
-  for (const auto& n : thread_trait_names(families_)) out_.scalar_names_.push_back("thread:" + n);
-  n_scalars_ = out_.scalar_names_.size();
-  out_.scalars_.assign(size_t(nf) * n_scalars_, 0.f);
-  out_.apis_.resize(nf);
-  out_.ngrams_.resize(nf);
-  file_worker_.resize(nf);
-  if (cfg_.ngrams) {
-    out_.ngram_min_ = cfg_.ngram_min;
-    out_.ngram_max_ = cfg_.ngram_max;
-    out_.collapse_repeats_ = cfg_.collapse_repeats;
-  }
-
-  std::vector<Worker> workers(threads_);
-  for (size_t k = 0; k < workers.size(); ++k) {
-    workers[k].number = static_cast<uint16_t>(k);
-    workers[k].count.assign(store_.apis().size(), 0);
-    workers[k].first.resize(store_.apis().size());
-  }
-  unsigned cols =
-      kColApi | kColTid | kColIndex | (store_.has_return_value() ? unsigned(kColRet) : 0u);
-  // Progress in bytes of store read, so the rate compares with ingest's.
-  const double bytes_per_row =
-      store_.num_rows() ? double(std::filesystem::file_size(store_.path())) / store_.num_rows() : 0;
-  Progress progress("features", static_cast<uint64_t>(bytes_per_row * store_.num_rows()));
-  store_.for_each_file(cols, threads_, [&](const FileTrace& t, int wk) {
-    sketch_file(t, workers[wk]);
-    uint64_t rows = rows_done_ += t.n_rows;
-    ++files_done_;
-    if (wk == 0) progress.update(static_cast<uint64_t>(rows * bytes_per_row), files_done_);
-  });
-  progress.finish();
-  merge_dictionaries(workers);
+Sketches SketchBuilder::finish() {
+  merge_dictionaries();
+  workers_.clear();
   return std::move(out_);
 }
 
-Sketches Sketches::extract(const TraceStore& store, const FeatureConfig& cfg, int threads) {
-  return SketchBuilder(store, cfg, threads).run();
+Sketches Sketches::extract(const TraceStore& store, const FeatureConfig& cfg, int threads,
+                           const ProgressFn& progress_fn) {
+  validate(cfg);
+  const int workers = std::min(default_threads(threads), 1024);
+  SketchBuilder builder(store.apis(), store.has_return_value(), cfg, store.num_files(), workers);
+  unsigned cols =
+      kColApi | kColTid | kColIndex | (store.has_return_value() ? unsigned(kColRet) : 0u);
+  // Progress in bytes of store read, so the rate compares with ingest's.
+  const double bytes_per_row =
+      store.num_rows() ? double(std::filesystem::file_size(store.path())) / store.num_rows() : 0;
+  Progress progress(progress_fn, "features",
+                    static_cast<uint64_t>(bytes_per_row * store.num_rows()));
+  std::atomic<uint64_t> rows_done{0}, files_done{0};
+  store.for_each_file(cols, workers, [&](const FileTrace& t, int wk) {
+    builder.add(t.file, t, wk);
+    uint64_t rows = rows_done += t.n_rows;
+    ++files_done;
+    if (wk == 0) progress.update(static_cast<uint64_t>(rows * bytes_per_row), files_done);
+  });
+  progress.finish();
+  return builder.finish();
 }
 
 }  // namespace malscope

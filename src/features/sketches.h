@@ -1,28 +1,20 @@
 #pragma once
-// Sketches: everything the feature pipeline needs from a store, read once. Per file: the API
-// counts and first positions (sparse, by the store's API ids), the n-gram counts (ids into a
-// store-wide n-gram dictionary sorted by hash) and a fixed vector of scalar statistics. N-gram
-// hashes are computed from API *names*, so sketches of a test store with another API dictionary
-// map onto a training vocabulary by hash; API columns map by name.
+// Sketches: the TraceSketches (trace_sketch.h) of a set of traces, numbered as rows. Per row: the
+// API counts and first positions (sparse, by the source's API ids), the n-gram counts (ids into
+// one n-gram dictionary sorted by hash) and a fixed vector of scalar statistics. N-gram hashes are
+// computed from API *names*, so sketches of a test store with another API dictionary map onto a
+// training vocabulary by hash; API columns map by name. A store is read with extract(); any other
+// traces (one report, one request) go through a SketchBuilder, the same code.
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "features/thread_traits.h"
+#include "features/trace_sketch.h"
 #include "store/trace_store.h"
-#include "util/hash.h"
+#include "util/log.h"
 
 namespace malscope {
-
-struct FeatureConfig;
-
-/// One API's calls in one file.
-struct ApiCount {
-  uint16_t api = 0;    ///< id in Sketches::api_names()
-  uint32_t count = 0;  ///< calls
-  uint32_t first = 0;  ///< smallest `index` of a call to it (its first position in any thread)
-};
 
 /// One n-gram's occurrences in one file.
 struct NgramCount {
@@ -30,33 +22,17 @@ struct NgramCount {
   uint32_t count = 0;  ///< occurrences, over all threads
 };
 
-/// Longest n-gram the sketches support.
-inline constexpr int kMaxNgram = 5;
-
-/// An n-gram as API ids of the store it was read from.
-struct NgramKey {
-  uint16_t api[kMaxNgram] = {};
-  uint8_t n = 0;
-};
-
-/// Hash of an API name, the seed of every n-gram hash (stable across stores and runs).
-uint64_t api_name_hash(std::string_view name);
-/// Extends an n-gram hash by one more API (start from kNgramSeed).
-inline uint64_t ngram_extend(uint64_t h, uint64_t api_hash) {
-  return mix64(h ^ api_hash) + 0x632be59bd9b4e019ULL;
-}
-/// The hash of the empty n-gram.
-inline constexpr uint64_t kNgramSeed = 0x2545f4914f6cdd1dULL;
-
 class Sketches {
  public:
-  /// Reads every file of `store` once (on `threads` threads, 0 = all cores). Only cfg.ngrams,
-  /// ngram_min, ngram_max and collapse_repeats matter: n-grams of those lengths are counted
-  /// within each thread (after collapsing consecutive repeats if asked); everything else is
-  /// always extracted, and the other fields only change what a pipeline's fit() keeps.
-  static Sketches extract(const TraceStore& store, const FeatureConfig& cfg, int threads);
+  /// Reads every file of `store` once (on `threads` threads, 0 = all cores); row r is store file
+  /// r. Only cfg.ngrams, ngram_min, ngram_max and collapse_repeats matter: n-grams of those
+  /// lengths are counted within each thread (after collapsing consecutive repeats if asked);
+  /// everything else is always extracted, and the other fields only change what a pipeline's
+  /// fit() keeps.
+  static Sketches extract(const TraceStore& store, const FeatureConfig& cfg, int threads,
+                          const ProgressFn& progress = {});
 
-  /// Rows: the store's files, in store order (row r is store file r).
+  /// Rows (for extract(): the store's files, in store order).
   size_t size() const { return labels_.size(); }
   /// Label of row r (-1 when unlabeled).
   int32_t label(size_t r) const { return labels_[r]; }
@@ -64,7 +40,7 @@ class Sketches {
   const std::vector<int32_t>& labels() const { return labels_; }
   /// file_id of row r.
   const std::string& file_id(size_t r) const { return file_ids_[r]; }
-  /// The store's API dictionary (ApiCount::api indexes it).
+  /// The source's API dictionary (ApiCount::api indexes it).
   const std::vector<std::string>& api_names() const { return api_names_; }
   /// API counts of row r, by ascending API id.
   std::span<const ApiCount> apis(size_t r) const { return apis_[r]; }
@@ -77,7 +53,7 @@ class Sketches {
   /// Names of the scalar statistics (`stat:...`, `ret_...:...`, `thread:...`).
   const std::vector<std::string>& scalar_names() const { return scalar_names_; }
 
-  /// Distinct n-grams seen in the store.
+  /// Distinct n-grams seen in the rows.
   size_t num_ngrams() const { return ngram_hash_.size(); }
   /// Name-based hash of n-gram `id` (ids are in ascending hash order).
   uint64_t ngram_hash(uint32_t id) const { return ngram_hash_[id]; }
@@ -107,6 +83,33 @@ class Sketches {
   std::vector<NgramKey> ngram_key_;
   int ngram_min_ = 0, ngram_max_ = 0;
   bool collapse_repeats_ = false;
+};
+
+}  // namespace malscope
+
+namespace malscope {
+
+/// Builds Sketches from traces handed over one at a time, from any number of workers at once;
+/// the order traces arrive in does not change the result.
+class SketchBuilder {
+ public:
+  /// `rows` traces will be added, whose API ids index `api_names`; up to `workers` threads add
+  /// at the same time (each with its own worker number).
+  SketchBuilder(std::vector<std::string> api_names, bool has_return_value, const FeatureConfig& cfg,
+                size_t rows, int workers = 1);
+  ~SketchBuilder();
+  /// Sketches `trace` as row `row` (each row once), on worker `worker` in [0, workers).
+  void add(uint32_t row, const FileTrace& trace, int worker = 0);
+  /// The sketches of every row (the builder is spent).
+  Sketches finish();
+
+ private:
+  struct Worker;
+  void merge_dictionaries();
+  Sketches out_;
+  std::vector<Worker> workers_;
+  std::vector<uint16_t> row_worker_;  // per row: whose local n-gram ids its entries hold
+  int threads_;
 };
 
 }  // namespace malscope

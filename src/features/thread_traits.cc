@@ -17,14 +17,18 @@ std::vector<uint32_t> thread_bounds(std::span<const uint32_t> tid) {
   return b;
 }
 
-FamilyMap family_map(const TraceStore& store) {
+FamilyMap family_map(std::span<const std::string> api_names) {
   FamilyMap m;
   for (size_t f = 0; f < kNumFamilies; ++f)
     m.names.emplace_back(family_name(static_cast<ApiFamily>(f)));
-  m.family_of_api.reserve(store.apis().size());
-  for (const std::string& api : store.apis())
+  m.family_of_api.reserve(api_names.size());
+  for (const std::string& api : api_names)
     m.family_of_api.push_back(static_cast<uint8_t>(api_family(api)));
   return m;
+}
+
+FamilyMap family_map(const TraceStore& store) {
+  return family_map(store.apis());
 }
 
 std::vector<std::string> thread_trait_names(const FamilyMap& families) {

@@ -18,8 +18,10 @@ struct FamilyMap {
   std::vector<std::string> names;      ///< indexed by family id
 };
 
-/// The API families of io/api_family.h for a store's API dictionary (families named "crypto",
-/// "network", "file", ...): the same names, in the same order, for every store.
+/// The API families of io/api_family.h for an API dictionary (families named "crypto",
+/// "network", "file", ...): the same names, in the same order, for every dictionary.
+FamilyMap family_map(std::span<const std::string> api_names);
+/// family_map() of a store's API dictionary.
 FamilyMap family_map(const TraceStore& store);
 
 /// Names of the values thread_traits() returns, in order.

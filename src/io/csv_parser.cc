@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "io/return_value.h"
 #include "util/hash.h"
 
 namespace malscope {
@@ -328,7 +329,7 @@ std::atomic<bool> g_allow_avx512{std::getenv("MALSCOPE_NO_AVX512") == nullptr};
 
 class BlockParser {
  public:
-  BlockParser(const CsvSchema& schema, bool skip, ParsedBlock& out)
+  BlockParser(const CsvSchema& schema, bool skip, TraceBatch& out)
       : schema_(schema),
         cols_(columns_of(schema)),
         skip_(skip),
@@ -587,12 +588,14 @@ class BlockParser {
     std::string_view ret_text = has_ret ? f[c.ret] : std::string_view();
     int32_t lab = schema_.has_label ? static_cast<int32_t>(label) : -1;
     const uint32_t r = static_cast<uint32_t>(rows_);
-    if (out_.runs.empty() || !same_bytes(out_.runs.back().file_id, file_id)) {
-      if (!out_.runs.empty()) out_.runs.back().row_end = r;
-      out_.runs.push_back({std::string(file_id), lab, r, 0, line_});
-    } else if (out_.runs.back().label != lab) {
-      bad(fmt::format("file_id '{}' has label {} here but label {} on line {} of this block",
-                      shown(file_id), lab, out_.runs.back().label, out_.runs.back().first_line));
+    if (out_.files.empty() || !same_bytes(out_.files.back().file_id, file_id)) {
+      if (!out_.files.empty()) out_.files.back().row_end = r;
+      out_.files.push_back({std::string(file_id), lab, r, 0, line_});
+    } else if (out_.files.back().label != lab) {
+      out_.bad.push_back({line_,
+                          fmt::format("file_id '{}' has label {} here but label {}", shown(file_id),
+                                      lab, out_.files.back().label),
+                          out_.files.back().first_line});
       return false;
     }
     uint32_t api_id = apis_.intern(api, safe_);
@@ -628,7 +631,7 @@ class BlockParser {
     out_.tid.resize(rows_);
     out_.index.resize(rows_);
     out_.ret.resize(rows_);
-    if (!out_.runs.empty()) out_.runs.back().row_end = static_cast<uint32_t>(rows_);
+    if (!out_.files.empty()) out_.files.back().row_end = static_cast<uint32_t>(rows_);
   }
 
  private:
@@ -651,7 +654,7 @@ class BlockParser {
 #endif
   const char* safe_ = nullptr;  // see parse_digits
   bool skip_;
-  ParsedBlock& out_;
+  TraceBatch& out_;
   LocalInterner apis_, rets_;
   uint64_t line_ = 0;
   size_t rows_ = 0;  // rows kept so far
@@ -694,8 +697,8 @@ bool parse_canonical_int64(std::string_view s, int64_t& out) {
   return out >= kRetStringLimit;  // the lowest 2^32 values encode strings
 }
 
-ParsedBlock parse_block(std::string_view text, const CsvSchema& schema, bool skip_bad_rows) {
-  ParsedBlock out;
+TraceBatch parse_block(std::string_view text, const CsvSchema& schema, bool skip_bad_rows) {
+  TraceBatch out;
   BlockParser parser(schema, skip_bad_rows, out);
   parser.run(text);
   parser.finish();

@@ -2,7 +2,6 @@
 // The Tianchi CSV layout: which columns a log has and where, read from its header. Columns are
 // matched by name in any order: season 1 `file_id,label,api,tid,return_value,index`, season 2
 // without return_value, test files without label.
-#include <climits>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,19 +11,6 @@ namespace malscope {
 
 /// What a CSV column holds.
 enum class Field : uint8_t { kFileId, kLabel, kApi, kTid, kReturnValue, kIndex, kIgnored };
-
-/// Return values are kept as given: an int64 where the text is a canonical integer, otherwise
-/// the text is interned and stored as kRetStringBase + its id.
-inline constexpr int64_t kRetStringBase = INT64_MIN;
-inline constexpr int64_t kRetStringLimit = INT64_MIN + (int64_t(1) << 32);
-/// Whether a stored return value stands for an interned string.
-inline bool ret_is_string(int64_t v) {
-  return v < kRetStringLimit;
-}
-/// The string id of a stored return value for which ret_is_string() holds.
-inline uint32_t ret_string_id(int64_t v) {
-  return static_cast<uint32_t>(v - kRetStringBase);
-}
 
 /// A header may have at most this many columns.
 inline constexpr size_t kMaxColumns = 32;

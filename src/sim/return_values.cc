@@ -42,7 +42,7 @@ int64_t success_value(const ApiInfo& a, uint64_t bits) {
 }  // namespace
 
 std::string_view ret_text(int64_t v) {
-  return kTexts[(v - kRetStringBase) % kNumRetStrings];
+  return kTexts[ret_string_id(v) % kNumRetStrings];
 }
 
 ReturnModel::ReturnModel(double text_rate)
@@ -51,7 +51,7 @@ ReturnModel::ReturnModel(double text_rate)
 int64_t ReturnModel::draw(uint16_t api, double err_scale, Rng& rng) const {
   const ApiInfo& a = cat_[api];
   uint64_t r = rng.next();
-  if ((r & 0xFFFFF) < text_threshold_) return kRetStringBase + static_cast<int64_t>((r >> 20) & 3);
+  if ((r & 0xFFFFF) < text_threshold_) return ret_string_value(static_cast<uint32_t>((r >> 20) & 3));
   // Failure rates are per mille; 16 random bits give per-65536 resolution.
   double fail = a.err_permille * err_scale * 65.536;
   if (static_cast<double>((r >> 24) & 0xFFFF) < fail) return a.err;

@@ -5,19 +5,19 @@
 #include <cstdint>
 #include <string_view>
 
+#include "io/return_value.h"
 #include "sim/api_catalog.h"
 #include "sim/rng.h"
 
 namespace malscope::sim {
 
-/// Non-numeric return values are kept in an int64 as kRetStringBase + their number.
-inline constexpr int64_t kRetStringBase = INT64_MIN;
-/// Number of distinct non-numeric return values.
+/// Number of distinct non-numeric return values, held as ret_string_value(0..3) of
+/// io/return_value.h (the row writer prints their text).
 inline constexpr int kNumRetStrings = 4;
 
 /// Whether a generated return value stands for a non-numeric text.
 inline bool ret_is_text(int64_t v) {
-  return v < kRetStringBase + kNumRetStrings;
+  return ret_is_string(v) && ret_string_id(v) < kNumRetStrings;
 }
 /// The text of a non-numeric return value.
 std::string_view ret_text(int64_t v);

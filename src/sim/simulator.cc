@@ -122,9 +122,9 @@ SimulateSummary simulate(const SimulateOptions& o, std::ostream* log) {
   summary.labels_path = (dir / "test_labels.csv").string();
   sim::RowWriter train_rows(true, with_ret), test_rows(false, with_ret);
   summary.train = summarize(train_path, sim::write_split(world, spec, train, train_rows, text_rate,
-                                                         train_path, o.threads));
-  summary.test = summarize(
-      test_path, sim::write_split(world, spec, test, test_rows, text_rate, test_path, o.threads));
+                                                         train_path, o.threads, o.progress));
+  summary.test = summarize(test_path, sim::write_split(world, spec, test, test_rows, text_rate,
+                                                       test_path, o.threads, o.progress));
   write_labels(test, summary.labels_path);
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (log) {

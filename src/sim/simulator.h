@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "sim/corpus_plan.h"
+#include "util/log.h"
 
 namespace malscope {
 
@@ -44,6 +45,7 @@ struct SimulateOptions {
   double id_leak = 0;         ///< 0..1: how strongly file_id order follows the label
   double text_rate = 0.001;   ///< share of non-numeric return values (season 1 only)
   int threads = 0;            ///< 0 = all cores
+  ProgressFn progress;        ///< progress of each split (empty: none)
 };
 
 /// What was written for one split.
@@ -62,7 +64,7 @@ struct SimulateSummary {
   double seconds = 0;
 };
 
-/// Writes the data set; progress goes to stderr, a summary to `log` (if not null). Throws
+/// Writes the data set; a summary goes to `log` (if not null), progress to options.progress. Throws
 /// UsageError for options out of range, Error if the output cannot be written (no partial file
 /// is left behind).
 SimulateSummary simulate(const SimulateOptions& options, std::ostream* log);

@@ -74,7 +74,7 @@ Block make_block(const Context& cx, size_t first, size_t last) {
 
 SplitStats write_split(const World& world, const CorpusSpec& spec, const SplitPlan& plan,
                        const RowWriter& writer, double text_rate, const std::string& path,
-                       int threads) {
+                       int threads, const ProgressFn& progress_fn) {
   SplitStats stats;
   stats.files = plan.files.size();
   stats.class_files.assign(spec.shares.size(), 0);
@@ -88,7 +88,8 @@ SplitStats write_split(const World& world, const CorpusSpec& spec, const SplitPl
   const size_t blocks = starts.size() - 1;
   AtomicFile out(path);
   out.write(writer.header());
-  Progress progress("simulate " + std::filesystem::path(path).filename().string(), plan.est_bytes);
+  Progress progress(progress_fn, "simulate " + std::filesystem::path(path).filename().string(),
+                    plan.est_bytes);
   const int n_threads = default_threads(threads);
   ThreadPool pool(n_threads);  // declared after everything its tasks use: joined first
   std::deque<std::future<Block>> inflight;

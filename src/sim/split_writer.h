@@ -8,6 +8,7 @@
 
 #include "sim/corpus_plan.h"
 #include "sim/row_writer.h"
+#include "util/log.h"
 
 namespace malscope::sim {
 
@@ -23,6 +24,6 @@ struct SplitStats {
 /// end) on `threads` threads (0 = all cores); `text_rate` as in TraceGenerator.
 SplitStats write_split(const World& world, const CorpusSpec& spec, const SplitPlan& plan,
                        const RowWriter& writer, double text_rate, const std::string& path,
-                       int threads);
+                       int threads, const ProgressFn& progress = {});
 
 }  // namespace malscope::sim

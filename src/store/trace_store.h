@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/csv_schema.h"
+#include "io/return_value.h"
 #include "store/format.h"
 #include "util/fs.h"
 

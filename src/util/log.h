@@ -18,6 +18,7 @@ struct ProgressTick {
   uint64_t bytes = 0;        ///< input bytes consumed so far
   uint64_t total_bytes = 0;  ///< all input bytes (0: unknown, no ETA)
   uint64_t items = 0;        ///< rows or files done so far
+  double seconds = 0;        ///< since the work started
   bool done = false;         ///< the work finished: a shown progress line can be cleared
 };
 

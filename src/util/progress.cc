@@ -1,16 +1,11 @@
 #include "util/progress.h"
 
-#include <unistd.h>
-
 #include <fmt/format.h>
-#include <cstdio>
-#include <cstdlib>
 
 namespace malscope {
 
-Progress::Progress(std::string what, uint64_t total_bytes)
-    : what_(std::move(what)), total_(total_bytes) {
-  enabled_ = ::isatty(2) && !std::getenv("MALSCOPE_NO_PROGRESS");
+Progress::Progress(ProgressFn sink, std::string what, uint64_t total_bytes)
+    : sink_(std::move(sink)), what_(std::move(what)), total_(total_bytes) {
   start_ = last_ = std::chrono::steady_clock::now();
 }
 
@@ -19,23 +14,16 @@ Progress::~Progress() {
 }
 
 void Progress::update(uint64_t bytes, uint64_t items) {
-  if (!enabled_) return;
+  if (!sink_) return;
   auto now = std::chrono::steady_clock::now();
   if (now - last_ < std::chrono::milliseconds(200)) return;
   last_ = now;
-  double secs = std::chrono::duration<double>(now - start_).count();
-  double rate = secs > 0 ? bytes / secs : 0;
-  std::string eta;
-  if (total_ > 0 && rate > 0 && bytes <= total_)
-    eta = fmt::format("  ETA {:.0f}s", (total_ - bytes) / rate);
-  std::fprintf(stderr, "\r\033[K%s: %s  %s  %s/s%s", what_.c_str(), human_count(items).c_str(),
-               human_bytes(bytes).c_str(), human_bytes(rate).c_str(), eta.c_str());
-  std::fflush(stderr);
+  sink_({what_, bytes, total_, items, std::chrono::duration<double>(now - start_).count(), false});
   shown_ = true;
 }
 
 void Progress::finish() {
-  if (shown_) std::fprintf(stderr, "\r\033[K");
+  if (shown_) sink_({.what = what_, .total_bytes = total_, .done = true});
   shown_ = false;
 }
 

@@ -1,28 +1,32 @@
 #pragma once
-// Progress on stderr for long work: shown only when stderr is a terminal, at most a few times a
-// second, and erased when done, so logs and pipes stay clean.
+// Progress of long work, reported to the caller's ProgressFn (util/log.h) at most five times a
+// second, with a last `done` report if anything was reported; nothing at all without a sink.
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "util/log.h"
 
 namespace malscope {
 
 class Progress {
  public:
-  /// `what` names the work; `total_bytes` (0 if unknown) enables the ETA.
-  Progress(std::string what, uint64_t total_bytes = 0);
+  /// `what` names the work; `total_bytes` (0 if unknown) lets the sink show an ETA.
+  Progress(ProgressFn sink, std::string what, uint64_t total_bytes = 0);
   ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
   /// Reports bytes consumed and items (rows, files) done so far.
   void update(uint64_t bytes, uint64_t items);
-  /// Clears the line.
+  /// Reports the end (once).
   void finish();
-  /// Whether anything is shown (stderr is a terminal and MALSCOPE_NO_PROGRESS is unset).
-  bool enabled() const { return enabled_; }
+  /// Whether reports go anywhere.
+  bool enabled() const { return static_cast<bool>(sink_); }
 
  private:
+  ProgressFn sink_;
   std::string what_;
   uint64_t total_;
-  bool enabled_;
   bool shown_ = false;
   std::chrono::steady_clock::time_point start_, last_;
 };

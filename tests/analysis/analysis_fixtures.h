@@ -42,7 +42,7 @@ class TestStore {
     testing_util::write_text(dir_.file("in.csv"), csv);
     IngestOptions o;
     o.log = nullptr;
-    o.progress = false;
+    o.progress = {};
     o.chunk_rows = 1u << 12;  // several chunks, so scans run in parallel
     ingest_csv(dir_.file("in.csv"), path(), o);
     store_.emplace(TraceStore::open(path()));

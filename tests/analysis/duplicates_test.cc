@@ -45,7 +45,7 @@ struct Planted {
   Planted() {
     ScanOptions o;
     o.api_counts = o.traits = false;
-    o.progress = false;
+    o.progress = {};
     scan = scan_corpus(ts.store(), FamilyMap{}, o, 2);
     dc = find_duplicates(scan.keys, scan.signatures, scan.num_hashes, DuplicateOptions{});
   }
@@ -72,7 +72,7 @@ TEST(Duplicates, ClusterIdsFollowStoreOrderAndAreStableAcrossThreads) {
   EXPECT_EQ(p.dc.cluster[0], 0u);
   ScanOptions o;
   o.api_counts = o.traits = false;
-  o.progress = false;
+  o.progress = {};
   CorpusScan one = scan_corpus(p.ts.store(), FamilyMap{}, o, 1);
   DuplicateClusters again =
       find_duplicates(one.keys, one.signatures, one.num_hashes, DuplicateOptions{});
@@ -104,7 +104,7 @@ TEST(Duplicates, AGroupOfManyCopiesIsOneTrace) {
   TestStore ts(b.str());
   ScanOptions o;
   o.api_counts = o.traits = false;
-  o.progress = false;
+  o.progress = {};
   Audit a = run_audit(ts.store(), scan_corpus(ts.store(), FamilyMap{}, o, 2), AuditOptions{});
   ASSERT_FALSE(a.duplicates.largest.empty());
   EXPECT_EQ(a.duplicates.largest[0].files, 300u);

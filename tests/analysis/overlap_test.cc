@@ -46,7 +46,7 @@ Pair make_csv() {
 CorpusScan fingerprints(const TraceStore& s, std::vector<uint16_t> remap = {}) {
   ScanOptions o;
   o.api_counts = o.traits = false;
-  o.progress = false;
+  o.progress = {};
   o.api_remap = std::move(remap);
   return scan_corpus(s, FamilyMap{}, o, 2);
 }

@@ -42,7 +42,7 @@ struct Built {
   Built() {
     ScanOptions o;
     o.fingerprints = false;
-    o.progress = false;
+    o.progress = {};
     CorpusScan s = scan_corpus(ts.store(), family_map(ts.store()), o, 2);
     p = build_profile(ts.store(), s, ProfileOptions{});
   }

@@ -28,7 +28,7 @@ TraceStore ingest(const TempDir& dir, const std::string& csv) {
   write_text(dir.file("in.csv"), csv);
   IngestOptions opt;
   opt.log = nullptr;
-  opt.progress = false;
+  opt.progress = {};
   ingest_csv(dir.file("in.csv"), dir.file("s"), opt);
   return TraceStore::open(dir.file("s"));
 }
@@ -54,7 +54,7 @@ TEST(Export, WritesOneFilePerIdInItsClassFolder) {
   TraceStore s = ingest(dir,
                         "file_id,label,api,tid,return_value,index\n"
                         "../evil,1,A,1,0x5,0\n7,0,B,2,-1,0\n7,0,C,1,3,0\n");
-  ExportStats st = export_csv(s, dir.file("out"), {.threads = 2, .progress = false});
+  ExportStats st = export_csv(s, dir.file("out"), {.threads = 2, .progress = {}});
   EXPECT_EQ(st.files, 2u);
   EXPECT_EQ(st.rows, 3u);
   EXPECT_EQ(read_text(dir.file("out/0/7.csv")),
@@ -79,7 +79,7 @@ TEST(Export, RoundTripGivesBackEveryRow) {
              (i % 50 ? std::to_string(i % 4 - 1) : "0xC0") + "," + std::to_string(i % 60) + "\n";
   TempDir dir;
   TraceStore s = ingest(dir, csv);
-  export_csv(s, dir.file("out"), {.threads = 2, .progress = false});
+  export_csv(s, dir.file("out"), {.threads = 2, .progress = {}});
   std::vector<std::string> got;
   for (auto& p : std::filesystem::recursive_directory_iterator(dir.file("out"))) {
     if (!p.is_regular_file()) continue;
@@ -99,7 +99,7 @@ TEST(Summary, CountsByApiTidAndReturnValueMostFrequentFirst) {
                         "file_id,label,api,tid,return_value,index\n"
                         "1,2,A,5,0,0\n1,2,B,5,0,1\n1,2,A,5,0,2\n1,2,A,6,0,0\n1,2,A,5,1,3\n"
                         "2,2,A,9,0,0\n");
-  SummaryStats st = write_summary(s, dir.file("sum"), {.threads = 2, .progress = false});
+  SummaryStats st = write_summary(s, dir.file("sum"), {.threads = 2, .progress = {}});
   EXPECT_EQ(st.files, 2u);
   EXPECT_EQ(read_text(dir.file("sum/files.csv")),
             "file_id,label,api,tid,return_value,count\n"

@@ -38,12 +38,12 @@ void round_trip(SimFormat format, const std::string& which) {
   std::string csv = dir.file("sim/" + which + ".csv");
   IngestOptions io;
   io.log = nullptr;
-  io.progress = false;
+  io.progress = {};
   io.chunk_rows = 5000;
   io.block_bytes = 64 << 10;
   IngestStats st = ingest_csv(csv, dir.file("s"), io);
   TraceStore store = TraceStore::open(dir.file("s"));
-  ExportStats ex = export_csv(store, dir.file("out"), {.threads = 2, .progress = false});
+  ExportStats ex = export_csv(store, dir.file("out"), {.threads = 2, .progress = {}});
   EXPECT_EQ(ex.rows, st.rows);
   std::vector<std::string> want = data_lines(read_text(csv)), got;
   std::string header;

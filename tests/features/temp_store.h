@@ -25,7 +25,7 @@ class TempStore {
     std::ofstream(base_ + ".csv") << csv;
     IngestOptions o;
     o.log = nullptr;
-    o.progress = false;
+    o.progress = {};
     o.chunk_rows = chunk_rows;
     ingest_csv(base_ + ".csv", base_ + ".store", o);
     store_.emplace(TraceStore::open(base_ + ".store"));

@@ -104,13 +104,13 @@ TEST(CsvParser, MatchesAReferenceOnRandomTextAcrossSlices) {
       std::string text = random_text(seed, 30000 + seed * 997);  // ~1 MB: many 64 kB slices
       if (seed % 2) text.pop_back();                             // sometimes no final '\n'
       Reference want = reference_parse(text);
-      ParsedBlock got = parse_block(text, schema, /*skip_bad_rows=*/true);
+      TraceBatch got = parse_block(text, schema, /*skip_bad_rows=*/true);
       ASSERT_EQ(got.rows(), want.rows.size()) << "seed " << seed;
       std::vector<uint64_t> bad;
-      for (const BadRow& b : got.bad) bad.push_back(b.line);
+      for (const BadRecord& b : got.bad) bad.push_back(b.line);
       EXPECT_EQ(bad, want.bad_lines) << "seed " << seed;
       size_t row = 0;
-      for (const ParsedRun& run : got.runs)
+      for (const BatchFile& run : got.files)
         for (uint32_t i = run.row_begin; i < run.row_end; ++i, ++row) {
           const auto& f = want.rows[row];
           ASSERT_EQ(run.file_id, f[0]);
@@ -142,7 +142,7 @@ TEST(CsvParser, InternsNamesOfEveryLengthExactly) {
     want.push_back(n);
     text += "f,0," + n + ",1,0\n";
   }
-  ParsedBlock got = parse_block(text, schema, false);
+  TraceBatch got = parse_block(text, schema, false);
   ASSERT_TRUE(got.bad.empty());
   ASSERT_EQ(got.rows(), want.size());
   EXPECT_EQ(got.apis.size(), names.size());
@@ -160,7 +160,7 @@ TEST(CsvParser, QuoteAfterManySlicesSwitchesPaths) {
     text += "f1,0,\"Reg,Open\",1,7\n";  // a comma inside quotes
     text += "f1,0,NtClose,2\n";         // a bad row after the switch
     text += "f1,0,\"Nt\"\"Q\"\"\",3,9\n";
-    ParsedBlock got = parse_block(text, schema, true);
+    TraceBatch got = parse_block(text, schema, true);
     ASSERT_EQ(got.rows(), static_cast<size_t>(n + 2));
     EXPECT_EQ(got.apis[got.api[n]], "Reg,Open");
     EXPECT_EQ(got.apis[got.api[n + 1]], "Nt\"Q\"");
@@ -188,7 +188,7 @@ TEST(CsvParser, DenseSeparatorsInEveryScan) {
         ++good;
       }
     }
-    ParsedBlock got = parse_block(text, schema, true);
+    TraceBatch got = parse_block(text, schema, true);
     EXPECT_EQ(got.rows(), good);
     EXPECT_EQ(got.bad.size(), bad);
     EXPECT_EQ(got.bad.back().line, 5000u);  // i = 4999 is bad, i = 4997 the last good row
@@ -198,7 +198,7 @@ TEST(CsvParser, DenseSeparatorsInEveryScan) {
 
 TEST(CsvParser, StrictModeStopsAtTheFirstBadRow) {
   CsvSchema schema = CsvSchema::from_header("file_id,label,api,tid,index", "test");
-  ParsedBlock b = parse_block("1,0,A,1,0\n1,0,A,1,1\n1,0,A\n1,0,A,1,2\n", schema, false);
+  TraceBatch b = parse_block("1,0,A,1,0\n1,0,A,1,1\n1,0,A\n1,0,A,1,2\n", schema, false);
   ASSERT_EQ(b.bad.size(), 1u);
   EXPECT_EQ(b.bad[0].line, 3u);
   EXPECT_EQ(b.rows(), 2u);
@@ -211,7 +211,7 @@ TEST(CsvParser, DigitsOfEveryLengthAndEveryBadByte) {
   std::string text;
   for (int t = 0; t < 100000; t += (t < 10000 ? 1 : 7))
     text += "f,0,A," + std::to_string(t) + ",0\n";
-  ParsedBlock ok = parse_block(text, schema, false);
+  TraceBatch ok = parse_block(text, schema, false);
   ASSERT_TRUE(ok.bad.empty());
   size_t row = 0;
   for (int t = 0; t < 100000; t += (t < 10000 ? 1 : 7)) ASSERT_EQ(ok.tid[row++], uint32_t(t)) << t;
@@ -225,7 +225,7 @@ TEST(CsvParser, DigitsOfEveryLengthAndEveryBadByte) {
         bad += "f,0,A,1," + digits + "\n";
         ++expected;
       }
-  ParsedBlock got = parse_block(bad + std::string(64, '\n'), schema, true);
+  TraceBatch got = parse_block(bad + std::string(64, '\n'), schema, true);
   EXPECT_EQ(got.rows(), 0u);
   EXPECT_EQ(got.bad.size(), expected);
 }

@@ -38,7 +38,7 @@ std::vector<Row> read_back(const TraceStore& s) {
 IngestOptions quiet() {
   IngestOptions o;
   o.log = nullptr;
-  o.progress = false;
+  o.progress = {};
   return o;
 }
 

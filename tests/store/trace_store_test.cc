@@ -29,7 +29,7 @@ std::string make_store(const TempDir& dir, uint32_t chunk_rows = 1 << 20) {
   write_text(dir.file("in.csv"), csv);
   IngestOptions opt;
   opt.log = nullptr;
-  opt.progress = false;
+  opt.progress = {};
   opt.chunk_rows = chunk_rows;
   ingest_csv(dir.file("in.csv"), dir.file("s"), opt);
   return dir.file("s");
