@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/terminal.h"
+#include "store/class_names.h"
 #include "store/ingest.h"
 #include "util/progress.h"
 
@@ -53,6 +54,7 @@ void register_ingest(CLI::App& app, Globals& g) {
     std::vector<std::string> inputs;
     std::string output;
     IngestOptions opt;
+    std::string class_names;
     bool quiet = false;
   };
   auto a = std::make_shared<Args>();
@@ -68,9 +70,13 @@ void register_ingest(CLI::App& app, Globals& g) {
   cmd->add_option("--chunk-rows", a->opt.chunk_rows, "Target rows per chunk")
       ->default_val(a->opt.chunk_rows)
       ->check(CLI::Range(1u << 10, 1u << 28));
+  cmd->add_option("--class-names", a->class_names,
+                  "Comma-separated class names by label, e.g. 'benign,malware' (default: the "
+                  "Tianchi names, or normal,malware for two classes)");
   cmd->add_flag("-q,--quiet", a->quiet, "Print nothing on success");
   cmd->callback([a, &g] {
     a->opt.threads = g.threads;
+    if (!a->class_names.empty()) a->opt.class_names = parse_class_name_list(a->class_names, 0);
     a->opt.log = [](const std::string& line) {
       std::fprintf(stderr, "malscope: %s\n", line.c_str());
     };

@@ -27,6 +27,7 @@ IngestStats ingest(TraceSource& source, const std::string& store_path, const Ing
                        {.skip_bad = opt.skip_bad_rows,
                         .chunk_rows = opt.chunk_rows,
                         .bad_shown = opt.bad_rows_shown,
+                        .class_names = opt.class_names,
                         .log = opt.log});
   Progress progress(opt.progress, "ingest", source.total_bytes());
   IngestStats stats;

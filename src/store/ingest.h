@@ -18,8 +18,9 @@ struct IngestOptions {
   uint32_t chunk_rows = 1u << 20;  ///< target rows per chunk (whole files per chunk)
   size_t block_bytes = 8u << 20;   ///< bytes of text per parse task
   size_t bad_rows_shown = 5;       ///< how many skipped rows to log
-  LogFn log;                       ///< skipped rows and warnings (empty: dropped)
-  ProgressFn progress;             ///< progress of the read (empty: none)
+  std::vector<std::string> class_names;  ///< one per class (empty: store/class_names.h defaults)
+  LogFn log;                             ///< skipped rows and warnings (empty: dropped)
+  ProgressFn progress;                   ///< progress of the read (empty: none)
 };
 
 struct IngestStats {

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 
+#include "store/class_names.h"
 #include "util/error.h"
 
 namespace malscope {
@@ -197,6 +198,15 @@ BuildStats StoreBuilder::finish(nlohmann::json meta) {
   meta["bad_rows_skipped"] = stats_.bad;
   meta["reappearing_files"] = stats_.reappearing_files;
   meta["class_counts"] = counts;
+  const int classes = static_cast<int>(counts.size());
+  if (!opt_.class_names.empty()) {
+    if (opt_.class_names.size() < counts.size())
+      throw UsageError(fmt::format("{} class names given for {} classes (labels 0 to {})",
+                                   opt_.class_names.size(), classes, classes - 1));
+    meta["class_names"] = opt_.class_names;
+  } else if (classes > 0) {
+    meta["class_names"] = default_class_names(classes);
+  }
   writer_.finish(apis_.names(), rets_.names(), meta);
   return stats_;
 }

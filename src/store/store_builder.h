@@ -23,10 +23,11 @@
 namespace malscope {
 
 struct BuildOptions {
-  bool skip_bad = false;           ///< count and skip bad records instead of stopping
-  uint32_t chunk_rows = 1u << 20;  ///< target rows per chunk (whole files per chunk)
-  size_t bad_shown = 5;            ///< how many skipped records to log and keep as examples
-  LogFn log;                       ///< skipped records and warnings
+  bool skip_bad = false;                 ///< count and skip bad records instead of stopping
+  uint32_t chunk_rows = 1u << 20;        ///< target rows per chunk (whole files per chunk)
+  size_t bad_shown = 5;                  ///< how many skipped records to log and keep as examples
+  std::vector<std::string> class_names;  ///< one per class at least (empty: the defaults)
+  LogFn log;                             ///< skipped records and warnings
 };
 
 struct BuildStats {

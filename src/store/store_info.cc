@@ -39,8 +39,10 @@ StoreInfo describe(const TraceStore& store) {
   std::vector<double> calls(info.files), threads(info.files);
   int k = std::max(store.num_classes(), 0);
   info.classes.resize(store.labeled() ? k : 1);
-  for (size_t c = 0; c < info.classes.size(); ++c)
+  for (size_t c = 0; c < info.classes.size(); ++c) {
     info.classes[c].label = store.labeled() ? static_cast<int32_t>(c) : -1;
+    if (store.labeled()) info.classes[c].name = store.class_names().at(c);
+  }
   for (uint32_t f = 0; f < info.files; ++f) {
     calls[f] = store.file_rows(f);
     threads[f] = store.file_threads(f);
@@ -70,7 +72,7 @@ std::string dist_text(const Distribution& d) {
 nlohmann::json to_json(const StoreInfo& i) {
   nlohmann::json classes = nlohmann::json::array();
   for (const auto& c : i.classes)
-    classes.push_back({{"label", c.label}, {"files", c.files}, {"rows", c.rows}});
+    classes.push_back({{"label", c.label}, {"name", c.name}, {"files", c.files}, {"rows", c.rows}});
   return {{"path", i.path},
           {"store_bytes", i.store_bytes},
           {"files", i.files},
@@ -112,11 +114,13 @@ std::string to_text(const StoreInfo& i) {
     line("classes", "none (unlabeled, e.g. a test set)");
   } else {
     line("classes", fmt::format("{}", i.classes.size()));
-    out += fmt::format("  {:>5} {:>10} {:>7} {:>14} {:>10}\n", "label", "files", "share", "rows",
-                       "calls/file");
+    size_t width = 5;
+    for (const auto& c : i.classes) width = std::max(width, c.name.size());
+    out += fmt::format("  {:>5} {:<{}} {:>10} {:>7} {:>14} {:>10}\n", "label", "name", width,
+                       "files", "share", "rows", "calls/file");
     for (const auto& c : i.classes)
-      out += fmt::format("  {:>5} {:>10} {:>6.2f}% {:>14} {:>10.0f}\n", c.label, c.files,
-                         i.files ? 100.0 * c.files / i.files : 0.0, c.rows,
+      out += fmt::format("  {:>5} {:<{}} {:>10} {:>6.2f}% {:>14} {:>10.0f}\n", c.label, c.name,
+                         width, c.files, i.files ? 100.0 * c.files / i.files : 0.0, c.rows,
                          c.files ? double(c.rows) / c.files : 0.0);
   }
   return out;

@@ -13,6 +13,7 @@ namespace malscope {
 
 struct ClassCount {
   int32_t label = -1;  ///< -1: unlabeled
+  std::string name;    ///< the store's name of the class ("" when unlabeled)
   uint32_t files = 0;
   uint64_t rows = 0;
 };

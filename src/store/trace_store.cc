@@ -5,6 +5,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "store/class_names.h"
 #include "store/codec.h"
 #include "store/store_writer.h"
 #include "util/error.h"
@@ -28,8 +29,24 @@ struct TraceStore::Impl {
   std::vector<uint32_t> chunk_files;
   nlohmann::json meta;
   int num_classes = 0;
+  std::vector<std::string> class_names;
   std::once_flag index_once;
   std::unordered_map<std::string_view, uint32_t> by_id;
+
+  // Stores from before class names were kept get the defaults.
+  void read_class_names() {
+    auto it = meta.find("class_names");
+    if (it != meta.end()) {
+      if (!it->is_array() || it->size() < size_t(num_classes))
+        corrupt(fmt::format("class_names must list at least {} names", num_classes));
+      for (const auto& n : *it) {
+        if (!n.is_string()) corrupt("class_names must be strings");
+        class_names.push_back(n.get<std::string>());
+      }
+    } else if (num_classes > 0) {
+      class_names = default_class_names(num_classes);
+    }
+  }
 
   [[noreturn]] void corrupt(const std::string& what) const {
     throw Error(fmt::format("'{}' is not a valid malscope store: {}", map.path(), what));
@@ -135,6 +152,7 @@ TraceStore TraceStore::open(const std::string& path) {
   } catch (const nlohmann::json::exception& e) {
     impl->corrupt(fmt::format("bad metadata: {}", e.what()));
   }
+  impl->read_class_names();
   return TraceStore(std::move(impl));
 }
 
@@ -163,6 +181,9 @@ bool TraceStore::has_return_value() const {
 }
 int TraceStore::num_classes() const {
   return impl_->num_classes;
+}
+const std::vector<std::string>& TraceStore::class_names() const {
+  return impl_->class_names;
 }
 const std::vector<std::string>& TraceStore::apis() const {
   return impl_->apis;

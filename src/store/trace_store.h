@@ -80,6 +80,9 @@ class TraceStore {
   bool has_return_value() const;
   /// 1 + the largest label (0 when unlabeled).
   int num_classes() const;
+  /// One name per class (at least num_classes()): as given at ingest, else the defaults of
+  /// store/class_names.h; empty for an unlabeled store given none.
+  const std::vector<std::string>& class_names() const;
 
   /// API names, indexed by the ids in FileTrace::api.
   const std::vector<std::string>& apis() const;
