@@ -7,17 +7,15 @@
 #include <cstring>
 
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "cli/terminal.h"
 #include "store/class_names.h"
 #include "store/ingest.h"
+#include "util/output.h"
 #include "util/progress.h"
 
 namespace malscope::cli {
 namespace {
-
-// A regular input file is memory-mapped; if another program truncates it meanwhile, reading the
-// vanished pages raises SIGBUS. Say so and remove the half-written store instead of crashing.
-char g_tmp_store[4096];
 
 // Ingest's blocks and chunks are megabytes each and short-lived: keep freed memory in the heap
 // instead of returning it to the kernel, or every new buffer pays page faults on first touch
@@ -27,24 +25,6 @@ void keep_freed_memory() {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);
-}
-
-extern "C" void on_sigbus(int) {
-  static const char msg[] =
-      "malscope: error: the input file shrank while it was being read; no store written\n";
-  ssize_t ignored = ::write(2, msg, sizeof msg - 1);
-  (void)ignored;
-  if (g_tmp_store[0]) ::unlink(g_tmp_store);
-  ::_exit(1);
-}
-
-void catch_truncated_input(const std::string& output) {
-  std::string tmp = fmt::format("{}.tmp.{}", output, ::getpid());  // AtomicFile's name
-  std::strncpy(g_tmp_store, tmp.c_str(), sizeof g_tmp_store - 1);
-  struct sigaction sa {};
-  sa.sa_handler = on_sigbus;
-  sigemptyset(&sa.sa_mask);
-  ::sigaction(SIGBUS, &sa, nullptr);
 }
 
 }  // namespace
@@ -81,7 +61,9 @@ void register_ingest(CLI::App& app, Globals& g) {
       std::fprintf(stderr, "malscope: %s\n", line.c_str());
     };
     a->opt.progress = terminal_progress(a->quiet);
-    catch_truncated_input(a->output);
+    check_not_input(a->output, a->inputs);
+    // A mapped input truncated by another program mid-read raises SIGBUS: fail cleanly.
+    fail_cleanly_on_sigbus();
     keep_freed_memory();
     IngestStats s = ingest_inputs(a->inputs, a->output, a->opt);
     if (a->quiet) return;

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/signals.h"
 #include "util/error.h"
 
 namespace malscope::cli {
@@ -17,6 +18,7 @@ int run(int argc, char** argv) {
       ->default_val(0)
       ->check(CLI::NonNegativeNumber);
   register_all(app, g);
+  remove_temps_on_signals();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/output.h"
 #include "util/progress.h"
 #include "util/thread_pool.h"
 
@@ -88,11 +89,9 @@ std::vector<CallCount> count_calls(const FileTrace& t) {
 
 SummaryStats write_summary(const TraceStore& store, const std::string& dir,
                            const SummaryOptions& opt) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(fmt::format("cannot create directory '{}': {}", dir, ec.message()));
+  OutputDir folder(dir);
   const int threads = default_threads(opt.threads);
-  AtomicFile files_csv((std::filesystem::path(dir) / "files.csv").string());
+  AtomicFile files_csv((std::filesystem::path(folder.temp_path()) / "files.csv").string());
   files_csv.write("file_id,label,api,tid,return_value,count\n");
   std::vector<ClassTable> tables(threads);
   SummaryStats stats;
@@ -145,8 +144,9 @@ SummaryStats write_summary(const TraceStore& store, const std::string& dir,
                    v.files);
   }
   stats.class_rows = rows.size();
-  write_file_atomic((std::filesystem::path(dir) / "classes.csv").string(), out);
+  write_file_atomic((std::filesystem::path(folder.temp_path()) / "classes.csv").string(), out);
   files_csv.commit();
+  folder.commit();
   return stats;
 }
 

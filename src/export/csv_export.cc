@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/output.h"
 #include "util/progress.h"
 
 namespace malscope {
@@ -46,12 +47,13 @@ void append_csv_row(std::string& out, const TraceStore& store, const FileTrace& 
 }
 
 ExportStats export_csv(const TraceStore& store, const std::string& dir, const ExportOptions& opt) {
+  OutputDir out(dir);
   std::error_code ec;
   std::vector<std::string> class_dirs;
   int k = store.labeled() ? store.num_classes() : 1;
   for (int c = 0; c < k; ++c) {
     class_dirs.push_back(
-        (fs::path(dir) / (store.labeled() ? std::to_string(c) : "unlabeled")).string());
+        (fs::path(out.temp_path()) / (store.labeled() ? std::to_string(c) : "unlabeled")).string());
     fs::create_directories(class_dirs.back(), ec);
     if (ec)
       throw Error(fmt::format("cannot create directory '{}': {}", class_dirs.back(), ec.message()));
@@ -67,7 +69,7 @@ ExportStats export_csv(const TraceStore& store, const std::string& dir, const Ex
     text.reserve(header.size() + t.size() * 40);
     for (size_t i = 0; i < t.size(); ++i) append_csv_row(text, store, t, i);
     const std::string& d = class_dirs[store.labeled() ? t.label : 0];
-    write_file_atomic((fs::path(d) / safe_file_name(t.id)).string(), text);
+    write_new_file((fs::path(d) / safe_file_name(t.id)).string(), text);
     rows += t.size();
     bytes += text.size();
     uint32_t done = ++files;
@@ -77,6 +79,7 @@ ExportStats export_csv(const TraceStore& store, const std::string& dir, const Ex
     }
   });
   progress.finish();
+  out.commit();
   return {files.load(), rows.load(), bytes.load()};
 }
 

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "util/error.h"
+#include "util/output.h"
 
 namespace malscope {
 namespace {
@@ -81,9 +82,13 @@ FileSpan::~FileSpan() {
 }
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  tmp_ = fmt::format("{}.tmp.{}", path_, ::getpid());
-  fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (path_ == "-")
+    throw UsageError("this output cannot go to standard output ('-'): it is written in place");
+  check_output_file(path_);
+  tmp_ = temp_path_beside(path_);
+  fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd_ < 0) throw Error(fmt::format("cannot create '{}': {}", tmp_, errno_text()));
+  reg_ = TempRegistration(tmp_);
   buf_.reserve(kWriteBuffer);
 }
 

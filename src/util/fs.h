@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/temp_files.h"
+
 namespace malscope {
 
 /// Sequential reader over a file or standard input ("-").
@@ -54,7 +56,9 @@ class FileSpan {
 };
 
 /// Output written under a temporary name and renamed onto `path` by commit(); if the object is
-/// destroyed without commit() (an error was thrown), the temporary file is removed.
+/// destroyed without commit() (an error was thrown), the temporary file is removed, and a signal
+/// removes it too (util/temp_files.h). The rules of util/output.h hold: `path` must not be a link
+/// or anything but a regular file; the temporary name is unpredictable and created exclusively.
 class AtomicFile {
  public:
   explicit AtomicFile(std::string path);
@@ -79,6 +83,7 @@ class AtomicFile {
  private:
   void flush();
   std::string path_, tmp_;
+  TempRegistration reg_;
   int fd_ = -1;
   uint64_t offset_ = 0;
   std::string buf_;
