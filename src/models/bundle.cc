@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <map>
 
-#include "models/serial.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/serial.h"
 
 namespace malscope {
 namespace {

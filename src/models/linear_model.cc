@@ -7,8 +7,8 @@
 #include <mutex>
 
 #include "models/model.h"
-#include "models/serial.h"
 #include "util/error.h"
+#include "util/serial.h"
 #include "util/thread_pool.h"
 
 namespace malscope {

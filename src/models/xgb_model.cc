@@ -9,8 +9,8 @@
 #include <mutex>
 
 #include "models/sampling.h"
-#include "models/serial.h"
 #include "util/error.h"
+#include "util/serial.h"
 
 namespace malscope {
 namespace {
