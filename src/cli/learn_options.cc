@@ -23,11 +23,12 @@ std::string param_type_name(const ParamSpec& s) {
     case ParamType::kBool:
       return "BOOL";
     case ParamType::kInt:
+    case ParamType::kUint:
       return "INT";
     case ParamType::kDouble:
       return "FLOAT";
     case ParamType::kString:
-      return std::string(s.choices);
+      return fmt::format("{}", fmt::join(s.choices, "|"));
   }
   return "VALUE";
 }

@@ -39,8 +39,7 @@ struct ModelDeleter {
 
 }  // namespace
 
-LinearModel::LinearModel(const Params& params, const ModelContext& ctx)
-    : params_(params), ctx_(ctx) {
+LinearModel::LinearModel(const LinearConfig& cfg, const ModelContext& ctx) : cfg_(cfg), ctx_(ctx) {
   quiet_liblinear();
 }
 
@@ -48,14 +47,13 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   if (x.rows() == 0) throw Error("linear: no training rows");
   classes_ = classes;
   cols_ = static_cast<uint32_t>(x.cols());
-  scale_ = max_abs_scale(x, params_.get_bool("linear.scale"));
+  scale_ = max_abs_scale(x, cfg_.scale);
   // liblinear wants 1-based indices, a bias node (index cols+1) and a {-1, 0} end per row.
   std::vector<feature_node> nodes;
   nodes.reserve(x.nnz() + 2 * x.rows());
   std::vector<size_t> start;
   std::vector<double> y;
-  ClassSample cap =
-      cap_per_class(x.labels, classes, params_.get_int("linear.class_cap"), ctx_.seed ^ 0xca9ULL);
+  ClassSample cap = cap_per_class(x.labels, classes, cfg_.class_cap, ctx_.seed ^ 0xca9ULL);
   std::vector<uint8_t> kept(cap.capped ? x.rows() : 0, 0);
   for (uint32_t r : cap.rows) kept[r] = 1;
   for (size_t r = 0; r < x.rows(); ++r) {
@@ -77,7 +75,7 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   prob.x = rows.data();
   prob.bias = kBias;
 
-  auto cw = class_weights(x.labels, classes, params_.get_double("linear.class_weight"));
+  auto cw = class_weights(x.labels, classes, cfg_.class_weight);
   std::vector<int> weight_label(classes);
   std::vector<double> weight(classes);
   for (int c = 0; c < classes; ++c) {
@@ -85,10 +83,10 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
     weight[c] = cw[c] * cap.factor[c];
   }
   parameter param{};
-  solver_ = params_.get("linear.solver") == "lr_dual" ? L2R_LR_DUAL : L2R_LR;
+  solver_ = cfg_.solver == "lr_dual" ? L2R_LR_DUAL : L2R_LR;
   param.solver_type = solver_;
-  param.C = params_.get_double("linear.C");
-  param.eps = params_.get_double("linear.eps");
+  param.C = cfg_.C;
+  param.eps = cfg_.eps;
   param.nr_weight = classes;
   param.weight_label = weight_label.data();
   param.weight = weight.data();

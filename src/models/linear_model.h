@@ -12,8 +12,8 @@ namespace malscope {
 
 class LinearModel : public Model {
  public:
-  /// Reads the linear.* parameters.
-  LinearModel(const Params& params, const ModelContext& ctx);
+  /// A model that fits with `cfg`.
+  LinearModel(const LinearConfig& cfg, const ModelContext& ctx);
 
   std::string_view name() const override { return "linear"; }
   ValueKind value_kind() const override { return ValueKind::kTfidf; }
@@ -23,7 +23,7 @@ class LinearModel : public Model {
   void load(std::string_view bytes) override;
 
  private:
-  Params params_;
+  LinearConfig cfg_;
   ModelContext ctx_;
   int classes_ = 0;             // K
   uint32_t cols_ = 0;           // training columns

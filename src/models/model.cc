@@ -70,8 +70,8 @@ const std::vector<std::string>& model_names() {
 
 std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
                                   const ModelContext& ctx) {
-  if (name == "xgb") return std::make_unique<XgbModel>(params, ctx);
-  if (name == "linear") return std::make_unique<LinearModel>(params, ctx);
+  if (name == "xgb") return std::make_unique<XgbModel>(params.xgb(), ctx);
+  if (name == "linear") return std::make_unique<LinearModel>(params.linear(), ctx);
   throw UsageError(
       fmt::format("unknown model '{}', expected one of {}", name, fmt::join(model_names(), ", ")));
 }

@@ -71,7 +71,8 @@ FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows
 
 /// Names make_model() accepts, in the order they are documented.
 const std::vector<std::string>& model_names();
-/// Creates an untrained model; throws UsageError for an unknown name.
+/// Creates an untrained model with its group of `params` (xgb.*, linear.*); throws UsageError for
+/// an unknown name.
 std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
                                   const ModelContext& ctx);
 

@@ -14,8 +14,8 @@ namespace malscope {
 
 class XgbModel : public Model {
  public:
-  /// Reads the xgb.* parameters.
-  XgbModel(const Params& params, const ModelContext& ctx);
+  /// A model that fits with `cfg`.
+  XgbModel(const XgbConfig& cfg, const ModelContext& ctx);
   ~XgbModel() override;
   XgbModel(const XgbModel&) = delete;
   XgbModel& operator=(const XgbModel&) = delete;
@@ -33,7 +33,7 @@ class XgbModel : public Model {
   void reset();
   /// One booster with its own seed (row cap sample, holdout, XGBoost seed) into *out.
   FitReport fit_one(const FeatureMatrix& x, int classes, uint64_t seed, void** out);
-  Params params_;
+  XgbConfig cfg_;
   ModelContext ctx_;
   std::vector<void*> boosters_;  // BoosterHandles, xgb.bags of them, averaged
   int classes_ = 0;

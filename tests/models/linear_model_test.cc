@@ -13,7 +13,7 @@ TEST(LinearModel, FitsSeparableClasses) {
     auto x = testing_toy::separable(200, k, 1);
     Params p;
     p.set("linear.C", "10");
-    LinearModel m(p, {.seed = 0, .threads = 2});
+    LinearModel m(p.linear(), {.seed = 0, .threads = 2});
     m.fit(x, k);
     auto test = testing_toy::separable(60, k, 2);
     Predictions pr = m.predict_proba(test);
@@ -32,9 +32,9 @@ TEST(LinearModel, SaveLoadGivesIdenticalPredictions) {
   auto x = testing_toy::separable(120, 3, 3);
   Params p;
   p.set("linear.solver", "lr_dual");
-  LinearModel m(p, {.seed = 0, .threads = 1});
+  LinearModel m(p.linear(), {.seed = 0, .threads = 1});
   m.fit(x, 3);
-  LinearModel back(Params{}, {.seed = 0, .threads = 2});
+  LinearModel back(LinearConfig{}, {.seed = 0, .threads = 2});
   back.load(m.save());
   EXPECT_EQ(m.predict_proba(x).prob, back.predict_proba(x).prob);
   EXPECT_EQ(back.save(), m.save());
@@ -42,7 +42,7 @@ TEST(LinearModel, SaveLoadGivesIdenticalPredictions) {
 
 TEST(LinearModel, ClassMissingFromTrainingGetsNoMass) {
   auto x = testing_toy::separable(90, 3, 4);
-  LinearModel m(Params{}, {.seed = 0, .threads = 1});
+  LinearModel m(LinearConfig{}, {.seed = 0, .threads = 1});
   m.fit(x, 5);  // classes 3 and 4 never seen
   Predictions p = m.predict_proba(x);
   EXPECT_EQ(p.classes, 5);
@@ -50,7 +50,7 @@ TEST(LinearModel, ClassMissingFromTrainingGetsNoMass) {
 }
 
 TEST(LinearModel, ErrorsAreNamed) {
-  LinearModel m(Params{}, {.seed = 0, .threads = 1});
+  LinearModel m(LinearConfig{}, {.seed = 0, .threads = 1});
   try {
     m.load("MSLIN\x01\0\0\0");
     ADD_FAILURE() << "loaded a truncated model";

@@ -17,7 +17,7 @@ Params fast() {
 
 TEST(XgbModel, FitsSeparableClasses) {
   auto x = testing_toy::separable(300, 4, 1);
-  XgbModel m(fast(), {.seed = 1, .threads = 2});
+  XgbModel m(fast().xgb(), {.seed = 1, .threads = 2});
   FitReport rep = m.fit(x, 4);
   EXPECT_GT(rep.rounds, 0);
   EXPECT_GE(rep.valid_logloss, 0);
@@ -54,7 +54,7 @@ TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
   Params p = fast();
   p.set("xgb.class_cap", "60");
   p.set("xgb.valid_share", "0.25");
-  XgbModel m(p, {.seed = 1, .threads = 1});
+  XgbModel m(p.xgb(), {.seed = 1, .threads = 1});
   FitReport rep = m.fit(x, 3);
   EXPECT_GT(rep.valid_logloss, 0.01);
   EXPECT_LT(rep.valid_logloss, 0.2);
@@ -63,10 +63,10 @@ TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
 
 TEST(XgbModel, SaveLoadGivesIdenticalPredictions) {
   auto x = testing_toy::separable(200, 3, 3);
-  XgbModel m(fast(), {.seed = 5, .threads = 1});
+  XgbModel m(fast().xgb(), {.seed = 5, .threads = 1});
   m.fit(x, 3);
   std::string bytes = m.save();
-  XgbModel back(fast(), {.seed = 0, .threads = 2});
+  XgbModel back(fast().xgb(), {.seed = 0, .threads = 2});
   back.load(bytes);
   EXPECT_EQ(m.predict_proba(x).prob, back.predict_proba(x).prob);
   EXPECT_EQ(back.save(), bytes);
@@ -76,7 +76,7 @@ TEST(XgbModel, SameSeedSameBytes) {
   auto x = testing_toy::separable(200, 3, 4);
   Params p = fast();
   p.set("xgb.subsample", "0.5");
-  XgbModel a(p, {.seed = 9, .threads = 2}), b(p, {.seed = 9, .threads = 2});
+  XgbModel a(p.xgb(), {.seed = 9, .threads = 2}), b(p.xgb(), {.seed = 9, .threads = 2});
   a.fit(x, 3);
   b.fit(x, 3);
   EXPECT_EQ(a.save(), b.save());
@@ -92,13 +92,13 @@ TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
   p.set("xgb.colsample_bytree", "0.5");
   Params bagged = p;
   bagged.set("xgb.bags", "3");
-  XgbModel m(bagged, {.seed = 11, .threads = 1});
+  XgbModel m(bagged.xgb(), {.seed = 11, .threads = 1});
   m.fit(x, 3);
   Predictions got = m.predict_proba(test);
   std::vector<float> want(got.prob.size(), 0.0f);
   std::vector<Predictions> single;
   for (uint64_t b = 0; b < 3; ++b) {
-    XgbModel one(p, {.seed = 11 + b * 0x9e3779b97f4a7c15ULL, .threads = 1});
+    XgbModel one(p.xgb(), {.seed = 11 + b * 0x9e3779b97f4a7c15ULL, .threads = 1});
     one.fit(x, 3);
     single.push_back(one.predict_proba(test));
     for (size_t i = 0; i < want.size(); ++i) want[i] += single.back().prob[i] * (1.0f / 3);
@@ -108,7 +108,7 @@ TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
   for (size_t i = 0; i < want.size(); ++i) EXPECT_FLOAT_EQ(got.prob[i], want[i]) << i;
 
   std::string bytes = m.save();
-  XgbModel back(fast(), {.seed = 0, .threads = 2});
+  XgbModel back(fast().xgb(), {.seed = 0, .threads = 2});
   back.load(bytes);
   EXPECT_EQ(back.predict_proba(test).prob, got.prob);
   EXPECT_EQ(back.save(), bytes);
@@ -118,19 +118,19 @@ TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
 TEST(XgbModel, LoadsVersionOneBlobs) {
   // Version 1 (one booster, no count) is version 2 without the booster count.
   auto x = testing_toy::separable(120, 3, 8);
-  XgbModel m(fast(), {.seed = 2, .threads = 1});
+  XgbModel m(fast().xgb(), {.seed = 2, .threads = 1});
   m.fit(x, 3);
   std::string v2 = m.save();
   ASSERT_EQ(v2.substr(0, 5), "MSXGB");
   std::string v1 = v2.substr(0, 5) + std::string("\x01\0\0\0", 4) + v2.substr(9, 8) + v2.substr(21);
-  XgbModel old(fast(), {.seed = 0, .threads = 1});
+  XgbModel old(fast().xgb(), {.seed = 0, .threads = 1});
   old.load(v1);
   EXPECT_EQ(old.predict_proba(x).prob, m.predict_proba(x).prob);
   EXPECT_EQ(old.save(), v2);  // saved again as version 2
 }
 
 TEST(XgbModel, ErrorsAreNamed) {
-  XgbModel m(fast(), {.seed = 0, .threads = 1});
+  XgbModel m(fast().xgb(), {.seed = 0, .threads = 1});
   try {
     m.load("MSXGB\x01\0\0\0\x03\0\0\0\x05\0\0\0\x04\0\0\0\0\0\0\0junk");
     ADD_FAILURE() << "loaded junk";
