@@ -18,6 +18,7 @@
 #include "features/sketches.h"
 #include "store/trace_store.h"
 #include "util/param_table.h"
+#include "util/serial.h"
 
 namespace malscope {
 
@@ -67,10 +68,10 @@ class FeaturePipeline {
   /// Column names (after fit), the same for both value kinds.
   const std::vector<std::string>& column_names() const { return columns_; }
 
-  /// Binary round trip (magic + version inside) for the model bundle; load throws Error on a
-  /// corrupt blob.
-  std::string save() const;
-  static FeaturePipeline load(std::string_view blob);
+  /// Writes the fitted pipeline ("MSFEAT\r\n", version, payload size and checksum, payload).
+  void save(ByteWriter& w) const;
+  /// Reads what save() wrote; throws Error naming the pipeline if it is foreign or corrupt.
+  static FeaturePipeline load(ByteReader& r);
 
  private:
   friend struct PipelineCodec;

@@ -8,7 +8,6 @@
 
 #include "models/model.h"
 #include "util/error.h"
-#include "util/serial.h"
 #include "util/thread_pool.h"
 
 namespace malscope {
@@ -130,9 +129,8 @@ Predictions LinearModel::predict_proba(const FeatureMatrix& x) const {
   return p;
 }
 
-std::string LinearModel::save() const {
+void LinearModel::save(ByteWriter& w) const {
   if (label_.empty()) throw Error("linear: save before fit");
-  ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
   w.put<int32_t>(classes_);
@@ -141,11 +139,9 @@ std::string LinearModel::save() const {
   w.put_vector(label_);
   w.put_vector(scale_);
   w.put_vector(w_);
-  return std::move(w.str());
 }
 
-void LinearModel::load(std::string_view bytes) {
-  ByteReader r(bytes, "linear model");
+void LinearModel::load(ByteReader& r) {
   r.expect_raw(kMagic, "a linear model saved by malscope");
   if (uint32_t v = r.get<uint32_t>(); v != kVersion)
     r.fail(fmt::format("version {}, expected {}", v, kVersion));
@@ -155,7 +151,6 @@ void LinearModel::load(std::string_view bytes) {
   auto label = r.get_vector<int32_t>();
   auto scale = r.get_vector<float>();
   auto w = r.get_vector<double>();
-  r.expect_end();
   const size_t nr_w = label.size() == 2 ? 1 : label.size();
   if (classes < 2 || label.size() < 2 || scale.size() != cols || w.size() != (cols + 1) * nr_w)
     r.fail("its sizes do not agree");

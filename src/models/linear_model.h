@@ -19,8 +19,9 @@ class LinearModel : public Model {
   ValueKind value_kind() const override { return ValueKind::kTfidf; }
   FitReport fit(const FeatureMatrix& x, int classes) override;
   Predictions predict_proba(const FeatureMatrix& x) const override;
-  std::string save() const override;
-  void load(std::string_view bytes) override;
+  /// "MSLIN", version 1, classes, columns, solver, class order, column scales, weights.
+  void save(ByteWriter& w) const override;
+  void load(ByteReader& r) override;
 
  private:
   LinearConfig cfg_;

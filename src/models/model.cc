@@ -76,4 +76,13 @@ std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
       fmt::format("unknown model '{}', expected one of {}", name, fmt::join(model_names(), ", ")));
 }
 
+std::unique_ptr<Model> load_model(std::string_view name, ByteReader& r, const ModelContext& ctx) {
+  if (std::find(model_names().begin(), model_names().end(), name) == model_names().end())
+    r.fail(fmt::format("it names an unknown model '{}'", name));
+  // The default settings only steer fit(); the saved model holds all predict_proba reads.
+  auto m = make_model(name, Params{}, ctx);
+  m->load(r);
+  return m;
+}
+
 }  // namespace malscope

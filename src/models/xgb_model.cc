@@ -10,7 +10,6 @@
 
 #include "models/sampling.h"
 #include "util/error.h"
-#include "util/serial.h"
 
 namespace malscope {
 namespace {
@@ -245,9 +244,8 @@ Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
   return p;
 }
 
-std::string XgbModel::save() const {
+void XgbModel::save(ByteWriter& w) const {
   if (boosters_.empty()) throw Error("xgb: save before fit");
-  ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
   w.put<int32_t>(classes_);
@@ -260,11 +258,9 @@ std::string XgbModel::save() const {
           "XGBoosterSaveModelToBuffer");
     w.put_bytes(std::string_view(buf, len));
   }
-  return std::move(w.str());
 }
 
-void XgbModel::load(std::string_view bytes) {
-  ByteReader r(bytes, "XGBoost model");
+void XgbModel::load(ByteReader& r) {
   r.expect_raw(kMagic, "an XGBoost model saved by malscope");
   uint32_t version = r.get<uint32_t>();
   if (version != 1 && version != kVersion)
@@ -276,7 +272,6 @@ void XgbModel::load(std::string_view bytes) {
   if (count < 1 || count > 10000) r.fail(fmt::format("{} boosters", count));
   std::vector<std::string_view> ubj;
   for (uint32_t i = 0; i < count; ++i) ubj.push_back(r.get_bytes());
-  r.expect_end();
   reset();
   for (std::string_view u : ubj) {
     Booster b;

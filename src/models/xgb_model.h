@@ -24,8 +24,10 @@ class XgbModel : public Model {
   ValueKind value_kind() const override { return ValueKind::kCounts; }
   FitReport fit(const FeatureMatrix& x, int classes) override;
   Predictions predict_proba(const FeatureMatrix& x) const override;
-  std::string save() const override;
-  void load(std::string_view bytes) override;
+  /// "MSXGB", version 2, classes, columns, then each booster as XGBoost UBJSON.
+  void save(ByteWriter& w) const override;
+  /// Reads versions 1 (one booster) and 2.
+  void load(ByteReader& r) override;
   /// Total gain of each column over all splits.
   std::vector<FeatureGain> importance() const override;
 

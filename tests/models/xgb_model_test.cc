@@ -4,9 +4,17 @@
 
 #include "models/toy_data.h"
 #include "util/error.h"
+#include "util/serial.h"
 
 namespace malscope {
 namespace {
+
+// Model::load of the whole of `bytes`.
+void load_bytes(Model& m, std::string_view bytes) {
+  ByteReader r(bytes, "XGBoost model");
+  m.load(r);
+  r.expect_end();
+}
 
 Params fast() {
   Params p;
@@ -65,11 +73,11 @@ TEST(XgbModel, SaveLoadGivesIdenticalPredictions) {
   auto x = testing_toy::separable(200, 3, 3);
   XgbModel m(fast().xgb(), {.seed = 5, .threads = 1});
   m.fit(x, 3);
-  std::string bytes = m.save();
+  std::string bytes = to_bytes(m);
   XgbModel back(fast().xgb(), {.seed = 0, .threads = 2});
-  back.load(bytes);
+  load_bytes(back, bytes);
   EXPECT_EQ(m.predict_proba(x).prob, back.predict_proba(x).prob);
-  EXPECT_EQ(back.save(), bytes);
+  EXPECT_EQ(to_bytes(back), bytes);
 }
 
 TEST(XgbModel, SameSeedSameBytes) {
@@ -79,7 +87,7 @@ TEST(XgbModel, SameSeedSameBytes) {
   XgbModel a(p.xgb(), {.seed = 9, .threads = 2}), b(p.xgb(), {.seed = 9, .threads = 2});
   a.fit(x, 3);
   b.fit(x, 3);
-  EXPECT_EQ(a.save(), b.save());
+  EXPECT_EQ(to_bytes(a), to_bytes(b));
 }
 
 TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
@@ -107,11 +115,11 @@ TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
   ASSERT_EQ(got.prob.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_FLOAT_EQ(got.prob[i], want[i]) << i;
 
-  std::string bytes = m.save();
+  std::string bytes = to_bytes(m);
   XgbModel back(fast().xgb(), {.seed = 0, .threads = 2});
-  back.load(bytes);
+  load_bytes(back, bytes);
   EXPECT_EQ(back.predict_proba(test).prob, got.prob);
-  EXPECT_EQ(back.save(), bytes);
+  EXPECT_EQ(to_bytes(back), bytes);
   EXPECT_FALSE(back.importance().empty());
 }
 
@@ -120,24 +128,24 @@ TEST(XgbModel, LoadsVersionOneBlobs) {
   auto x = testing_toy::separable(120, 3, 8);
   XgbModel m(fast().xgb(), {.seed = 2, .threads = 1});
   m.fit(x, 3);
-  std::string v2 = m.save();
+  std::string v2 = to_bytes(m);
   ASSERT_EQ(v2.substr(0, 5), "MSXGB");
   std::string v1 = v2.substr(0, 5) + std::string("\x01\0\0\0", 4) + v2.substr(9, 8) + v2.substr(21);
   XgbModel old(fast().xgb(), {.seed = 0, .threads = 1});
-  old.load(v1);
+  load_bytes(old, v1);
   EXPECT_EQ(old.predict_proba(x).prob, m.predict_proba(x).prob);
-  EXPECT_EQ(old.save(), v2);  // saved again as version 2
+  EXPECT_EQ(to_bytes(old), v2);  // saved again as version 2
 }
 
 TEST(XgbModel, ErrorsAreNamed) {
   XgbModel m(fast().xgb(), {.seed = 0, .threads = 1});
   try {
-    m.load("MSXGB\x01\0\0\0\x03\0\0\0\x05\0\0\0\x04\0\0\0\0\0\0\0junk");
+    load_bytes(m, "MSXGB\x01\0\0\0\x03\0\0\0\x05\0\0\0\x04\0\0\0\0\0\0\0junk");
     ADD_FAILURE() << "loaded junk";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("XGBoost"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(m.load("not a model"), Error);
+  EXPECT_THROW(load_bytes(m, "not a model"), Error);
   EXPECT_THROW(m.predict_proba(testing_toy::separable(5, 2, 0)), Error);
 }
 
