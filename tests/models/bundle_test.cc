@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "cli/learn_data.h"
+#include "eval/submission.h"
 #include "eval/train.h"
 #include "store/ingest.h"
 #include "test_util.h"
@@ -176,6 +177,37 @@ TEST(Bundle, LoadErrorsNameThePart) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("unknown model 'forest'"), std::string::npos) << e.what();
   }
+}
+
+// tests/data/bundle_v1.msm was written by malscope before the save/load rework (bundle version
+// 1, xgb blob version 2 with two bags, blend.floor 0.002 in its info): trained with
+//   malscope simulate -o sim --train-files 120 --test-files 40 --seed 1 --mean-calls 100
+//   malscope ingest sim/train.csv -o train.store
+//   malscope -j 1 train train.store --models xgb,linear --xgb.rounds 10 --xgb.max_depth 3
+//     --xgb.bags 2 --blend.floor 0.002 --features.max_ngrams 200 --weights 0.6,0.4 -o bundle_v1.msm
+// bundle_v1_test.csv is sim/test.csv's files 0-19 and bundle_v1_submission.csv what that
+// malscope's `predict` wrote for them.
+TEST(Bundle, BundleOfTheOldCodeLoadsAndPredictsTheSame) {
+  const std::string data = std::string(MALSCOPE_SOURCE_DIR) + "/tests/data/";
+  TempDir dir;
+  IngestOptions opt;
+  opt.threads = 1;
+  ingest_csv(data + "bundle_v1_test.csv", dir.file("test.store"), opt);
+  TraceStore store = TraceStore::open(dir.file("test.store"));
+  const std::string bytes = read_text(data + "bundle_v1.msm");
+  ASSERT_EQ(bytes.substr(0, 12), std::string("MSBUNDLE\1\0\0\0", 12));
+  Bundle b = load_bundle(bytes, "bundle_v1.msm", {0, 2});
+  EXPECT_EQ(b.floor, 0.002);
+  EXPECT_EQ(b.model_names, (std::vector<std::string>{"xgb", "linear"}));
+  EXPECT_EQ(b.feature_config().max_ngrams, 200u);
+  Sketches s = Sketches::extract(store, b.feature_config(), 2);
+  const Predictions p = b.predict(s);
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < s.size(); ++i) ids.push_back(s.file_id(i));
+  write_submission(dir.file("sub.csv"), ids, p);
+  EXPECT_EQ(read_text(dir.file("sub.csv")), read_text(data + "bundle_v1_submission.csv"));
+  // Saved again (version 2) it predicts the same.
+  EXPECT_EQ(load_bundle(save_bundle(b), "again", {0, 1}).predict(s).prob, p.prob);
 }
 
 }  // namespace
