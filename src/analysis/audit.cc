@@ -91,6 +91,12 @@ DuplicateFindings summarise(const TraceStore& store, const DuplicateClusters& dc
 
 }  // namespace
 
+const ParamTable<AuditOptions>& audit_params() {
+  using C = AuditOptions;
+  static const ParamTable<C> table{{"top", &C::top, "Clusters listed per table"}};
+  return table;
+}
+
 Audit run_audit(const TraceStore& store, const CorpusScan& scan, const AuditOptions& opt) {
   auto start = std::chrono::steady_clock::now();
   if (scan.keys.size() != store.num_files())

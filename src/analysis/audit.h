@@ -13,6 +13,7 @@
 #include "analysis/cv_impact.h"
 #include "analysis/duplicates.h"
 #include "analysis/id_leakage.h"
+#include "util/param_table.h"
 
 namespace malscope {
 
@@ -60,6 +61,9 @@ struct Audit {
   double scan_seconds = 0, seconds = 0;
 };
 
+/// The audit's own flags bound to AuditOptions: --top (its parts' flags: duplicate_params(),
+/// id_leak_params()).
+const ParamTable<AuditOptions>& audit_params();
 /// Runs the audit on a scan made with fingerprints.
 Audit run_audit(const TraceStore& store, const CorpusScan& scan, const AuditOptions& options);
 /// Everything, for machines.

@@ -79,6 +79,16 @@ class BucketJoiner {
 
 }  // namespace
 
+const ParamTable<DuplicateOptions>& duplicate_params() {
+  using C = DuplicateOptions;
+  static const ParamTable<C> table{
+      {"threshold", &C::threshold, 0.01, 1.0,
+       "Estimated Jaccard similarity that makes two files near duplicates"},
+      {"bands", &C::bands, "LSH bands (must divide --minhash)"},
+  };
+  return table;
+}
+
 void validate(const DuplicateOptions& o, int num_hashes) {
   if (!(o.threshold > 0 && o.threshold <= 1))
     throw UsageError(

@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include "util/param_table.h"
+
 namespace malscope {
 
 struct DuplicateOptions {
@@ -15,6 +17,8 @@ struct DuplicateOptions {
   int max_leaders = 32;    ///< in a large LSH bucket, members are compared with this many leaders
 };
 
+/// The flags bound to DuplicateOptions: --threshold, --bands (audit, report).
+const ParamTable<DuplicateOptions>& duplicate_params();
 /// Checks options against the signature length; throws UsageError naming the bad one.
 void validate(const DuplicateOptions& options, int num_hashes);
 

@@ -115,6 +115,17 @@ void finish(LeakTest& t, const IdLeakOptions& o) {
 
 }  // namespace
 
+const ParamTable<IdLeakOptions>& id_leak_params() {
+  using C = IdLeakOptions;
+  static const ParamTable<C> table{
+      {"neighbours", &C::neighbours, 1, 1000,
+       "file_id-order neighbours on each side that vote in the leakage test"},
+      {"permutations", &C::permutations, 2, 10000,
+       "Label shuffles of the leakage permutation test"},
+  };
+  return table;
+}
+
 void validate(const IdLeakOptions& o) {
   if (o.neighbours < 1) throw UsageError("id-order neighbours must be at least 1");
   if (o.bins < 1 || o.chart_bins < 1) throw UsageError("id-order bins must be at least 1");

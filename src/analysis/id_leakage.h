@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/class_probs.h"
+#include "util/param_table.h"
 
 namespace malscope {
 
@@ -25,6 +26,8 @@ struct IdLeakOptions {
   uint64_t seed = 1;
 };
 
+/// The flags bound to IdLeakOptions: --neighbours, --permutations (audit, report).
+const ParamTable<IdLeakOptions>& id_leak_params();
 /// Checks the options; throws UsageError naming the bad one.
 void validate(const IdLeakOptions& options);
 

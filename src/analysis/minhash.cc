@@ -22,6 +22,15 @@ uint64_t pack(const uint16_t* api, int n) {
 }
 }  // namespace
 
+const ParamTable<MinHashOptions>& minhash_params() {
+  using C = MinHashOptions;
+  static const ParamTable<C> table{
+      {"ngram", &C::ngram, 1, 3, "API n-gram length of the shingles (1..3)"},
+      {"minhash", &C::num_hashes, "MinHash signature length (power of two)"},
+  };
+  return table;
+}
+
 void validate(const MinHashOptions& o) {
   if (o.ngram < 1 || o.ngram > 3)
     throw UsageError(fmt::format("shingle n-gram length must be 1..3, got {}", o.ngram));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "store/trace_store.h"
+#include "util/param_table.h"
 
 namespace malscope {
 
@@ -16,6 +17,8 @@ struct MinHashOptions {
   bool weighted = true;  ///< the 1st, 2nd, 4th, 8th... repeat of a shingle is its own element
 };
 
+/// The flags bound to MinHashOptions: --ngram, --minhash (audit, report).
+const ParamTable<MinHashOptions>& minhash_params();
 /// Checks the options; throws UsageError naming the bad one.
 void validate(const MinHashOptions& options);
 

@@ -76,6 +76,15 @@ void add_contrasts(ClassProfile& p, const ClassSums& k, const ClassSums& z, size
 
 }  // namespace
 
+const ParamTable<ProfileOptions>& profile_params() {
+  using C = ProfileOptions;
+  static const ParamTable<C> table{
+      {"top", &C::top_apis, "APIs listed per class by share of calls"},
+      {"distinctive", &C::distinctive, "APIs listed as over- and as under-represented per class"},
+  };
+  return table;
+}
+
 Profile build_profile(const TraceStore& store, const CorpusScan& scan, const ProfileOptions& opt) {
   const uint32_t n = store.num_files();
   if (scan.count_ptr.size() != size_t(n) + 1 || scan.traits.size() != n * scan.trait_names.size())

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/corpus_scan.h"
+#include "util/param_table.h"
 
 namespace malscope {
 
@@ -57,6 +58,8 @@ struct Profile {
   ProfileOptions options;
 };
 
+/// The flags bound to ProfileOptions: --top, --distinctive (profile).
+const ParamTable<ProfileOptions>& profile_params();
 /// Builds the profile from a scan made with API counts and traits.
 Profile build_profile(const TraceStore& store, const CorpusScan& scan,
                       const ProfileOptions& options);

@@ -1,31 +1,25 @@
 #pragma once
 // Flags shared by `audit` and `report` (the duplicate audit's knobs) and by every analysis
-// command (class names), defined once so help texts and defaults agree.
+// command (class names), defined once so help texts and defaults agree. The knobs come from the
+// options structs' parameter tables (cli/param_options.h).
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "analysis/audit.h"
 #include "analysis/minhash.h"
+#include "cli/param_options.h"
 
 namespace malscope::cli {
 
 /// Adds the duplicate / leakage / CV-impact flags to `cmd`, writing into `minhash` and `audit`.
 inline void add_audit_flags(CLI::App* cmd, MinHashOptions& minhash, AuditOptions& audit) {
-  cmd->add_option("--threshold", audit.duplicates.threshold,
-                  "Estimated Jaccard similarity that makes two files near duplicates")
-      ->default_val(audit.duplicates.threshold)
-      ->check(CLI::Range(0.01, 1.0));
-  cmd->add_option("--ngram", minhash.ngram, "API n-gram length of the shingles (1..3)")
-      ->default_val(minhash.ngram)
-      ->check(CLI::Range(1, 3));
-  cmd->add_option("--minhash", minhash.num_hashes, "MinHash signature length (power of two)")
-      ->default_val(minhash.num_hashes);
-  cmd->add_option("--bands", audit.duplicates.bands, "LSH bands (must divide --minhash)")
-      ->default_val(audit.duplicates.bands);
+  add_param_options(cmd, duplicate_params(), audit.duplicates);
+  add_param_options(cmd, minhash_params(), minhash);
   cmd->add_flag(
       "--unweighted", [&minhash](int64_t) { minhash.weighted = false; },
       "Compare sets of n-grams, ignoring how often each repeats");
+  // --folds and --seed each set two members: the simulated CV's and the id-bin classifier's.
   cmd->add_option_function<int>(
          "--folds", [&audit](int k) { audit.cv.folds = audit.id_leak.folds = k; },
          "Folds of the simulated cross-validation and of the id-bin classifier")
@@ -35,14 +29,7 @@ inline void add_audit_flags(CLI::App* cmd, MinHashOptions& minhash, AuditOptions
          "--seed", [&audit](uint64_t s) { audit.cv.seed = audit.id_leak.seed = s; },
          "Seed of the folds and of the label shuffles")
       ->default_str(std::to_string(audit.cv.seed));
-  cmd->add_option("--neighbours", audit.id_leak.neighbours,
-                  "file_id-order neighbours on each side that vote in the leakage test")
-      ->default_val(audit.id_leak.neighbours)
-      ->check(CLI::Range(1, 1000));
-  cmd->add_option("--permutations", audit.id_leak.permutations,
-                  "Label shuffles of the leakage permutation test")
-      ->default_val(audit.id_leak.permutations)
-      ->check(CLI::Range(2, 10000));
+  add_param_options(cmd, id_leak_params(), audit.id_leak);
 }
 
 /// Adds --class-names.

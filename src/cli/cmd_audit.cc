@@ -28,7 +28,7 @@ void register_audit(CLI::App& app, Globals& g) {
   cmd->add_flag("--json", a->json, "Print JSON");
   cmd->add_option("--groups-out", a->groups_out,
                   "Write the clusters as CV groups (CSV file_id,group) for `malscope cv --groups`");
-  cmd->add_option("--top", a->opt.top, "Clusters listed per table")->default_val(a->opt.top);
+  add_param_options(cmd, audit_params(), a->opt);
   cmd->add_option("--against", a->against,
                   "Also match every file against this store (e.g. test against train): files "
                   "with an exact or near copy there, and the copies' labels")

@@ -27,10 +27,7 @@ void register_plot(CLI::App& app, Globals&) {
          fmt::format("file_id to plot; repeat for up to {} samples side by side", kMaxPlotSamples))
       ->required();
   cmd->add_option("-o,--output", a->output, "HTML page to write")->required();
-  cmd->add_option("--max-points", a->opt.max_points,
-                  "Points per sample; larger samples are thinned (the page says how)")
-      ->default_val(a->opt.max_points)
-      ->check(CLI::Range(100u, 1000000u));
+  add_param_options(cmd, plot_page_params(), a->opt);
   add_class_names_flag(cmd, a->class_names);
   cmd->callback([a] {
     if (a->files.size() > kMaxPlotSamples)

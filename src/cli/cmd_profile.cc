@@ -21,11 +21,7 @@ void register_profile(CLI::App& app, Globals& g) {
       "z-scores and counts), thread-structure and API-family traits");
   cmd->add_option("store", a->store, "Trace store")->required();
   cmd->add_flag("--json", a->json, "Print JSON (every API's share, every trait's p10/p50/p90)");
-  cmd->add_option("--top", a->opt.top_apis, "APIs listed per class by share of calls")
-      ->default_val(a->opt.top_apis);
-  cmd->add_option("--distinctive", a->opt.distinctive,
-                  "APIs listed as over- and as under-represented per class")
-      ->default_val(a->opt.distinctive);
+  add_param_options(cmd, profile_params(), a->opt);
   add_class_names_flag(cmd, a->class_names);
   cmd->callback([a, &g] {
     TraceStore store = TraceStore::open(a->store);

@@ -30,10 +30,7 @@ void register_report(CLI::App& app, Globals& g) {
   cmd->add_option("-o,--output", a->output, "HTML file to write")->required();
   cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--example-points", a->opt.example_points,
-                  "Points per example plot; larger samples are thinned (the page says how)")
-      ->default_val(a->opt.example_points)
-      ->check(CLI::Range(100u, 20000u));
+  add_param_options(cmd, report_params(), a->opt);
   cmd->add_option("--test", a->test,
                   "A test store: a section on its files that are exact or near copies of this "
                   "store's (as `malscope audit TEST --against STORE`)")

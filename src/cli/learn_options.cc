@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ranges>
 
+#include "cli/param_options.h"
 #include "cli/terminal.h"
 #include "models/model.h"
 #include "util/error.h"
@@ -16,24 +17,6 @@
 #include "util/thread_pool.h"
 
 namespace malscope::cli {
-
-namespace {
-
-std::string param_type_name(const ParamSpec& s) {
-  switch (s.type) {
-    case ParamType::kBool:
-      return "BOOL";
-    case ParamType::kInt:
-      return "INT";
-    case ParamType::kDouble:
-      return "FLOAT";
-    case ParamType::kString:
-      return std::string(s.choices);
-  }
-  return "VALUE";
-}
-
-}  // namespace
 
 void add_learn_options(CLI::App* cmd, LearnArgs& a) {
   cmd->add_option("--models", a.models,
@@ -52,13 +35,11 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", a.sets, "Set a parameter, name=value (repeatable)");
   cmd->add_flag("-q,--quiet", a.quiet, "No progress lines on stderr");
-  for (const ParamSpec& s : param_table()) {
-    a.values.emplace_back();
-    a.options.push_back(cmd->add_option(fmt::format("--{}", s.name), a.values.back(),
-                                        fmt::format("{} [default: {}]", s.help, s.def))
-                            ->type_name(param_type_name(s))
-                            ->group("Parameters (see docs/learning.md)"));
-  }
+  // Kept as text until make_setup: they override --config and --set, which are read after.
+  add_param_options(
+      cmd, param_table(),
+      [&a](const ParamSpec& s, const std::string& v) { a.values.emplace_back(s.name, v); },
+      "Parameters (see docs/learning.md)");
 }
 
 LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
@@ -76,11 +57,7 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
       models = fmt::format("{}", fmt::join(j["models"].get<std::vector<std::string>>(), ","));
   }
   for (const std::string& kv : a.sets) s.params.set_assignment(kv);
-  size_t i = 0;
-  for (const ParamSpec& spec : param_table()) {
-    if (a.options[i]->count() > 0) s.params.set(spec.name, a.values[i]);
-    ++i;
-  }
+  for (const auto& [name, value] : a.values) s.params.set(name, value);
   s.models.clear();
   for (auto part : std::views::split(std::string_view(models), ',')) {
     std::string name(part.begin(), part.end());

@@ -1,10 +1,11 @@
 #pragma once
 // Flags shared by the learning commands (cv, train, tune): --models, --seed, --config, --set and
-// one --<parameter> flag per row of the parameter table (models/params.h), so help text comes
-// from the table. Also the OpenMP re-exec XGBoost needs on a busy machine.
-#include <deque>
+// one --<parameter> flag per row of the parameter table (models/params.h, through
+// cli/param_options.h), so help text comes from the table. Also the OpenMP re-exec XGBoost needs
+// on a busy machine.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -19,10 +20,9 @@ struct LearnArgs {
   std::string models = "xgb,linear";
   uint64_t seed = 0;
   int fold_jobs = 0;
-  std::string config;              ///< JSON from `tune --best-out`
-  std::vector<std::string> sets;   ///< name=value
-  std::deque<std::string> values;  ///< one per table row (stable addresses for CLI11)
-  std::vector<CLI::Option*> options;
+  std::string config;                                       ///< JSON from `tune --best-out`
+  std::vector<std::string> sets;                            ///< name=value
+  std::vector<std::pair<std::string, std::string>> values;  ///< --<parameter>: name, value
   bool quiet = false;
 };
 

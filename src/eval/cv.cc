@@ -122,20 +122,8 @@ std::string time_left(double seconds) {
 }
 
 FeatureConfig feature_config(const Params& p) {
-  FeatureConfig c;
-  c.api_stats = p.get_bool("features.api_stats");
-  c.api_set = p.get_bool("features.api_set");
-  c.ngrams = p.get_bool("features.ngrams");
-  c.threads = p.get_bool("features.threads");
-  c.ngram_min = int(p.get_int("features.ngram_min"));
-  c.ngram_max = int(p.get_int("features.ngram_max"));
-  c.collapse_repeats = p.get_bool("features.collapse_repeats");
-  c.min_df = uint32_t(p.get_int("features.min_df"));
-  c.max_ngrams = uint32_t(p.get_int("features.max_ngrams"));
-  c.sublinear_tf = p.get_bool("features.sublinear_tf");
-  c.rare_in_class0 = p.get_double("features.rare_in_class0");
-  validate(c);
-  return c;
+  validate(p.features());  // each value was checked when set; this checks them together
+  return p.features();
 }
 
 int auto_fold_jobs(const Sketches& s, int threads, int folds) {

@@ -10,15 +10,36 @@
 
 namespace malscope {
 
+const ParamTable<FeatureConfig>& feature_params() {
+  using C = FeatureConfig;
+  // Rows in member order: the pipeline blob saves the config in this order.
+  static const ParamTable<C> table{
+      {"features.api_stats", &C::api_stats,
+       "Per-API counts (raw and log), calls, threads, return values, index stats, first positions"},
+      {"features.api_set", &C::api_set, "Presence of APIs that class-0 training files rarely call"},
+      {"features.ngrams", &C::ngrams, "API n-grams within each thread"},
+      {"features.threads", &C::threads,
+       "Thread structure: identical threads, prefix growth, API-family shares"},
+      {"features.ngram_min", &C::ngram_min, 1, kMaxNgram, "Shortest n-gram"},
+      {"features.ngram_max", &C::ngram_max, 1, kMaxNgram, "Longest n-gram"},
+      {"features.collapse_repeats", &C::collapse_repeats,
+       "Collapse consecutive repeats of one API before taking n-grams"},
+      {"features.min_df", &C::min_df, 1, 1e9,
+       "An n-gram must occur in at least this many training files"},
+      {"features.max_ngrams", &C::max_ngrams, 1, 1e8,
+       "N-gram vocabulary cap (highest document frequency first)"},
+      {"features.sublinear_tf", &C::sublinear_tf, "TF-IDF term frequency 1 + log(count)"},
+      {"features.rare_in_class0", &C::rare_in_class0, 0, 1,
+       "An API is rare in class 0 if fewer than this share of class-0 training files call it"},
+  };
+  return table;
+}
+
 void validate(const FeatureConfig& c) {
+  feature_params().check(c);
   auto bad = [](std::string what) { throw UsageError("feature config: " + what); };
-  if (c.ngram_min < 1 || c.ngram_max > kMaxNgram || c.ngram_min > c.ngram_max)
-    bad(fmt::format("n-gram lengths {}..{} must satisfy 1 <= min <= max <= {}", c.ngram_min,
-                    c.ngram_max, kMaxNgram));
-  if (c.min_df < 1) bad("min_df must be at least 1");
-  if (c.max_ngrams < 1) bad("max_ngrams must be at least 1");
-  if (!(c.rare_in_class0 >= 0 && c.rare_in_class0 <= 1))
-    bad(fmt::format("rare_in_class0 {} must be in [0, 1]", c.rare_in_class0));
+  if (c.ngram_min > c.ngram_max)
+    bad(fmt::format("n-gram lengths {}..{} must satisfy min <= max", c.ngram_min, c.ngram_max));
   if (!c.api_stats && !c.api_set && !c.ngrams && !c.threads) bad("every feature family is off");
 }
 

@@ -17,16 +17,19 @@
 #include "features/feature_matrix.h"
 #include "features/sketches.h"
 #include "store/trace_store.h"
+#include "util/param_table.h"
+#include "util/serial.h"
 
 namespace malscope {
 
-/// What the pipeline computes; every family is selectable. Defaults chosen by CV.
+/// What the pipeline computes; every family is selectable. Defaults chosen by CV. Each member is
+/// a features.* parameter (feature_params(), where the ranges and help live).
 struct FeatureConfig {
   bool api_stats = true;  ///< family 1: per-API counts (raw, log), first positions, statistics
   bool api_set = true;    ///< family 2: APIs class-0 training files rarely call
   bool ngrams = true;     ///< family 3: API n-grams within each thread
   bool threads = true;    ///< family 4: thread structure and API-family shares
-  int ngram_min = 1, ngram_max = 3;  ///< n-gram lengths, 1..5
+  int ngram_min = 1, ngram_max = 3;  ///< n-gram lengths
   bool collapse_repeats = false;     ///< collapse consecutive repeats of one API before n-grams
   uint32_t min_df = 3;               ///< n-gram must occur in >= min_df training files
   uint32_t max_ngrams = 5000;  ///< vocabulary cap (highest document frequency first, ties by name)
@@ -36,7 +39,11 @@ struct FeatureConfig {
   bool operator==(const FeatureConfig&) const = default;
 };
 
-/// Checks a config; throws UsageError naming the bad field.
+/// The features.* parameters, bound to FeatureConfig's members, in the order they are saved.
+const ParamTable<FeatureConfig>& feature_params();
+
+/// Checks a config (each member against its row, then the n-gram lengths and families together);
+/// throws UsageError naming the bad parameter.
 void validate(const FeatureConfig& cfg);
 
 /// Values of a matrix: counts for trees; TF-IDF (and scaled statistics) for linear models.
@@ -61,10 +68,10 @@ class FeaturePipeline {
   /// Column names (after fit), the same for both value kinds.
   const std::vector<std::string>& column_names() const { return columns_; }
 
-  /// Binary round trip (magic + version inside) for the model bundle; load throws Error on a
-  /// corrupt blob.
-  std::string save() const;
-  static FeaturePipeline load(std::string_view blob);
+  /// Writes the fitted pipeline ("MSFEAT\r\n", version, payload size and checksum, payload).
+  void save(ByteWriter& w) const;
+  /// Reads what save() wrote; throws Error naming the pipeline if it is foreign or corrupt.
+  static FeaturePipeline load(ByteReader& r);
 
  private:
   friend struct PipelineCodec;

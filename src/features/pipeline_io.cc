@@ -1,7 +1,7 @@
-// FeaturePipeline::save / load: a little-endian binary blob, "MSFEAT\r\n" + version + payload
-// size + checksum, then the config and what fit() learned. Derived tables are rebuilt on load.
+// FeaturePipeline::save / load: "MSFEAT\r\n" | u32 version | u64 payload size | u64 checksum of
+// the payload | payload: the config (feature_params(), row by row), then what fit() learned.
+// Derived tables are rebuilt on load.
 #include <fmt/format.h>
-#include <cstring>
 
 #include "features/pipeline.h"
 #include "util/error.h"
@@ -11,114 +11,56 @@ namespace malscope {
 
 namespace {
 
-constexpr char kMagic[8] = {'M', 'S', 'F', 'E', 'A', 'T', '\r', '\n'};
+constexpr std::string_view kMagic("MSFEAT\r\n", 8);
 constexpr uint32_t kVersion = 1;
-constexpr size_t kHeader = sizeof kMagic + 4 + 8 + 8;  // magic, version, payload size, checksum
-
-class Writer {
- public:
-  template <class T>
-  void put(const T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void put(const std::string& s) {
-    put(uint64_t(s.size()));
-    out += s;
-  }
-  template <class T>
-  void put(const std::vector<T>& v) {
-    put(uint64_t(v.size()));
-    for (const auto& x : v) put(x);
-  }
-  std::string out;
-};
-
-class Reader {
- public:
-  explicit Reader(std::string_view in) : in_(in) {}
-  template <class T>
-  void get(T& v) {
-    static_assert(std::is_trivially_copyable_v<T>);
-    need(sizeof v);
-    std::memcpy(&v, in_.data(), sizeof v);
-    in_.remove_prefix(sizeof v);
-  }
-  void get(std::string& s) {
-    uint64_t n = 0;
-    get(n);
-    need(n);
-    s.assign(in_.data(), n);
-    in_.remove_prefix(n);
-  }
-  template <class T>
-  void get(std::vector<T>& v) {
-    uint64_t n = 0;
-    get(n);
-    need(n);  // every element takes at least one byte: bounds a corrupt count
-    v.resize(n);
-    for (auto& x : v) get(x);
-  }
-  bool done() const { return in_.empty(); }
-
- private:
-  void need(uint64_t n) const {
-    if (n > in_.size()) throw Error("feature pipeline blob is corrupt: truncated");
-  }
-  std::string_view in_;
-};
 
 }  // namespace
 
 struct PipelineCodec {
-  // Every saved field, in order; P is const for save, mutable for load.
+  // What fit() learned, in saved order; P is const for save, mutable for load.
   template <class IO, class P>
-  static void fields(IO&& io, P& p) {
-    auto& c = p.cfg_;
-    io(c.api_stats, c.api_set, c.ngrams, c.threads, c.ngram_min, c.ngram_max, c.collapse_repeats,
-       c.min_df, c.max_ngrams, c.sublinear_tf, c.rare_in_class0);
+  static void fitted(IO&& io, P& p) {
     io(p.train_rows_, p.apis_, p.rare_api_, p.scalars_, p.ngram_hash_, p.ngram_text_, p.ngram_idf_,
        p.scale_, p.columns_);
   }
 };
 
-std::string FeaturePipeline::save() const {
+void FeaturePipeline::save(ByteWriter& out) const {
   if (!fitted_) throw Error("feature pipeline: save before fit");
-  Writer w;
-  PipelineCodec::fields([&](const auto&... v) { (w.put(v), ...); }, *this);
-  std::string blob(kMagic, sizeof kMagic);
-  Writer h;
-  h.put(kVersion);
-  h.put(uint64_t(w.out.size()));
-  h.put(hash_bytes(w.out));
-  return blob + h.out + w.out;
+  ByteWriter w;
+  feature_params().save(w, cfg_);
+  PipelineCodec::fitted([&](const auto&... v) { (w.put(v), ...); }, *this);
+  out.put_raw(kMagic);
+  out.put<uint32_t>(kVersion);
+  out.put<uint64_t>(w.str().size());
+  out.put<uint64_t>(hash_bytes(w.str()));
+  out.put_raw(w.str());
 }
 
-FeaturePipeline FeaturePipeline::load(std::string_view blob) {
-  if (blob.size() < kHeader || std::memcmp(blob.data(), kMagic, sizeof kMagic) != 0)
-    throw Error("not a feature pipeline blob (bad magic number)");
-  Reader h(blob.substr(sizeof kMagic, kHeader - sizeof kMagic));
-  uint32_t version = 0;
-  uint64_t size = 0, checksum = 0;
-  h.get(version), h.get(size), h.get(checksum);
-  if (version != kVersion)
-    throw Error(fmt::format("feature pipeline blob has version {}, this malscope reads {}", version,
-                            kVersion));
-  std::string_view payload = blob.substr(kHeader);
-  if (payload.size() != size || hash_bytes(payload) != checksum)
-    throw Error("feature pipeline blob is corrupt: size or checksum mismatch");
+FeaturePipeline FeaturePipeline::load(ByteReader& in) {
+  in.expect_raw(kMagic, "a feature pipeline");
+  if (uint32_t v = in.get<uint32_t>(); v != kVersion)
+    throw Error(fmt::format("{} has version {}, this malscope reads {}", in.what(), v, kVersion));
+  const uint64_t size = in.get<uint64_t>(), checksum = in.get<uint64_t>();
+  const std::string_view payload = in.get_raw(size);
+  if (hash_bytes(payload) != checksum) in.fail("checksum mismatch");
+  ByteReader r(payload, in.what());
   FeaturePipeline p;
-  Reader r(payload);
-  PipelineCodec::fields([&](auto&... v) { (r.get(v), ...); }, p);
-  if (!r.done()) throw Error("feature pipeline blob is corrupt: trailing bytes");
-  validate(p.cfg_);
+  feature_params().load(r, p.cfg_);
+  PipelineCodec::fitted([&](auto&... v) { (r.get(v), ...); }, p);
+  r.expect_end();
+  // Only what transform() relies on: the parameters' ranges are for new fits, so tightening one
+  // cannot break an old bundle.
+  const FeatureConfig& c = p.cfg_;
+  if (c.ngram_min < 1 || c.ngram_min > c.ngram_max || c.ngram_max > kMaxNgram)
+    r.fail(fmt::format("n-gram lengths {}..{}", c.ngram_min, c.ngram_max));
+  if (!c.api_stats && !c.api_set && !c.ngrams && !c.threads) r.fail("every feature family is off");
   std::vector<std::string> saved = p.columns_;
   if (p.rare_api_.size() != p.apis_.size() || p.ngram_text_.size() != p.ngram_hash_.size() ||
       p.ngram_idf_.size() != p.ngram_hash_.size())
-    throw Error("feature pipeline blob is corrupt: table sizes disagree");
+    r.fail("table sizes disagree");
   p.build_columns();
-  if (p.columns_ != saved || p.scale_.size() != p.columns_.size())
-    throw Error("feature pipeline blob is corrupt: columns disagree");
+  if (p.columns_ != saved || p.scale_.size() != p.columns_.size()) r.fail("columns disagree");
   p.fitted_ = true;
   return p;
 }

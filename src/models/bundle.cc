@@ -3,15 +3,28 @@
 #include <fmt/format.h>
 #include <map>
 
-#include "models/serial.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/serial.h"
 
 namespace malscope {
 namespace {
 
 constexpr std::string_view kMagic = "MSBUNDLE";
-constexpr uint32_t kVersion = 1;
+// Version 2 stores the floor as a field; version 1 (no floor) still loads.
+constexpr uint32_t kVersion = 2;
+
+// The floor a version-1 bundle was trained with: its info's params["blend.floor"], read as
+// plain JSON (not through the parameter table, so renaming or retightening a parameter cannot
+// break old bundles), or the submission's clip when absent (bundles from before blend.floor).
+double floor_of_version_1(const nlohmann::json& info) {
+  auto params = info.find("params");
+  if (params != info.end() && params->is_object()) {
+    auto floor = params->find("blend.floor");
+    if (floor != params->end() && floor->is_number()) return floor->get<double>();
+  }
+  return kProbEps;
+}
 
 }  // namespace
 
@@ -48,40 +61,38 @@ void apply_floor(Predictions& p, double floor) {
   if (floor > kProbEps) clip_normalize(p, floor);
 }
 
-std::string save_bundle(const Bundle& b) {
-  if (b.model_names.size() != b.weights.size() || b.members.empty())
-    throw Error(fmt::format("bundle: {} models, {} weights, {} members", b.model_names.size(),
-                            b.weights.size(), b.members.size()));
+void Bundle::save(ByteWriter& w) const {
+  if (model_names.size() != weights.size() || members.empty())
+    throw Error(fmt::format("bundle: {} models, {} weights, {} members", model_names.size(),
+                            weights.size(), members.size()));
   ByteWriter p;
-  p.put_bytes(b.info.dump());
-  p.put<int32_t>(b.classes);
-  p.put<uint32_t>(uint32_t(b.model_names.size()));
-  for (const std::string& n : b.model_names) p.put_bytes(n);
-  p.put_vector(b.weights);
-  p.put<uint32_t>(uint32_t(b.members.size()));
-  for (const BundleMember& m : b.members) {
-    if (m.models.size() != b.model_names.size()) throw Error("bundle: a member lacks models");
-    p.put_bytes(m.pipeline.save());
-    for (const auto& model : m.models) p.put_bytes(model->save());
+  p.put_bytes(info.dump());
+  p.put<int32_t>(classes);
+  p.put<uint32_t>(uint32_t(model_names.size()));
+  for (const std::string& n : model_names) p.put_bytes(n);
+  p.put_vector(weights);
+  p.put<double>(floor);
+  p.put<uint32_t>(uint32_t(members.size()));
+  for (const BundleMember& m : members) {
+    if (m.models.size() != model_names.size()) throw Error("bundle: a member lacks models");
+    p.put_bytes(to_bytes(m.pipeline));
+    for (const auto& model : m.models) p.put_bytes(to_bytes(*model));
   }
-  ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
   w.put_bytes(p.str());
   w.put<uint64_t>(hash_bytes(p.str()));
-  return std::move(w.str());
 }
 
-Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelContext& ctx) {
-  const std::string what = fmt::format("model bundle '{}'", name);
-  ByteReader r(bytes, what);
+Bundle Bundle::load(ByteReader& r, const ModelContext& ctx) {
+  const std::string& what = r.what();
   r.expect_raw(kMagic, "a malscope model bundle (train one with `malscope train`)");
-  if (uint32_t v = r.get<uint32_t>(); v != kVersion)
-    throw Error(
-        fmt::format("{} has version {}, this malscope reads version {}", what, v, kVersion));
+  const uint32_t version = r.get<uint32_t>();
+  if (version != 1 && version != kVersion)
+    throw Error(fmt::format("{} has version {}, this malscope reads versions 1 and {}", what,
+                            version, kVersion));
   std::string_view payload = r.get_bytes();
   if (r.get<uint64_t>() != hash_bytes(payload)) r.fail("checksum mismatch");
-  r.expect_end();
 
   ByteReader p(payload, what);
   Bundle b;
@@ -96,21 +107,34 @@ Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelC
   for (uint32_t i = 0; i < n; ++i) b.model_names.emplace_back(p.get_bytes());
   b.weights = p.get_vector<double>();
   if (b.weights.size() != n) p.fail("weights do not match the models");
+  b.floor = version == 1 ? floor_of_version_1(b.info) : p.get<double>();
+  if (!(b.floor >= 0 && b.floor < 0.5))
+    p.fail(fmt::format("its floor {} is not in [0, 0.5)", b.floor));
   const uint32_t members = p.get<uint32_t>();
   if (members == 0 || members > 1000) p.fail(fmt::format("{} members", members));
-  Params params;
-  if (b.info.contains("params")) params.update(b.info["params"]);
-  b.floor = params.get_double("blend.floor");  // bundles from before blend.floor: the default
   for (uint32_t k = 0; k < members; ++k) {
-    BundleMember m{FeaturePipeline::load(p.get_bytes()), {}};
+    ByteReader pipe = p.get_blob(what + " (feature pipeline)");
+    BundleMember m{FeaturePipeline::load(pipe), {}};
+    pipe.expect_end();
     for (const std::string& model_name : b.model_names) {
-      auto model = make_model(model_name, params, ctx);
-      model->load(p.get_bytes());
-      m.models.push_back(std::move(model));
+      ByteReader blob = p.get_blob(fmt::format("{} ({} model)", what, model_name));
+      m.models.push_back(load_model(model_name, blob, ctx));
+      blob.expect_end();
     }
     b.members.push_back(std::move(m));
   }
   p.expect_end();
+  return b;
+}
+
+std::string save_bundle(const Bundle& b) {
+  return to_bytes(b);
+}
+
+Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelContext& ctx) {
+  ByteReader r(bytes, fmt::format("model bundle '{}'", name));
+  Bundle b = Bundle::load(r, ctx);
+  r.expect_end();
   return b;
 }
 

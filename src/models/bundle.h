@@ -6,7 +6,9 @@
 //
 // Layout (little-endian): "MSBUNDLE" | u32 version | u64 payload bytes | payload | u64 checksum
 // of the payload. Payload: JSON info, i32 classes, u32 model count, model names, blend weights
-// (f64), u32 member count, then per member its pipeline blob and one blob per model.
+// (f64), f64 floor, u32 member count, then per member its pipeline blob and one blob per model
+// (each a u64 length and what the object's save() writes). Version 1 (written until the floor
+// became a field) has no floor: it is read from the info's blend.floor, 1e-6 when absent.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -39,17 +41,22 @@ struct Bundle {
   /// Class probabilities of every row of `s`: per member each model on the values it wants,
   /// blended with `weights`, then averaged over members, then floored (apply_floor).
   Predictions predict(const Sketches& s) const;
+
+  /// Writes the bundle, version 2 (deterministic: the same bundle gives the same bytes).
+  void save(ByteWriter& w) const;
+  /// Reads a bundle of version 1 or 2, with everything predict() needs (no parameter is parsed);
+  /// models predict with ctx's threads. Throws Error naming r's data if the bytes are not a
+  /// bundle (bad magic), of another version, truncated or corrupt (checksum mismatch).
+  static Bundle load(ByteReader& r, const ModelContext& ctx);
 };
 
 /// Clips every probability of `p` to [floor, 1 - floor] and renormalises the rows; nothing
 /// changes at the submission's own clip (kProbEps), so older outputs keep their bytes.
 void apply_floor(Predictions& p, double floor);
 
-/// The bundle as bytes (deterministic: the same bundle gives the same bytes).
+/// The bundle as bytes (Bundle::save).
 std::string save_bundle(const Bundle& b);
-/// Reads a bundle; `name` (its path) is used in errors. Throws Error if the bytes are not a
-/// bundle (bad magic), of another version, truncated or corrupt (checksum mismatch). Models are
-/// created with `ctx` (threads for prediction).
+/// Bundle::load of the whole of `bytes`; `name` (its path) is used in errors.
 Bundle load_bundle(std::string_view bytes, const std::string& name, const ModelContext& ctx);
 
 /// Predicts with several models on the rows of `s`, sharing one transform per value kind.

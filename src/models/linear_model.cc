@@ -7,7 +7,6 @@
 #include <mutex>
 
 #include "models/model.h"
-#include "models/serial.h"
 #include "util/error.h"
 #include "util/thread_pool.h"
 
@@ -39,8 +38,7 @@ struct ModelDeleter {
 
 }  // namespace
 
-LinearModel::LinearModel(const Params& params, const ModelContext& ctx)
-    : params_(params), ctx_(ctx) {
+LinearModel::LinearModel(const LinearConfig& cfg, const ModelContext& ctx) : cfg_(cfg), ctx_(ctx) {
   quiet_liblinear();
 }
 
@@ -48,14 +46,13 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   if (x.rows() == 0) throw Error("linear: no training rows");
   classes_ = classes;
   cols_ = static_cast<uint32_t>(x.cols());
-  scale_ = max_abs_scale(x, params_.get_bool("linear.scale"));
+  scale_ = max_abs_scale(x, cfg_.scale);
   // liblinear wants 1-based indices, a bias node (index cols+1) and a {-1, 0} end per row.
   std::vector<feature_node> nodes;
   nodes.reserve(x.nnz() + 2 * x.rows());
   std::vector<size_t> start;
   std::vector<double> y;
-  ClassSample cap =
-      cap_per_class(x.labels, classes, params_.get_int("linear.class_cap"), ctx_.seed ^ 0xca9ULL);
+  ClassSample cap = cap_per_class(x.labels, classes, cfg_.class_cap, ctx_.seed ^ 0xca9ULL);
   std::vector<uint8_t> kept(cap.capped ? x.rows() : 0, 0);
   for (uint32_t r : cap.rows) kept[r] = 1;
   for (size_t r = 0; r < x.rows(); ++r) {
@@ -77,7 +74,7 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   prob.x = rows.data();
   prob.bias = kBias;
 
-  auto cw = class_weights(x.labels, classes, params_.get_double("linear.class_weight"));
+  auto cw = class_weights(x.labels, classes, cfg_.class_weight);
   std::vector<int> weight_label(classes);
   std::vector<double> weight(classes);
   for (int c = 0; c < classes; ++c) {
@@ -85,10 +82,10 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
     weight[c] = cw[c] * cap.factor[c];
   }
   parameter param{};
-  solver_ = params_.get("linear.solver") == "lr_dual" ? L2R_LR_DUAL : L2R_LR;
+  solver_ = cfg_.solver == "lr_dual" ? L2R_LR_DUAL : L2R_LR;
   param.solver_type = solver_;
-  param.C = params_.get_double("linear.C");
-  param.eps = params_.get_double("linear.eps");
+  param.C = cfg_.C;
+  param.eps = cfg_.eps;
   param.nr_weight = classes;
   param.weight_label = weight_label.data();
   param.weight = weight.data();
@@ -132,9 +129,8 @@ Predictions LinearModel::predict_proba(const FeatureMatrix& x) const {
   return p;
 }
 
-std::string LinearModel::save() const {
+void LinearModel::save(ByteWriter& w) const {
   if (label_.empty()) throw Error("linear: save before fit");
-  ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
   w.put<int32_t>(classes_);
@@ -143,11 +139,9 @@ std::string LinearModel::save() const {
   w.put_vector(label_);
   w.put_vector(scale_);
   w.put_vector(w_);
-  return std::move(w.str());
 }
 
-void LinearModel::load(std::string_view bytes) {
-  ByteReader r(bytes, "linear model");
+void LinearModel::load(ByteReader& r) {
   r.expect_raw(kMagic, "a linear model saved by malscope");
   if (uint32_t v = r.get<uint32_t>(); v != kVersion)
     r.fail(fmt::format("version {}, expected {}", v, kVersion));
@@ -157,7 +151,6 @@ void LinearModel::load(std::string_view bytes) {
   auto label = r.get_vector<int32_t>();
   auto scale = r.get_vector<float>();
   auto w = r.get_vector<double>();
-  r.expect_end();
   const size_t nr_w = label.size() == 2 ? 1 : label.size();
   if (classes < 2 || label.size() < 2 || scale.size() != cols || w.size() != (cols + 1) * nr_w)
     r.fail("its sizes do not agree");

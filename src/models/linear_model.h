@@ -12,18 +12,19 @@ namespace malscope {
 
 class LinearModel : public Model {
  public:
-  /// Reads the linear.* parameters.
-  LinearModel(const Params& params, const ModelContext& ctx);
+  /// A model that fits with `cfg`.
+  LinearModel(const LinearConfig& cfg, const ModelContext& ctx);
 
   std::string_view name() const override { return "linear"; }
   ValueKind value_kind() const override { return ValueKind::kTfidf; }
   FitReport fit(const FeatureMatrix& x, int classes) override;
   Predictions predict_proba(const FeatureMatrix& x) const override;
-  std::string save() const override;
-  void load(std::string_view bytes) override;
+  /// "MSLIN", version 1, classes, columns, solver, class order, column scales, weights.
+  void save(ByteWriter& w) const override;
+  void load(ByteReader& r) override;
 
  private:
-  Params params_;
+  LinearConfig cfg_;
   ModelContext ctx_;
   int classes_ = 0;             // K
   uint32_t cols_ = 0;           // training columns

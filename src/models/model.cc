@@ -70,10 +70,19 @@ const std::vector<std::string>& model_names() {
 
 std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
                                   const ModelContext& ctx) {
-  if (name == "xgb") return std::make_unique<XgbModel>(params, ctx);
-  if (name == "linear") return std::make_unique<LinearModel>(params, ctx);
+  if (name == "xgb") return std::make_unique<XgbModel>(params.xgb(), ctx);
+  if (name == "linear") return std::make_unique<LinearModel>(params.linear(), ctx);
   throw UsageError(
       fmt::format("unknown model '{}', expected one of {}", name, fmt::join(model_names(), ", ")));
+}
+
+std::unique_ptr<Model> load_model(std::string_view name, ByteReader& r, const ModelContext& ctx) {
+  if (std::find(model_names().begin(), model_names().end(), name) == model_names().end())
+    r.fail(fmt::format("it names an unknown model '{}'", name));
+  // The default settings only steer fit(); the saved model holds all predict_proba reads.
+  auto m = make_model(name, Params{}, ctx);
+  m->load(r);
+  return m;
 }
 
 }  // namespace malscope

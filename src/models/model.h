@@ -1,6 +1,7 @@
 #pragma once
-// The Model interface: fit on a FeatureMatrix, predict class probabilities, save to and load from
-// bytes. Models are created by name ("xgb", "linear"); each lives in its own file.
+// The Model interface: fit on a FeatureMatrix, predict class probabilities, save to a ByteWriter
+// and load from a ByteReader. Models are created by name ("xgb", "linear"); each lives in its own
+// file.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -12,6 +13,7 @@
 #include "features/pipeline.h"
 #include "models/params.h"
 #include "models/predictions.h"
+#include "util/serial.h"
 
 namespace malscope {
 
@@ -45,10 +47,11 @@ class Model {
   virtual FitReport fit(const FeatureMatrix& x, int classes) = 0;
   /// Class probabilities of every row of x (x has the training columns).
   virtual Predictions predict_proba(const FeatureMatrix& x) const = 0;
-  /// The fitted model as bytes (magic and version inside).
-  virtual std::string save() const = 0;
-  /// Restores a fitted model saved by save(); throws Error if the bytes are not one.
-  virtual void load(std::string_view bytes) = 0;
+  /// Writes the fitted model: magic, version, and everything predict_proba needs.
+  virtual void save(ByteWriter& w) const = 0;
+  /// Restores a fitted model saved by save(); throws Error (naming r's data) if the bytes are not
+  /// one. The fit settings are not needed: a loaded model predicts as the saved one did.
+  virtual void load(ByteReader& r) = 0;
   /// Gain per column, for importance tables; empty if the model has none.
   virtual std::vector<FeatureGain> importance() const { return {}; }
 };
@@ -71,8 +74,12 @@ FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows
 
 /// Names make_model() accepts, in the order they are documented.
 const std::vector<std::string>& model_names();
-/// Creates an untrained model; throws UsageError for an unknown name.
+/// Creates an untrained model with its group of `params` (xgb.*, linear.*); throws UsageError for
+/// an unknown name.
 std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
                                   const ModelContext& ctx);
+/// Reads a model `name` saved by Model::save (predicting with ctx's threads); throws Error for an
+/// unknown name or corrupt bytes.
+std::unique_ptr<Model> load_model(std::string_view name, ByteReader& r, const ModelContext& ctx);
 
 }  // namespace malscope

@@ -1,52 +1,95 @@
 #pragma once
 // The learning parameters, defined once: every tunable knob of the feature pipeline and the
-// models has one row in a table (name, type, default, range, help). The CLI flags of cv, train
-// and tune, the `--space` of tune, the bundle's record of what was trained and the parameter
-// table in docs/learning.md are all generated from it.
+// models is a member of a config struct (FeatureConfig, XgbConfig, LinearConfig, BlendConfig),
+// bound to one row of a parameter table (util/param_table.h: name, range, help; the member's
+// initialiser is the default). The CLI flags of cv, train and tune, the `--space` of tune, the
+// bundle's record of what was trained and the parameter table in docs/learning.md all come from
+// the rows.
 #include <cstdint>
-#include <map>
 #include <span>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "features/pipeline.h"
+#include "models/predictions.h"
+#include "util/param_table.h"
+
 namespace malscope {
 
-/// Type of a parameter value.
-enum class ParamType { kBool, kInt, kDouble, kString };
+/// The xgb.* parameters: how XgbModel fits (predicting needs none of them).
+struct XgbConfig {
+  int rounds = 1000;              ///< most boosting rounds
+  int early_stop = 30;            ///< rounds without a better validation logloss (0 = never)
+  double valid_share = 0.1;       ///< training rows held out for early stopping
+  double eta = 0.2;               ///< learning rate
+  int max_depth = 4;              ///< tree depth
+  double min_child_weight = 1;    ///< smallest hessian sum in a leaf
+  double subsample = 0.8;         ///< row share per tree
+  double colsample_bytree = 0.1;  ///< column share per tree
+  double lambda = 1;              ///< L2 regularisation of leaf weights
+  double alpha = 0;               ///< L1 regularisation of leaf weights
+  int max_bin = 32;               ///< histogram bins per feature
+  double class_weight = 0;        ///< class weight power (0 none, 1 balanced)
+  int bags = 1;                   ///< boosters averaged, each with its own seed
+  int class_cap = 40000;          ///< most training files per class (0 = all)
 
-/// One row of the parameter table.
-struct ParamSpec {
-  std::string_view name;  ///< "group.key", e.g. "xgb.max_depth"
-  ParamType type;
-  std::string_view def;      ///< default, as text
-  double min = 0, max = 0;   ///< inclusive range for numbers (ignored when min > max)
-  std::string_view choices;  ///< for strings: allowed values separated by '|'
-  std::string_view help;
+  bool operator==(const XgbConfig&) const = default;
 };
 
-/// The whole table, grouped by prefix (features., xgb., linear., blend.).
+/// The linear.* parameters: how LinearModel fits.
+struct LinearConfig {
+  double C = 1;               ///< inverse L2 regularisation strength
+  std::string solver = "lr";  ///< liblinear solver: "lr" or "lr_dual"
+  double eps = 0.01;          ///< stopping tolerance
+  double class_weight = 0;    ///< class weight power, as XgbConfig::class_weight
+  bool scale = true;          ///< divide each column by its largest absolute training value
+  int class_cap = 40000;      ///< most training files per class (0 = all)
+
+  bool operator==(const LinearConfig&) const = default;
+};
+
+/// The blend.* parameters: how models' probabilities are combined.
+struct BlendConfig {
+  double step = 0.05;       ///< grid step of the weights searched on out-of-fold predictions
+  double floor = kProbEps;  ///< smallest class probability of the blend
+
+  bool operator==(const BlendConfig&) const = default;
+};
+
+/// The xgb.* rows.
+const ParamTable<XgbConfig>& xgb_params();
+/// The linear.* rows.
+const ParamTable<LinearConfig>& linear_params();
+/// The blend.* rows.
+const ParamTable<BlendConfig>& blend_params();
+
+/// The whole table: the features., xgb., linear. and blend. rows, in that order.
 std::span<const ParamSpec> param_table();
 /// The row named `name`, or nullptr.
 const ParamSpec* find_param(std::string_view name);
 /// The table as a Markdown table (for docs/learning.md).
 std::string param_table_markdown();
 
-/// A full set of parameter values: the defaults with overrides, each checked against the table.
+/// A full set of learning parameters: the structs' defaults with overrides, each checked by its
+/// row. Models and the pipeline read the typed structs; tools address values by name.
 class Params {
  public:
   /// All defaults.
-  Params();
+  Params() = default;
   /// Sets one value; throws UsageError naming the parameter and what it expects if the name is
   /// unknown or the value has the wrong type or range.
   void set(std::string_view name, std::string_view value);
   /// Sets "name=value".
   void set_assignment(std::string_view assignment);
-  /// The value as text.
-  const std::string& get(std::string_view name) const;
+  /// The value as canonical text; throws std::logic_error for an unknown name.
+  std::string get(std::string_view name) const;
+  /// The value of a bool parameter.
   bool get_bool(std::string_view name) const;
+  /// The value of an integer parameter.
   int64_t get_int(std::string_view name) const;
+  /// The value of a number parameter.
   double get_double(std::string_view name) const;
   /// Values differing from the defaults, "a=1 b=2" (for tables and logs).
   std::string overrides() const;
@@ -56,8 +99,25 @@ class Params {
   void update(const nlohmann::json& values);
   bool operator==(const Params&) const = default;
 
+  /// The features.* values.
+  const FeatureConfig& features() const { return features_; }
+  /// The xgb.* values.
+  const XgbConfig& xgb() const { return xgb_; }
+  /// The linear.* values.
+  const LinearConfig& linear() const { return linear_; }
+  /// The blend.* values.
+  const BlendConfig& blend() const { return blend_; }
+
  private:
-  std::map<std::string, std::string, std::less<>> values_;
+  friend std::span<const ParamSpec> param_table();
+  /// Calls f(table, config) for each group, in table order.
+  template <class Self, class F>
+  static void each_group(Self& self, F&& f);
+
+  FeatureConfig features_;
+  XgbConfig xgb_;
+  LinearConfig linear_;
+  BlendConfig blend_;
 };
 
 }  // namespace malscope

@@ -9,7 +9,6 @@
 #include <mutex>
 
 #include "models/sampling.h"
-#include "models/serial.h"
 #include "util/error.h"
 
 namespace malscope {
@@ -92,7 +91,7 @@ double parse_eval(const char* s) {
 
 }  // namespace
 
-XgbModel::XgbModel(const Params& params, const ModelContext& ctx) : params_(params), ctx_(ctx) {
+XgbModel::XgbModel(const XgbConfig& cfg, const ModelContext& ctx) : cfg_(cfg), ctx_(ctx) {
   quiet_xgboost();
 }
 
@@ -108,7 +107,7 @@ void XgbModel::reset() {
 FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
   if (full.rows() == 0) throw Error("xgb: no training rows");
   reset();
-  const int bags = int(params_.get_int("xgb.bags"));
+  const int bags = cfg_.bags;
   FitReport total;
   double valid_sum = 0;
   int valid_n = 0;
@@ -138,8 +137,7 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
 }
 
 FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t seed, void** out) {
-  ClassSample cap =
-      cap_per_class(full.labels, classes, params_.get_int("xgb.class_cap"), seed ^ 0xca9ULL);
+  ClassSample cap = cap_per_class(full.labels, classes, cfg_.class_cap, seed ^ 0xca9ULL);
   FeatureMatrix sampled;
   if (cap.capped) sampled = select_rows(full, cap.rows);
   const FeatureMatrix& x = cap.capped ? sampled : full;
@@ -149,14 +147,14 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
   make_dmatrix(x, cols_, all);
   std::vector<float> label(x.labels.begin(), x.labels.end());
   set_float_info(all, "label", label);
-  auto cw = class_weights(x.labels, classes, params_.get_double("xgb.class_weight"));
+  auto cw = class_weights(x.labels, classes, cfg_.class_weight);
   std::vector<float> weight(x.rows());
   for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]] * cap.factor[x.labels[i]];
   set_float_info(all, "weight", weight);
 
-  const int rounds = int(params_.get_int("xgb.rounds"));
-  const int patience = int(params_.get_int("xgb.early_stop"));
-  const double share = params_.get_double("xgb.valid_share");
+  const int rounds = cfg_.rounds;
+  const int patience = cfg_.early_stop;
+  const double share = cfg_.valid_share;
   DMatrix train, valid;
   bool early = patience > 0 && share > 0 && x.rows() >= 20;
   if (early) {
@@ -178,14 +176,15 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
       {"num_class", std::to_string(classes)},
       {"tree_method", "hist"},
       {"eval_metric", "mlogloss"},
-      {"eta", params_.get("xgb.eta")},
-      {"max_depth", params_.get("xgb.max_depth")},
-      {"min_child_weight", params_.get("xgb.min_child_weight")},
-      {"subsample", params_.get("xgb.subsample")},
-      {"colsample_bytree", params_.get("xgb.colsample_bytree")},
-      {"lambda", params_.get("xgb.lambda")},
-      {"alpha", params_.get("xgb.alpha")},
-      {"max_bin", params_.get("xgb.max_bin")},
+      // Each setting as its parameter's canonical text (numbers: the shortest round-trip decimal).
+      {"eta", param_format(cfg_.eta)},
+      {"max_depth", param_format(cfg_.max_depth)},
+      {"min_child_weight", param_format(cfg_.min_child_weight)},
+      {"subsample", param_format(cfg_.subsample)},
+      {"colsample_bytree", param_format(cfg_.colsample_bytree)},
+      {"lambda", param_format(cfg_.lambda)},
+      {"alpha", param_format(cfg_.alpha)},
+      {"max_bin", param_format(cfg_.max_bin)},
       {"seed", std::to_string(seed % 2147483647)},
       {"nthread", std::to_string(fit_threads(x.rows(), ctx_.threads))},
       {"verbosity", "0"},
@@ -245,9 +244,8 @@ Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
   return p;
 }
 
-std::string XgbModel::save() const {
+void XgbModel::save(ByteWriter& w) const {
   if (boosters_.empty()) throw Error("xgb: save before fit");
-  ByteWriter w;
   w.put_raw(kMagic);
   w.put<uint32_t>(kVersion);
   w.put<int32_t>(classes_);
@@ -260,11 +258,9 @@ std::string XgbModel::save() const {
           "XGBoosterSaveModelToBuffer");
     w.put_bytes(std::string_view(buf, len));
   }
-  return std::move(w.str());
 }
 
-void XgbModel::load(std::string_view bytes) {
-  ByteReader r(bytes, "XGBoost model");
+void XgbModel::load(ByteReader& r) {
   r.expect_raw(kMagic, "an XGBoost model saved by malscope");
   uint32_t version = r.get<uint32_t>();
   if (version != 1 && version != kVersion)
@@ -276,7 +272,6 @@ void XgbModel::load(std::string_view bytes) {
   if (count < 1 || count > 10000) r.fail(fmt::format("{} boosters", count));
   std::vector<std::string_view> ubj;
   for (uint32_t i = 0; i < count; ++i) ubj.push_back(r.get_bytes());
-  r.expect_end();
   reset();
   for (std::string_view u : ubj) {
     Booster b;

@@ -14,8 +14,8 @@ namespace malscope {
 
 class XgbModel : public Model {
  public:
-  /// Reads the xgb.* parameters.
-  XgbModel(const Params& params, const ModelContext& ctx);
+  /// A model that fits with `cfg`.
+  XgbModel(const XgbConfig& cfg, const ModelContext& ctx);
   ~XgbModel() override;
   XgbModel(const XgbModel&) = delete;
   XgbModel& operator=(const XgbModel&) = delete;
@@ -24,8 +24,10 @@ class XgbModel : public Model {
   ValueKind value_kind() const override { return ValueKind::kCounts; }
   FitReport fit(const FeatureMatrix& x, int classes) override;
   Predictions predict_proba(const FeatureMatrix& x) const override;
-  std::string save() const override;
-  void load(std::string_view bytes) override;
+  /// "MSXGB", version 2, classes, columns, then each booster as XGBoost UBJSON.
+  void save(ByteWriter& w) const override;
+  /// Reads versions 1 (one booster) and 2.
+  void load(ByteReader& r) override;
   /// Total gain of each column over all splits.
   std::vector<FeatureGain> importance() const override;
 
@@ -33,7 +35,7 @@ class XgbModel : public Model {
   void reset();
   /// One booster with its own seed (row cap sample, holdout, XGBoost seed) into *out.
   FitReport fit_one(const FeatureMatrix& x, int classes, uint64_t seed, void** out);
-  Params params_;
+  XgbConfig cfg_;
   ModelContext ctx_;
   std::vector<void*> boosters_;  // BoosterHandles, xgb.bags of them, averaged
   int classes_ = 0;

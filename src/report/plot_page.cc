@@ -12,6 +12,13 @@
 
 namespace malscope {
 
+const ParamTable<PlotPageOptions>& plot_page_params() {
+  static const ParamTable<PlotPageOptions> table{
+      {"max-points", &PlotPageOptions::max_points, 100, 1000000,
+       "Points per sample; larger samples are thinned (the page says how)"}};
+  return table;
+}
+
 int sample_chart_height(size_t apis) {
   return static_cast<int>(std::clamp<size_t>(14 * apis + 140, 380, 1100));
 }

@@ -7,6 +7,7 @@
 
 #include "features/thread_traits.h"
 #include "store/trace_store.h"
+#include "util/param_table.h"
 
 namespace malscope {
 
@@ -14,6 +15,9 @@ struct PlotPageOptions {
   uint32_t max_points = 20000;           ///< points per sample before thinning
   std::vector<std::string> class_names;  ///< one per class, or empty for the defaults
 };
+
+/// The flags bound to PlotPageOptions: --max-points (plot).
+const ParamTable<PlotPageOptions>& plot_page_params();
 
 /// Most samples on one page: each 3-D plot (and 2-D plot past 3,000 points) holds a WebGL
 /// context, and browsers keep about 16.

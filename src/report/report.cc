@@ -187,6 +187,13 @@ std::vector<int64_t> example_files(const TraceStore& store, const Profile& p) {
   return best;
 }
 
+const ParamTable<ReportOptions>& report_params() {
+  static const ParamTable<ReportOptions> table{
+      {"example-points", &ReportOptions::example_points, 100, 20000,
+       "Points per example plot; larger samples are thinned (the page says how)"}};
+  return table;
+}
+
 std::string report_html(const ReportInputs& in, const ReportOptions& opt) {
   const std::string kind = in.profile.classes.size() == 1 && in.profile.classes[0].label < 0
                                ? std::string("unlabeled")

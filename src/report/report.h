@@ -14,6 +14,7 @@
 #include "features/thread_traits.h"
 #include "report/cv_results.h"
 #include "store/trace_store.h"
+#include "util/param_table.h"
 
 namespace malscope {
 
@@ -22,6 +23,9 @@ struct ReportOptions {
   size_t pie_apis = 10;            ///< APIs per pie; the rest is "other"
   size_t distinctive = 10;         ///< rows per over-/under-represented table
 };
+
+/// The flags bound to ReportOptions: --example-points (report).
+const ParamTable<ReportOptions>& report_params();
 
 /// What a report is made of; `cv`, `test` and `overlap` may be null (the last two together:
 /// a test store matched against this one, see `report --test`).

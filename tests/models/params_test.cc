@@ -35,6 +35,30 @@ TEST(Params, SetChecksTypeAndRange) {
   EXPECT_THROW(p.set_assignment("xgb.eta"), UsageError);
 }
 
+TEST(Params, ValuesAreTheTypedMembers) {
+  Params p;
+  EXPECT_TRUE(p.features() == FeatureConfig{});
+  EXPECT_TRUE(p.xgb() == XgbConfig{});
+  EXPECT_TRUE(p.linear() == LinearConfig{});
+  EXPECT_TRUE(p.blend() == BlendConfig{});
+  p.set("xgb.max_depth", "8");
+  p.set("features.min_df", "1");
+  p.set("linear.solver", "lr_dual");
+  p.set("blend.floor", "0.01");
+  EXPECT_EQ(p.xgb().max_depth, 8);
+  EXPECT_EQ(p.features().min_df, 1u);
+  EXPECT_EQ(p.linear().solver, "lr_dual");
+  EXPECT_EQ(p.blend().floor, 0.01);
+  // The table is the four groups' rows, in order, each group's defaults from its struct.
+  size_t n = feature_params().specs().size() + xgb_params().specs().size() +
+             linear_params().specs().size() + blend_params().specs().size();
+  ASSERT_EQ(param_table().size(), n);
+  EXPECT_EQ(param_table().front().name, "features.api_stats");
+  EXPECT_EQ(param_table().back().name, "blend.floor");
+  EXPECT_EQ(find_param("blend.floor")->def, "1e-06");
+  EXPECT_EQ(find_param("nope"), nullptr);
+}
+
 TEST(Params, JsonRoundTrip) {
   Params p;
   p.set("xgb.eta", "0.05");

@@ -4,9 +4,17 @@
 
 #include "models/toy_data.h"
 #include "util/error.h"
+#include "util/serial.h"
 
 namespace malscope {
 namespace {
+
+// Model::load of the whole of `bytes`.
+void load_bytes(Model& m, std::string_view bytes) {
+  ByteReader r(bytes, "XGBoost model");
+  m.load(r);
+  r.expect_end();
+}
 
 Params fast() {
   Params p;
@@ -17,7 +25,7 @@ Params fast() {
 
 TEST(XgbModel, FitsSeparableClasses) {
   auto x = testing_toy::separable(300, 4, 1);
-  XgbModel m(fast(), {.seed = 1, .threads = 2});
+  XgbModel m(fast().xgb(), {.seed = 1, .threads = 2});
   FitReport rep = m.fit(x, 4);
   EXPECT_GT(rep.rounds, 0);
   EXPECT_GE(rep.valid_logloss, 0);
@@ -54,7 +62,7 @@ TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
   Params p = fast();
   p.set("xgb.class_cap", "60");
   p.set("xgb.valid_share", "0.25");
-  XgbModel m(p, {.seed = 1, .threads = 1});
+  XgbModel m(p.xgb(), {.seed = 1, .threads = 1});
   FitReport rep = m.fit(x, 3);
   EXPECT_GT(rep.valid_logloss, 0.01);
   EXPECT_LT(rep.valid_logloss, 0.2);
@@ -63,23 +71,23 @@ TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
 
 TEST(XgbModel, SaveLoadGivesIdenticalPredictions) {
   auto x = testing_toy::separable(200, 3, 3);
-  XgbModel m(fast(), {.seed = 5, .threads = 1});
+  XgbModel m(fast().xgb(), {.seed = 5, .threads = 1});
   m.fit(x, 3);
-  std::string bytes = m.save();
-  XgbModel back(fast(), {.seed = 0, .threads = 2});
-  back.load(bytes);
+  std::string bytes = to_bytes(m);
+  XgbModel back(fast().xgb(), {.seed = 0, .threads = 2});
+  load_bytes(back, bytes);
   EXPECT_EQ(m.predict_proba(x).prob, back.predict_proba(x).prob);
-  EXPECT_EQ(back.save(), bytes);
+  EXPECT_EQ(to_bytes(back), bytes);
 }
 
 TEST(XgbModel, SameSeedSameBytes) {
   auto x = testing_toy::separable(200, 3, 4);
   Params p = fast();
   p.set("xgb.subsample", "0.5");
-  XgbModel a(p, {.seed = 9, .threads = 2}), b(p, {.seed = 9, .threads = 2});
+  XgbModel a(p.xgb(), {.seed = 9, .threads = 2}), b(p.xgb(), {.seed = 9, .threads = 2});
   a.fit(x, 3);
   b.fit(x, 3);
-  EXPECT_EQ(a.save(), b.save());
+  EXPECT_EQ(to_bytes(a), to_bytes(b));
 }
 
 TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
@@ -92,13 +100,13 @@ TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
   p.set("xgb.colsample_bytree", "0.5");
   Params bagged = p;
   bagged.set("xgb.bags", "3");
-  XgbModel m(bagged, {.seed = 11, .threads = 1});
+  XgbModel m(bagged.xgb(), {.seed = 11, .threads = 1});
   m.fit(x, 3);
   Predictions got = m.predict_proba(test);
   std::vector<float> want(got.prob.size(), 0.0f);
   std::vector<Predictions> single;
   for (uint64_t b = 0; b < 3; ++b) {
-    XgbModel one(p, {.seed = 11 + b * 0x9e3779b97f4a7c15ULL, .threads = 1});
+    XgbModel one(p.xgb(), {.seed = 11 + b * 0x9e3779b97f4a7c15ULL, .threads = 1});
     one.fit(x, 3);
     single.push_back(one.predict_proba(test));
     for (size_t i = 0; i < want.size(); ++i) want[i] += single.back().prob[i] * (1.0f / 3);
@@ -107,37 +115,37 @@ TEST(XgbModel, BagsAverageBoostersOfTheirOwnSeeds) {
   ASSERT_EQ(got.prob.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_FLOAT_EQ(got.prob[i], want[i]) << i;
 
-  std::string bytes = m.save();
-  XgbModel back(fast(), {.seed = 0, .threads = 2});
-  back.load(bytes);
+  std::string bytes = to_bytes(m);
+  XgbModel back(fast().xgb(), {.seed = 0, .threads = 2});
+  load_bytes(back, bytes);
   EXPECT_EQ(back.predict_proba(test).prob, got.prob);
-  EXPECT_EQ(back.save(), bytes);
+  EXPECT_EQ(to_bytes(back), bytes);
   EXPECT_FALSE(back.importance().empty());
 }
 
 TEST(XgbModel, LoadsVersionOneBlobs) {
   // Version 1 (one booster, no count) is version 2 without the booster count.
   auto x = testing_toy::separable(120, 3, 8);
-  XgbModel m(fast(), {.seed = 2, .threads = 1});
+  XgbModel m(fast().xgb(), {.seed = 2, .threads = 1});
   m.fit(x, 3);
-  std::string v2 = m.save();
+  std::string v2 = to_bytes(m);
   ASSERT_EQ(v2.substr(0, 5), "MSXGB");
   std::string v1 = v2.substr(0, 5) + std::string("\x01\0\0\0", 4) + v2.substr(9, 8) + v2.substr(21);
-  XgbModel old(fast(), {.seed = 0, .threads = 1});
-  old.load(v1);
+  XgbModel old(fast().xgb(), {.seed = 0, .threads = 1});
+  load_bytes(old, v1);
   EXPECT_EQ(old.predict_proba(x).prob, m.predict_proba(x).prob);
-  EXPECT_EQ(old.save(), v2);  // saved again as version 2
+  EXPECT_EQ(to_bytes(old), v2);  // saved again as version 2
 }
 
 TEST(XgbModel, ErrorsAreNamed) {
-  XgbModel m(fast(), {.seed = 0, .threads = 1});
+  XgbModel m(fast().xgb(), {.seed = 0, .threads = 1});
   try {
-    m.load("MSXGB\x01\0\0\0\x03\0\0\0\x05\0\0\0\x04\0\0\0\0\0\0\0junk");
+    load_bytes(m, "MSXGB\x01\0\0\0\x03\0\0\0\x05\0\0\0\x04\0\0\0\0\0\0\0junk");
     ADD_FAILURE() << "loaded junk";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("XGBoost"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(m.load("not a model"), Error);
+  EXPECT_THROW(load_bytes(m, "not a model"), Error);
   EXPECT_THROW(m.predict_proba(testing_toy::separable(5, 2, 0)), Error);
 }
 
