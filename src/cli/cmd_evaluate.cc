@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "eval/metrics.h"
 #include "eval/submission.h"
+#include "util/text.h"
 
 namespace malscope::cli {
 
@@ -28,7 +29,7 @@ void register_evaluate(CLI::App& app, Globals&) {
       nlohmann::json j = {{"files", m.files},           {"classes", m.classes},
                           {"metrics", overall_json(m)}, {"per_class", per_class_json(m)},
                           {"pairs", pairs_json(m)},     {"confusion", m.confusion}};
-      std::printf("%s\n", j.dump(2).c_str());
+      std::printf("%s\n", dump_json(j).c_str());
     } else {
       std::fputs(metrics_text(m).c_str(), stdout);
     }

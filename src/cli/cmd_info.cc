@@ -2,22 +2,32 @@
 
 #include "cli/commands.h"
 #include "store/store_info.h"
+#include "util/text.h"
 
 namespace malscope::cli {
 
-void register_info(CLI::App& app, Globals&) {
+void register_info(CLI::App& app, Globals& g) {
   struct Args {
     std::string store;
-    bool json = false;
+    bool json = false, check = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
       "info", "Files, rows, classes, APIs, threads and calls-per-file of a store");
   cmd->add_option("store", a->store, "Trace store")->required();
   cmd->add_flag("--json", a->json, "Print JSON");
-  cmd->callback([a] {
-    StoreInfo info = describe(TraceStore::open(a->store));
-    std::string out = a->json ? to_json(info).dump(2) + "\n" : to_text(info);
+  cmd->add_flag("--check", a->check,
+                "Also decode every column of every chunk and check it against the store's bounds");
+  cmd->callback([a, &g] {
+    TraceStore store = TraceStore::open(a->store);
+    if (a->check) {
+      uint64_t rows = check_store(store, g.threads);
+      if (!a->json)
+        std::printf("check: every column of %u chunks decoded, %llu rows, all within bounds\n",
+                    store.num_chunks(), static_cast<unsigned long long>(rows));
+    }
+    StoreInfo info = describe(store);
+    std::string out = a->json ? dump_json(to_json(info)) + "\n" : to_text(info);
     std::fputs(out.c_str(), stdout);
   });
 }

@@ -5,6 +5,7 @@
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
 #include "cli/terminal.h"
+#include "util/text.h"
 
 namespace malscope::cli {
 
@@ -31,7 +32,7 @@ void register_profile(CLI::App& app, Globals& g) {
     scan.fingerprints = false;
     CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);
     Profile p = build_profile(store, s, a->opt);
-    std::string out = a->json ? to_json(p).dump(2) + "\n" : to_text(p);
+    std::string out = a->json ? dump_json(to_json(p)) + "\n" : to_text(p);
     std::fputs(out.c_str(), stdout);
   });
 }

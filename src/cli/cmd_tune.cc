@@ -9,6 +9,7 @@
 #include "store/trace_store.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/text.h"
 
 namespace malscope::cli {
 
@@ -67,7 +68,7 @@ void register_tune(CLI::App& app, Globals& g) {
                              {"cv", overall_json(ranked.front().metrics)},
                              {"folds", a->folds},
                              {"seed", base.seed}};
-      write_file_atomic(a->best_out, best.dump(2) + "\n");
+      write_file_atomic(a->best_out, dump_json(best) + "\n");
     }
   });
 }

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 namespace malscope::cli {
 
@@ -14,9 +15,12 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "malscope 0.1.0");
   Globals g;
-  app.add_option("-j,--threads", g.threads, "Worker threads (0 = all cores)")
+  // Global flags work before or after the sub-command: `malscope info S -j 2`.
+  app.fallthrough();
+  app.add_option("-j,--threads", g.threads,
+                 fmt::format("Worker threads (0 = all cores; at most {})", kMaxThreads))
       ->default_val(0)
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, kMaxThreads));
   register_all(app, g);
   remove_temps_on_signals();
   try {

@@ -14,6 +14,7 @@
 
 #include "io/return_value.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
@@ -146,15 +147,7 @@ class LocalInterner {
 };
 
 std::string shown(std::string_view v) {
-  std::string out;
-  for (char c : v.substr(0, 40)) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    else
-      out += c;
-  }
-  if (v.size() > 40) out += "...";
-  return out;
+  return excerpt(v);
 }
 
 // Eight ASCII digits at once (SWAR): p[0] is the most significant. n in [1, 8]; 8 bytes at p

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "util/error.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
@@ -45,7 +46,7 @@ CsvSchema CsvSchema::from_header(std::string_view line, const std::string& sourc
     for (size_t i = 0; i < s.fields.size(); ++i)
       if (f != Field::kIgnored && s.fields[i] == f)
         throw Error(fmt::format("{}:1: header: column '{}' appears twice (columns {} and {})",
-                                source, name, i + 1, s.fields.size() + 1));
+                                source, excerpt(name), i + 1, s.fields.size() + 1));
     if (s.fields.size() == kMaxColumns)
       throw Error(
           fmt::format("{}:1: header has more than {} columns; {}", source, kMaxColumns, kExpected));
@@ -64,8 +65,8 @@ CsvSchema CsvSchema::from_header(std::string_view line, const std::string& sourc
                          {Field::kTid, "tid"},
                          {Field::kIndex, "index"}}) {
     if (!has(f))
-      throw Error(fmt::format("{}:1: header '{}' has no column '{}'; {}", source, std::string(line),
-                              name, kExpected));
+      throw Error(fmt::format("{}:1: header '{}' has no column '{}'; {}", source,
+                              excerpt(line, 120), name, kExpected));
   }
   s.has_label = has(Field::kLabel);
   s.has_return_value = has(Field::kReturnValue);

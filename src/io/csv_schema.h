@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "io/trace_batch.h"
+
 namespace malscope {
 
 /// What a CSV column holds.
@@ -15,8 +17,6 @@ enum class Field : uint8_t { kFileId, kLabel, kApi, kTid, kReturnValue, kIndex, 
 /// A header may have at most this many columns.
 inline constexpr size_t kMaxColumns = 32;
 
-/// Labels are class numbers in [0, kMaxLabel].
-inline constexpr int kMaxLabel = 999;
 
 /// The columns of one CSV, from its header line.
 struct CsvSchema {

@@ -12,6 +12,9 @@
 
 namespace malscope {
 
+/// Labels are class numbers in [0, kMaxLabel] (-1: unlabeled), for every reader and the store.
+inline constexpr int kMaxLabel = 999;
+
 /// One file's rows in a batch: rows [row_begin, row_end) of the columns. A file may continue in
 /// the next batch (its rows are joined) or come back later (its rows are merged).
 struct BatchFile {

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "util/error.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
@@ -58,7 +59,7 @@ std::unique_ptr<TraceSource> open_trace_source(std::span<const std::string> inpu
       throw Error(fmt::format("cannot open '{}': no such file or folder", in));
   }
   throw UsageError(
-      fmt::format("no reader takes '{}'{} (readers: {})", inputs[0],
+      fmt::format("no reader takes '{}'{} (readers: {})", excerpt(inputs[0], 200),
                   inputs.size() > 1 ? fmt::format(" and {} more", inputs.size() - 1) : "",
                   fmt::join(names, ", ")));
 }

@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/serial.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
@@ -66,7 +67,7 @@ void Bundle::save(ByteWriter& w) const {
     throw Error(fmt::format("bundle: {} models, {} weights, {} members", model_names.size(),
                             weights.size(), members.size()));
   ByteWriter p;
-  p.put_bytes(info.dump());
+  p.put_bytes(dump_json(info, -1));
   p.put<int32_t>(classes);
   p.put<uint32_t>(uint32_t(model_names.size()));
   for (const std::string& n : model_names) p.put_bytes(n);

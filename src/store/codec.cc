@@ -210,6 +210,11 @@ void decode(const char* data, const ColumnFrame& frame, uint32_t n, std::vector<
       throw Error(fmt::format("{}: corrupt column data (patched frame)", what));
     expect = static_cast<size_t>(content);
   }
+  // A zstd block of 128 KB takes at least 4 bytes (an RLE block): a frame claiming more than
+  // 32768 bytes per byte of it is crafted, and is refused before anything is allocated.
+  if (expect / 32768 > size_t(frame.size) + 64)
+    throw Error(
+        fmt::format("{}: corrupt column ({} rows in a frame of {} bytes)", what, n, frame.size));
   raw.resize(expect);
   size_t got = ZSTD_decompressDCtx(contexts().d, raw.data(), expect, data, frame.size);
   if (ZSTD_isError(got) || got != expect)

@@ -6,6 +6,7 @@
 
 #include "store/class_names.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace malscope {
 
@@ -90,7 +91,8 @@ void StoreBuilder::check_label(uint32_t f, const BatchFile& run) {
   if (run.label == expected) return;
   std::string before = first_line_[f] ? fmt::format(" on line {}", first_line_[f]) : "";
   throw Error(fmt::format("{}: file_id '{}' has label {} here but label {}{}",
-                          where(run.first_line), run.file_id, run.label, expected, before));
+                          where(run.first_line), excerpt(run.file_id), run.label, expected,
+                          before));
 }
 
 void StoreBuilder::append(const TraceBatch& b, const BatchFile& run,

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "util/progress.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 
@@ -55,6 +57,14 @@ StoreInfo describe(const TraceStore& store) {
   info.threads_per_file = distribution(threads);
   info.store_bytes = MappedFile(store.path()).size();
   return info;
+}
+
+uint64_t check_store(const TraceStore& store, int threads) {
+  std::atomic<uint64_t> rows{0};
+  parallel_for(store.num_chunks(), threads, [&](size_t c, int) {
+    rows += store.read_chunk(static_cast<uint32_t>(c), kColAll).api.size();
+  });
+  return rows.load();
 }
 
 namespace {

@@ -39,6 +39,9 @@ struct StoreInfo {
 
 /// Summarises a store from its tables.
 StoreInfo describe(const TraceStore& store);
+/// Decodes every column of every chunk (on `threads` threads), checking each against the
+/// store's own bounds; throws Error naming the chunk and what is wrong. Returns the rows decoded.
+uint64_t check_store(const TraceStore& store, int threads);
 /// Distribution of values (sorted in place).
 Distribution distribution(std::vector<double>& values);
 /// As JSON.

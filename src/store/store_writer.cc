@@ -7,6 +7,7 @@
 #include "store/codec.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 namespace malscope::store {
 namespace {
@@ -182,7 +183,7 @@ void StoreWriter::finish(const std::vector<std::string>& apis,
   out_.write(files_.data(), h.files.size);
   h.chunks = {out_.offset(), chunks_.size() * sizeof(ChunkEntry)};
   out_.write(chunks_.data(), h.chunks.size);
-  std::string m = meta.dump();
+  std::string m = dump_json(meta, -1);
   h.meta = {out_.offset(), m.size()};
   out_.write(m);
   h.file_size = out_.offset();

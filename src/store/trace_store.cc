@@ -1,10 +1,12 @@
 #include "store/trace_store.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
 
+#include "io/trace_batch.h"
 #include "store/class_names.h"
 #include "store/codec.h"
 #include "store/store_writer.h"
@@ -94,8 +96,13 @@ void TraceStore::Impl::validate_tables() {
   for (uint32_t f = 0; f < h.n_files; ++f) {
     const FileEntry& e = files[f];
     if (e.chunk >= h.n_chunks || uint64_t(e.row_in_chunk) + e.n_rows > chunks[e.chunk].n_rows ||
-        e.id_offset + e.id_length > h.file_ids.size)
+        e.id_offset > h.file_ids.size || e.id_length > h.file_ids.size - e.id_offset)
       corrupt(fmt::format("file table entry {} out of bounds", f));
+    if (e.label < -1 || e.label > kMaxLabel)
+      corrupt(fmt::format("file {} has label {}; labels are -1 (none) or 0 to {}", f, e.label,
+                          kMaxLabel));
+    if (e.n_threads > e.n_rows || (e.n_rows > 0 && e.n_threads == 0))
+      corrupt(fmt::format("file {} has {} threads for {} calls", f, e.n_threads, e.n_rows));
     if (e.label > num_classes - 1) num_classes = e.label + 1;
     per_chunk[e.chunk + 1]++;
     rows += e.n_rows;
@@ -226,6 +233,8 @@ std::optional<uint32_t> TraceStore::find_file(std::string_view id) const {
 }
 
 ChunkColumns TraceStore::read_chunk(uint32_t c, unsigned columns) const {
+  if (c >= num_chunks())
+    throw Error(fmt::format("chunk {} out of range ({} chunks)", c, num_chunks()));
   const ChunkEntry& e = impl_->chunks[c];
   const char* base = impl_->map.data();
   ChunkColumns out;
@@ -238,6 +247,17 @@ ChunkColumns TraceStore::read_chunk(uint32_t c, unsigned columns) const {
     store::decode_column(base + e.columns[2].offset, e.columns[2], e.n_rows, out.index, what);
   if (columns & kColRet)
     store::decode_column(base + e.columns[3].offset, e.columns[3], e.n_rows, out.ret, what);
+  // Ids index the dictionaries: a crafted chunk must not send a reader past their ends.
+  if (!out.api.empty()) {
+    uint16_t top = *std::max_element(out.api.begin(), out.api.end());
+    if (top >= impl_->apis.size())
+      impl_->corrupt(fmt::format("chunk {} holds API id {}, the dictionary has {} names", c, top,
+                                 impl_->apis.size()));
+  }
+  for (int64_t v : out.ret)
+    if (ret_is_string(v) && ret_string_id(v) >= impl_->ret_strings.size())
+      impl_->corrupt(fmt::format("chunk {} holds return text {}, the dictionary has {}", c,
+                                 ret_string_id(v), impl_->ret_strings.size()));
   return out;
 }
 

@@ -1,14 +1,16 @@
 #include "util/thread_pool.h"
 
+#include <algorithm>
+
 #include <atomic>
 #include <exception>
 
 namespace malscope {
 
 int default_threads(int requested) {
-  if (requested > 0) return requested;
+  if (requested > 0) return std::min(requested, kMaxThreads);
   unsigned hw = std::thread::hardware_concurrency();
-  return hw ? static_cast<int>(hw) : 1;
+  return hw ? std::min(static_cast<int>(hw), kMaxThreads) : 1;
 }
 
 ThreadPool::ThreadPool(int n) {

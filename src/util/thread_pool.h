@@ -10,7 +10,12 @@
 
 namespace malscope {
 
-/// Number of threads to use when the user gives 0: the machine's hardware threads.
+/// The most worker threads malscope starts (a larger request is a usage error in the CLI and
+/// is capped here), so a typo cannot exhaust the machine's process table.
+inline constexpr int kMaxThreads = 256;
+
+/// Threads to use for `requested`: itself (at most kMaxThreads), or for 0 the machine's hardware
+/// threads.
 int default_threads(int requested);
 
 class ThreadPool {
