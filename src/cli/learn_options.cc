@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ranges>
 
 #include "cli/param_options.h"
 #include "cli/terminal.h"
@@ -14,6 +13,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/progress.h"
+#include "util/text.h"
 #include "util/thread_pool.h"
 
 namespace malscope::cli {
@@ -59,8 +59,7 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
   for (const std::string& kv : a.sets) s.params.set_assignment(kv);
   for (const auto& [name, value] : a.values) s.params.set(name, value);
   s.models.clear();
-  for (auto part : std::views::split(std::string_view(models), ',')) {
-    std::string name(part.begin(), part.end());
+  for (const std::string& name : split(models, ',')) {
     if (name.empty()) continue;
     make_model(name, s.params, {});  // rejects unknown names with the list of known ones
     if (std::find(s.models.begin(), s.models.end(), name) != s.models.end())

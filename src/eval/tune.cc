@@ -4,20 +4,14 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
-#include <ranges>
 #include <tuple>
 
 #include "models/sampling.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
-
-std::vector<std::string> split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  for (auto part : std::views::split(s, sep)) out.emplace_back(part.begin(), part.end());
-  return out;
-}
 
 bool is_feature(const std::string& name) {
   return name.starts_with("features.");
