@@ -9,6 +9,7 @@
 #include "eval/csv_lines.h"
 #include "store/trace_store.h"
 #include "util/error.h"
+#include "util/random.h"
 
 namespace malscope {
 namespace {

@@ -7,8 +7,8 @@
 #include <ranges>
 #include <tuple>
 
-#include "models/sampling.h"
 #include "util/error.h"
+#include "util/random.h"
 
 namespace malscope {
 namespace {
