@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "analysis/class_probs.h"
+#include "eval/metrics.h"
 
 namespace malscope {
 

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "analysis/audit.h"
+#include "analysis/class_probs.h"
 #include "analysis/overlap.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
