@@ -60,7 +60,8 @@ void register_cv(CLI::App& app, Globals& g) {
       write_file_atomic(a->bundle_out, save_bundle(bagged_bundle(r, setup, name)));
     }
     if (!a->json_out.empty())
-      write_file_atomic(a->json_out, cv_json(r, setup, a->store, a->oof_out).dump(2) + "\n");
+      write_file_atomic(a->json_out,
+                        summarize(r, setup, a->store, a->oof_out).to_json().dump(2) + "\n");
   });
 }
 

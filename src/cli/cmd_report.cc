@@ -46,8 +46,8 @@ void register_report(CLI::App& app, Globals& g) {
     a->audit.class_names = a->profile.class_names = names;
     validate(a->minhash);
     validate(a->audit.duplicates, a->minhash.num_hashes);
-    std::optional<CvResults> cv;
-    if (!a->cv.empty()) cv = load_cv_results(a->cv);  // fail before the long pass
+    std::optional<CvSummary> cv;
+    if (!a->cv.empty()) cv = CvSummary::load(a->cv);  // fail before the long pass
     std::optional<TraceStore> test;
     if (!a->test.empty()) test.emplace(TraceStore::open(a->test));
     FamilyMap families = family_map(store);

@@ -96,8 +96,7 @@ void register_train(CLI::App& app, Globals& g) {
       return;
     }
     if (!a->cv.empty()) {
-      w = weights_from_cv_json(nlohmann::json::parse(read_file(a->cv), nullptr, false), setup,
-                               a->cv);
+      w = blend_weights(CvSummary::load(a->cv), setup, a->cv);
     } else if (w.empty() && setup.models.size() == 1) {
       w = {1.0};
     } else if (w.empty()) {

@@ -232,33 +232,22 @@ Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& st
   return b;
 }
 
-nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,
-                       const std::string& oof_path, size_t top_features) {
-  nlohmann::json j;
-  j["dataset"] = {{"store", store}, {"files", r.labels.size()}, {"classes", r.classes}};
-  j["folds"] = r.folds.size();
-  j["seed"] = setup.seed;
-  j["models"] = r.models;
-  j["metrics"] = overall_json(r.metrics);
-  j["per_class"] = per_class_json(r.metrics);
-  j["pairs"] = pairs_json(r.metrics);
-  j["confusion"] = r.metrics.confusion;
-  nlohmann::json imp = nlohmann::json::array();
-  for (size_t i = 0; i < std::min(top_features, r.importance.size()); ++i)
-    imp.push_back({{"name", r.importance[i].first}, {"gain", r.importance[i].second}});
-  j["feature_importance"] = imp;
-  j["oof_path"] = oof_path;
-  // Extensions beyond the contract: what train needs to reuse the blend, and per-model scores.
-  nlohmann::json blend_w = nlohmann::json::object(), per_model = nlohmann::json::object();
-  for (size_t m = 0; m < r.models.size(); ++m) {
-    blend_w[r.models[m]] = r.weights[m];
-    per_model[r.models[m]] = overall_json(r.model_metrics[m]);
-  }
-  j["blend"] = blend_w;
-  j["model_metrics"] = per_model;
-  j["params"] = setup.params.to_json();
-  j["seconds"] = r.seconds;
-  return j;
+CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::string& store,
+                    const std::string& oof_path, size_t top_features) {
+  CvSummary c;
+  c.store = store;
+  c.folds = int(r.folds.size());
+  c.seed = setup.seed;
+  c.models = r.models;
+  c.metrics = r.metrics;
+  c.importance.assign(r.importance.begin(),
+                      r.importance.begin() + std::min(top_features, r.importance.size()));
+  c.oof_path = oof_path;
+  c.weights = r.weights;
+  c.model_metrics = r.model_metrics;
+  c.params = setup.params.to_json();
+  c.seconds = r.seconds;
+  return c;
 }
 
 std::string cv_text(const CvResult& r) {

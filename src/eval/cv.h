@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/cv_summary.h"
 #include "eval/metrics.h"
 #include "features/pipeline.h"
 #include "features/sketches.h"
@@ -81,9 +82,9 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
 /// averaged over folds; moves the members out of r.
 Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& store);
 
-/// The CV results JSON (the contract `malscope report --cv` reads), top `top_features` features.
-nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,
-                       const std::string& oof_path, size_t top_features = 50);
+/// What `cv --json-out` writes of `r` (cv_summary.h), with the top `top_features` features.
+CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::string& store,
+                    const std::string& oof_path, size_t top_features = 50);
 /// Text: per-fold table, per-model logloss, blend weights, then metrics_text of the blend.
 std::string cv_text(const CvResult& r);
 /// Writes the out-of-fold predictions (`file_id,label,fold,prob0..prob{K-1}` of the blend, then

@@ -67,17 +67,18 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
   return b;
 }
 
-std::vector<double> weights_from_cv_json(const nlohmann::json& cv, const LearnSetup& setup,
-                                         const std::string& path) {
-  if (!cv.is_object() || !cv.contains("blend") || !cv["blend"].is_object())
+std::vector<double> blend_weights(const CvSummary& cv, const LearnSetup& setup,
+                                  const std::string& path) {
+  if (cv.weights.empty())
     throw Error(
         fmt::format("'{}' has no \"blend\" weights (write it with `malscope cv "
                     "--json-out`)",
                     path));
-  const auto& b = cv["blend"];
+  nlohmann::json b = nlohmann::json::object();  // the file's blend, for messages
+  for (size_t m = 0; m < cv.models.size(); ++m) b[cv.models[m]] = cv.weights.at(m);
   std::vector<double> w;
   for (const std::string& m : setup.models) {
-    if (!b.contains(m) || !b[m].is_number())
+    if (!b.contains(m))
       throw Error(
           fmt::format("'{}' has no blend weight for model '{}' (it blends {})", path, m, b.dump()));
     w.push_back(b[m].get<double>());

@@ -16,9 +16,9 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
                     const std::string& store, const LogFn& log = {},
                     std::span<const uint32_t> rows = {});
 
-/// Blend weights for setup.models from a CV results JSON (its "blend" object); throws Error if
-/// the file's models differ from the setup's.
-std::vector<double> weights_from_cv_json(const nlohmann::json& cv, const LearnSetup& setup,
-                                         const std::string& path);
+/// Blend weights for setup.models from a CV summary's blend; throws Error naming `path` if it
+/// has none or blends other models.
+std::vector<double> blend_weights(const CvSummary& cv, const LearnSetup& setup,
+                                  const std::string& path);
 
 }  // namespace malscope
