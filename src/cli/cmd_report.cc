@@ -58,8 +58,7 @@ void register_report(CLI::App& app, Globals& g) {
     Audit audit = run_audit(store, s, a->audit);
     std::optional<Overlap> overlap;
     if (test)
-      overlap = find_overlap(*test, fingerprints_in(*test, store, a->minhash, g.threads), store, s,
-                             a->audit.duplicates);
+      overlap = overlap_against(*test, store, a->minhash, a->audit.duplicates, g.threads, &s);
     ReportInputs in{store,
                     families,
                     profile,
