@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "analysis/class_probs.h"
 #include "util/error.h"
 
 namespace malscope {

@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
+#include "eval/folds.h"
 #include "util/error.h"
-#include "util/hash.h"
 
 namespace malscope {
 
@@ -36,26 +35,10 @@ std::vector<std::string> parse_class_names(const std::string& list, int k) {
   return out;
 }
 
-void LossSum::add(std::span<const double> p, int label) {
-  auto clip = [](double x) { return std::clamp(x, kProbClip, 1 - kProbClip); };
-  size_t best = 0;
-  double tianchi_row = 0;
-  for (size_t c = 0; c < p.size(); ++c) {
-    if (p[c] > p[best]) best = c;
-    tianchi_row -= static_cast<int>(c) == label ? std::log(clip(p[c])) : std::log(1 - clip(p[c]));
-  }
-  logloss -= std::log(clip(p[label]));
-  tianchi += tianchi_row;
-  n++;
-  correct += static_cast<int>(best) == label;
-}
-
 std::vector<double> smoothed(std::span<const uint32_t> counts, std::span<const double> prior,
                              double alpha) {
-  double total = alpha;
-  for (uint32_t c : counts) total += c;
   std::vector<double> p(counts.size());
-  for (size_t c = 0; c < counts.size(); ++c) p[c] = (counts[c] + alpha * prior[c]) / total;
+  smoothed_into(counts, prior, alpha, p);
   return p;
 }
 
@@ -68,27 +51,19 @@ std::vector<double> class_prior(std::span<const int32_t> labels, int k) {
   return p;
 }
 
-std::vector<uint8_t> stratified_folds(std::span<const int32_t> labels, int folds, uint64_t seed) {
-  std::vector<uint8_t> fold(labels.size(), 0);
-  std::unordered_map<int32_t, std::vector<std::pair<uint64_t, uint32_t>>> by_class;
+std::vector<uint32_t> labeled_folds(std::span<const int32_t> labels, int folds, uint64_t seed) {
+  std::vector<uint32_t> files;
+  std::vector<int32_t> y;
   for (uint32_t f = 0; f < labels.size(); ++f)
-    if (labels[f] >= 0)
-      by_class[labels[f]].emplace_back(mix64(seed * 0x9e3779b97f4a7c15ULL + f), f);
-  for (auto& [label, files] : by_class) {
-    std::sort(files.begin(), files.end());
-    for (size_t i = 0; i < files.size(); ++i)
-      fold[files[i].second] = static_cast<uint8_t>(i % folds);
+    if (labels[f] >= 0) files.push_back(f), y.push_back(labels[f]);
+  std::vector<uint32_t> fold(labels.size(), 0);
+  if (y.size() < static_cast<size_t>(folds)) {  // assign_folds would refuse: too few to fill
+    for (uint32_t i = 0; i < files.size(); ++i) fold[files[i]] = i;
+    return fold;
   }
+  const std::vector<uint32_t> dealt = assign_folds(y, folds, seed);
+  for (size_t i = 0; i < files.size(); ++i) fold[files[i]] = dealt[i];
   return fold;
-}
-
-void shuffle(std::span<int32_t> v, uint64_t seed) {
-  uint64_t state = seed;
-  for (size_t i = v.size(); i > 1; --i) {
-    state += 0x9e3779b97f4a7c15ULL;
-    size_t j = mix64(state) % i;
-    std::swap(v[i - 1], v[j]);
-  }
 }
 
 }  // namespace malscope

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 
+#include "analysis/class_probs.h"
 #include "util/error.h"
 
 namespace malscope {
@@ -17,7 +18,7 @@ struct GroupFolds {
   int folds, k;
 
   GroupFolds(std::span<const uint32_t> group, std::span<const int32_t> labels,
-             std::span<const uint8_t> fold, int folds_, int k_)
+             std::span<const uint32_t> fold, int folds_, int k_)
       : folds(folds_), k(k_) {
     uint32_t n_groups = group.empty() ? 0 : *std::max_element(group.begin(), group.end()) + 1;
     std::vector<uint32_t> size(n_groups, 0);
@@ -62,10 +63,10 @@ CvImpact measure_cv_impact(std::span<const int32_t> labels, int k, std::span<con
   out.folds = o.folds;
   out.class_files.assign(k, 0);
   out.class_cluster_in_train.assign(k, 0);
-  std::vector<uint8_t> fold = stratified_folds(labels, o.folds, o.seed);
+  const std::vector<uint32_t> fold = labeled_folds(labels, o.folds, o.seed);
   GroupFolds by_exact(exact, labels, fold, o.folds, k),
       by_cluster(cluster, labels, fold, o.folds, k);
-  for (int v = 0; v < o.folds; ++v) {
+  for (uint32_t v = 0; v < uint32_t(o.folds); ++v) {
     std::vector<int32_t> train;
     for (size_t f = 0; f < labels.size(); ++f)
       if (labels[f] >= 0 && fold[f] != v) train.push_back(labels[f]);

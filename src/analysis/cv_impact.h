@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "analysis/class_probs.h"
+#include "eval/metrics.h"
 
 namespace malscope {
 

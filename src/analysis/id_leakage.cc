@@ -5,7 +5,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "analysis/class_probs.h"
 #include "util/error.h"
+#include "util/random.h"
 
 namespace malscope {
 
@@ -39,25 +41,19 @@ std::vector<int32_t> labels_in_id_order(std::span<const std::string_view> ids,
   return y;
 }
 
-// Sink for predictions: the full metrics on the real order, only -log p[y] on shuffles.
+// Sink for predictions: the full metrics on the real order, and on every order the per-file
+// logloss the permutation test compares (one formula for real and shuffled, so ties stay ties).
 struct Scores {
   LossSum* full = nullptr;
   double logloss = 0;
   size_t n = 0;
   void add(std::span<const double> p, int y) {
     if (full) full->add(p, y);
-    logloss -= std::log(std::clamp(p[y], kProbClip, 1 - kProbClip));
+    logloss += file_logloss(p, y);
     n++;
   }
   double mean() const { return n ? logloss / n : 0; }
 };
-
-void fill_smoothed(std::span<const uint32_t> counts, std::span<const double> prior, double alpha,
-                   std::vector<double>& p) {
-  double total = alpha;
-  for (uint32_t c : counts) total += c;
-  for (size_t c = 0; c < counts.size(); ++c) p[c] = (counts[c] + alpha * prior[c]) / total;
-}
 
 // Leave-one-out: each file is predicted from the labels of its w neighbours on either side.
 void neighbour_vote(std::span<const int32_t> y, int k, std::span<const double> prior,
@@ -71,20 +67,20 @@ void neighbour_vote(std::span<const int32_t> y, int k, std::span<const double> p
     while (hi < want_hi) window[y[hi++]]++;
     while (lo < want_lo) window[y[lo++]]--;
     window[y[i]]--;
-    fill_smoothed(window, prior, o.alpha, p);
+    smoothed_into(window, prior, o.alpha, p);
     out.add(p, y[i]);
     window[y[i]]++;
   }
 }
 
 // k-fold: each file is predicted from the class mix of training files in its id-rank bin.
-void binned_vote(std::span<const int32_t> y, int k, std::span<const uint8_t> fold,
+void binned_vote(std::span<const int32_t> y, int k, std::span<const uint32_t> fold,
                  const IdLeakOptions& o, Scores& out) {
   const size_t n = y.size();
   auto bin_of = [&](size_t i) { return i * o.bins / n; };
   std::vector<uint32_t> counts(size_t(o.bins) * k);
   std::vector<double> p(k);
-  for (int v = 0; v < o.folds; ++v) {
+  for (uint32_t v = 0; v < uint32_t(o.folds); ++v) {
     std::fill(counts.begin(), counts.end(), 0);
     std::vector<uint32_t> train(k, 0);
     for (size_t i = 0; i < n; ++i)
@@ -94,14 +90,13 @@ void binned_vote(std::span<const int32_t> y, int k, std::span<const uint8_t> fol
     for (int c = 0; c < k; ++c) prior[c] = total ? train[c] / total : 1.0 / k;
     for (size_t i = 0; i < n; ++i) {
       if (fold[i] != v) continue;
-      fill_smoothed(std::span<const uint32_t>(counts).subspan(bin_of(i) * k, k), prior, o.alpha, p);
+      smoothed_into(std::span<const uint32_t>(counts).subspan(bin_of(i) * k, k), prior, o.alpha, p);
       out.add(p, y[i]);
     }
   }
 }
 
-void finish(LeakTest& t, const IdLeakOptions& o) {
-  const double real = t.real.mean_logloss();
+void finish(LeakTest& t, double real, const IdLeakOptions& o) {
   double mean = 0, sq = 0;
   int as_good = 0;
   for (double s : t.shuffled) mean += s, as_good += s <= real;
@@ -145,21 +140,22 @@ IdLeakage measure_id_leakage(std::span<const std::string_view> ids, std::span<co
   for (int32_t c : y) out.prior.add(prior, c);
   // Folds are drawn once, by id rank, so every shuffle is scored on the same folds.
   std::vector<int32_t> by_rank(y.size(), 0);
-  std::vector<uint8_t> fold = stratified_folds(by_rank, o.folds, o.seed);
+  const std::vector<uint32_t> fold = labeled_folds(by_rank, o.folds, o.seed);
   Scores real_nb{&out.neighbours.real}, real_bin{&out.binned.real};
   neighbour_vote(y, k, prior, o, real_nb);
   binned_vote(y, k, fold, o, real_bin);
   std::vector<int32_t> shuffled = y;
   for (int r = 0; r < o.permutations; ++r) {
-    shuffle(shuffled, o.seed * 1000003 + r);
+    Rng rng(o.seed * 1000003 + r);
+    shuffle(shuffled, rng);
     Scores nb, bin;
     neighbour_vote(shuffled, k, prior, o, nb);
     binned_vote(shuffled, k, fold, o, bin);
     out.neighbours.shuffled.push_back(nb.mean());
     out.binned.shuffled.push_back(bin.mean());
   }
-  finish(out.neighbours, o);
-  finish(out.binned, o);
+  finish(out.neighbours, real_nb.mean(), o);
+  finish(out.binned, real_bin.mean(), o);
   out.detected = out.neighbours.leak || out.binned.leak;
   const size_t n = y.size(), bins = std::min<size_t>(o.chart_bins, n);
   out.bin_classes.assign(bins, std::vector<uint32_t>(k, 0));

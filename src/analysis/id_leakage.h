@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/class_probs.h"
+#include "eval/metrics.h"
 #include "util/param_table.h"
 
 namespace malscope {

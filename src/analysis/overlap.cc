@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -22,8 +23,8 @@ std::vector<uint16_t> api_remap(const TraceStore& from, const TraceStore& to) {
     auto [it, fresh] = id.emplace(from.apis()[i], next);
     if (fresh) ++next;
     if (it->second > UINT16_MAX)
-      throw Error(fmt::format("'{}' and '{}' together name more than 65536 APIs", from.path(),
-                              to.path()));
+      throw Error(
+          fmt::format("'{}' and '{}' together name more than 65536 APIs", from.path(), to.path()));
     out[i] = static_cast<uint16_t>(it->second);
   }
   return out;
@@ -61,9 +62,9 @@ Overlap find_overlap(const TraceStore& store, const CorpusScan& scan, const Trac
     if (exact_of.emplace(ref_scan.keys[f], f).second) reps.push_back(f);
   const int rows = k / opt.bands;
   auto band_hash = [&](std::span<const uint32_t> sig, int band) {
-    return hash_bytes(std::string_view(reinterpret_cast<const char*>(sig.data() + band * rows),
-                                       size_t(rows) * 4),
-                      0x1234567ULL + band);
+    return hash_bytes(
+        std::string_view(reinterpret_cast<const char*>(sig.data() + band * rows), size_t(rows) * 4),
+        0x1234567ULL + band);
   };
   std::vector<std::vector<std::pair<uint64_t, uint32_t>>> index(opt.bands);
   for (int b = 0; b < opt.bands; ++b) {
@@ -109,15 +110,30 @@ Overlap find_overlap(const TraceStore& store, const CorpusScan& scan, const Trac
   return o;
 }
 
+Overlap overlap_against(const TraceStore& store, const TraceStore& reference,
+                        const MinHashOptions& minhash, const DuplicateOptions& options, int threads,
+                        const CorpusScan* reference_scan) {
+  std::optional<CorpusScan> own;
+  if (!reference_scan) {
+    ScanOptions o;
+    o.api_counts = o.traits = false;
+    o.minhash = minhash;
+    reference_scan = &own.emplace(scan_corpus(reference, FamilyMap{}, o, threads));
+  }
+  const MinHashOptions& made = reference_scan->minhash;
+  if (made.ngram != minhash.ngram || made.num_hashes != minhash.num_hashes ||
+      made.weighted != minhash.weighted || reference_scan->keys.size() != reference.num_files())
+    throw Error(fmt::format("overlap: the scan of '{}' lacks fingerprints of these MinHash options",
+                            reference.path()));
+  return find_overlap(store, fingerprints_in(store, reference, minhash, threads), reference,
+                      *reference_scan, options);
+}
+
 nlohmann::json to_json(const Overlap& o, const TraceStore& store, const TraceStore& reference) {
-  nlohmann::json j = {{"store", o.store},
-                      {"reference", o.reference},
-                      {"files", o.files},
-                      {"reference_files", o.reference_files},
-                      {"threshold", o.threshold},
-                      {"exact", o.exact},
-                      {"near", o.near},
-                      {"copy_labels", o.copy_labels}};
+  nlohmann::json j = {{"store", o.store},         {"reference", o.reference},
+                      {"files", o.files},         {"reference_files", o.reference_files},
+                      {"threshold", o.threshold}, {"exact", o.exact},
+                      {"near", o.near},           {"copy_labels", o.copy_labels}};
   if (o.labeled_matches >= 0) {
     j["labeled_matches"] = o.labeled_matches;
     j["agreeing"] = o.agreeing;

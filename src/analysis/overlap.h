@@ -20,22 +20,22 @@ namespace malscope {
 std::vector<uint16_t> api_remap(const TraceStore& from, const TraceStore& to);
 
 struct OverlapMatch {
-  uint32_t file = 0;        ///< file of the queried store
-  uint32_t reference = 0;   ///< its closest file in the reference store
-  double similarity = 0;    ///< estimated Jaccard; 1 for exact copies
-  bool exact = false;       ///< the same trace up to thread ids and order
+  uint32_t file = 0;       ///< file of the queried store
+  uint32_t reference = 0;  ///< its closest file in the reference store
+  double similarity = 0;   ///< estimated Jaccard; 1 for exact copies
+  bool exact = false;      ///< the same trace up to thread ids and order
 };
 
 struct Overlap {
   std::string store, reference;  ///< paths
   uint32_t files = 0, reference_files = 0;
   double threshold = 0;
-  uint32_t exact = 0, near = 0;             ///< files with an exact / only a near copy
-  int num_classes = 0;                      ///< of the reference store
-  std::vector<uint32_t> copy_labels;        ///< matched files by the reference copy's label
-  int64_t labeled_matches = -1;             ///< matches whose queried file has a label (-1: none)
-  int64_t agreeing = -1;                    ///< of those, labels equal to the copy's
-  std::vector<OverlapMatch> matches;        ///< one per matched file, in store order
+  uint32_t exact = 0, near = 0;       ///< files with an exact / only a near copy
+  int num_classes = 0;                ///< of the reference store
+  std::vector<uint32_t> copy_labels;  ///< matched files by the reference copy's label
+  int64_t labeled_matches = -1;       ///< matches whose queried file has a label (-1: none)
+  int64_t agreeing = -1;              ///< of those, labels equal to the copy's
+  std::vector<OverlapMatch> matches;  ///< one per matched file, in store order
 };
 
 /// Fingerprints only (exact keys and MinHash signatures) of `store`, its API ids mapped to
@@ -48,6 +48,14 @@ CorpusScan fingerprints_in(const TraceStore& store, const TraceStore& numbering,
 /// hash API ids, so near matches at the threshold depend on the numbering: always this way.)
 Overlap find_overlap(const TraceStore& store, const CorpusScan& scan, const TraceStore& reference,
                      const CorpusScan& reference_scan, const DuplicateOptions& options);
+
+/// Matches every file of `store` against `reference`, as `audit STORE --against REFERENCE` and
+/// `report REFERENCE --test STORE` both do: `store` fingerprinted in the reference's API numbering
+/// (near matches depend on the numbering, so the two agree only in this direction), matched
+/// against `reference_scan` (fingerprints made with `minhash`) or, when null, a scan made here.
+Overlap overlap_against(const TraceStore& store, const TraceStore& reference,
+                        const MinHashOptions& minhash, const DuplicateOptions& options, int threads,
+                        const CorpusScan* reference_scan = nullptr);
 
 nlohmann::json to_json(const Overlap& overlap, const TraceStore& store,
                        const TraceStore& reference);

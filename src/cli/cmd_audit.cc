@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "analysis/audit.h"
+#include "analysis/class_probs.h"
 #include "analysis/overlap.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
@@ -56,11 +57,7 @@ void register_audit(CLI::App& app, Globals& g) {
     std::optional<Overlap> overlap;
     if (!a->against.empty()) {
       reference.emplace(TraceStore::open(a->against));
-      // As `report --test` does: the queried store in the reference's API numbering (MinHash
-      // estimates depend on the numbering, so the two commands agree only this way).
-      CorpusScan ref_scan = scan_corpus(*reference, FamilyMap{}, scan, g.threads);
-      overlap = find_overlap(store, fingerprints_in(store, *reference, a->minhash, g.threads),
-                             *reference, ref_scan, a->opt.duplicates);
+      overlap = overlap_against(store, *reference, a->minhash, a->opt.duplicates, g.threads);
       if (!a->matches_out.empty())
         write_file_atomic(a->matches_out, matches_csv(*overlap, store, *reference));
     }

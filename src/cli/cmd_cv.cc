@@ -44,13 +44,7 @@ void register_cv(CLI::App& app, Globals& g) {
     CvOptions opt;
     opt.folds = a->folds;
     opt.keep_members = !a->bundle_out.empty();
-    if (!a->groups.empty()) {
-      size_t unknown = 0;
-      opt.groups = read_groups(a->groups, store, &unknown);
-      if (unknown && !a->learn.quiet)
-        std::fprintf(stderr, "%s: %zu file_ids not in the store were ignored\n", a->groups.c_str(),
-                     unknown);
-    }
+    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, stderr_log(a->learn.quiet));
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
     CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
     std::fputs(cv_text(r).c_str(), stdout);
@@ -60,7 +54,8 @@ void register_cv(CLI::App& app, Globals& g) {
       write_file_atomic(a->bundle_out, save_bundle(bagged_bundle(r, setup, name)));
     }
     if (!a->json_out.empty())
-      write_file_atomic(a->json_out, cv_json(r, setup, a->store, a->oof_out).dump(2) + "\n");
+      write_file_atomic(a->json_out,
+                        summarize(r, setup, a->store, a->oof_out).to_json().dump(2) + "\n");
   });
 }
 

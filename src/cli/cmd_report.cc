@@ -44,8 +44,8 @@ void register_report(CLI::App& app, Globals& g) {
     a->audit.class_names = a->profile.class_names = names;
     validate(a->minhash);
     validate(a->audit.duplicates, a->minhash.num_hashes);
-    std::optional<CvResults> cv;
-    if (!a->cv.empty()) cv = load_cv_results(a->cv);  // fail before the long pass
+    std::optional<CvSummary> cv;
+    if (!a->cv.empty()) cv = CvSummary::load(a->cv);  // fail before the long pass
     std::optional<TraceStore> test;
     if (!a->test.empty()) test.emplace(TraceStore::open(a->test));
     FamilyMap families = family_map(store);
@@ -57,8 +57,7 @@ void register_report(CLI::App& app, Globals& g) {
     Audit audit = run_audit(store, s, a->audit);
     std::optional<Overlap> overlap;
     if (test)
-      overlap = find_overlap(*test, fingerprints_in(*test, store, a->minhash, g.threads), store, s,
-                             a->audit.duplicates);
+      overlap = overlap_against(*test, store, a->minhash, a->audit.duplicates, g.threads, &s);
     ReportInputs in{store,
                     families,
                     profile,

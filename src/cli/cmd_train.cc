@@ -6,25 +6,11 @@
 #include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
-#include "util/error.h"
 #include "util/fs.h"
 
 namespace malscope::cli {
 
 namespace {
-
-std::vector<double> normalized_weights(std::vector<double> w, size_t models) {
-  if (w.size() != models)
-    throw UsageError(fmt::format("--weights gives {} weights for {} models", w.size(), models));
-  double sum = 0;
-  for (double x : w) {
-    if (x < 0) throw UsageError("--weights must not be negative");
-    sum += x;
-  }
-  if (sum <= 0) throw UsageError("--weights sum to 0");
-  for (double& x : w) x /= sum;
-  return w;
-}
 
 void write_bundle(const std::string& path, const Bundle& b, bool quiet, double cv_logloss) {
   std::string bytes = save_bundle(b);
@@ -81,37 +67,16 @@ void register_train(CLI::App& app, Globals& g) {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
     TraceStore store = open_training_store(a->store, "train");
+    const LogFn log = stderr_log(a->learn.quiet);
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
-    std::vector<double> w = a->weights;
-    CvOptions opt;
-    opt.folds = a->folds;
-    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store);
+    WeightSource from{a->weights, a->cv, a->bag, {}};
+    from.cv.folds = a->folds;
+    if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
+    WeightChoice w = choose_weights(s, setup, from, log);
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
-    if (a->bag) {
-      opt.keep_members = true;
-      CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
-      if (!w.empty()) r.weights = normalized_weights(w, setup.models.size());
-      Bundle b = bagged_bundle(r, setup, name);
-      write_bundle(a->output, b, a->learn.quiet, r.metrics.logloss);
-      return;
-    }
-    if (!a->cv.empty()) {
-      w = weights_from_cv_json(nlohmann::json::parse(read_file(a->cv), nullptr, false), setup,
-                               a->cv);
-    } else if (w.empty() && setup.models.size() == 1) {
-      w = {1.0};
-    } else if (w.empty()) {
-      CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
-      w = r.weights;
-      if (!a->learn.quiet)
-        std::fprintf(stderr, "%s\n",
-                     fmt::format("blend weights from {}-fold CV: {} (logloss {:.5f})", a->folds,
-                                 fmt::join(w, ", "), r.metrics.logloss)
-                         .c_str());
-    }
-    w = normalized_weights(w, setup.models.size());
-    Bundle b = train_bundle(s, setup, w, name, stderr_log(a->learn.quiet));
-    write_bundle(a->output, b, a->learn.quiet, -1);
+    Bundle b =
+        a->bag ? bagged_bundle(*w.cv, setup, name) : train_bundle(s, setup, w.weights, name, log);
+    write_bundle(a->output, b, a->learn.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }
 

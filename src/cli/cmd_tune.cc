@@ -58,7 +58,7 @@ void register_tune(CLI::App& app, Globals& g) {
     TraceStore store = open_training_store(a->store, "tune");
     CvOptions opt;
     opt.folds = a->folds;
-    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store);
+    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, stderr_log(a->learn.quiet));
     auto points = space_points(space, a->samples, base.seed);
     auto ranked = tune(store, base, points, opt, stderr_log(a->learn.quiet));
     std::fputs(tune_text(ranked, base.models).c_str(), stdout);

@@ -5,13 +5,10 @@
 #include <chrono>
 #include <cmath>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <numeric>
-#include <optional>
 
 #include "eval/folds.h"
-#include "models/model.h"
 #include "models/sampling.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -24,92 +21,38 @@ double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-// Train and held-out matrices of one value kind; rebuilt only when the kind changes.
-struct FoldMatrices {
-  std::optional<ValueKind> kind;
-  FeatureMatrix train, valid;
-  void ensure(const FeaturePipeline& pipe, const Sketches& s, std::span<const uint32_t> tr,
-              std::span<const uint32_t> va, ValueKind k) {
-    if (kind == k) return;
-    train = FeatureMatrix{};
-    valid = FeatureMatrix{};
-    train = pipe.transform(s, tr, k);
-    valid = pipe.transform(s, va, k);
-    kind = k;
-  }
-};
-
-// What one fold produces; merged into the CvResult in fold order (so results do not depend on
-// which fold finished first).
-struct FoldOutput {
-  FoldReport rep;
-  std::vector<uint32_t> valid_pos;
-  std::vector<Predictions> pred;  // per model, rows of valid_pos
-  std::vector<std::pair<std::string, double>> gain;
-  std::optional<BundleMember> member;
-};
-
-FoldOutput run_fold(const Sketches& s, const LearnSetup& setup, const FeatureConfig& fc,
-                    const CvResult& r, uint32_t f, int threads, bool keep) {
-  auto t0 = std::chrono::steady_clock::now();
-  FoldOutput out;
-  std::vector<uint32_t> train_pos, train, valid;
-  split_fold(r.fold, f, train_pos, out.valid_pos);
-  for (uint32_t p : train_pos) train.push_back(r.rows[p]);
-  for (uint32_t p : out.valid_pos) valid.push_back(r.rows[p]);
-  FeaturePipeline pipe(fc);
-  pipe.set_threads(threads);
-  pipe.fit(s, train);
-  FoldMatrices m;
-  FoldReport& rep = out.rep;
-  rep.feature_seconds = since(t0);
-  rep.train_rows = train.size();
-  rep.valid_rows = valid.size();
-  std::vector<int32_t> valid_labels;
-  for (uint32_t v : out.valid_pos) valid_labels.push_back(r.labels[v]);
-  const ModelContext ctx{setup.seed, threads};
-  std::vector<std::unique_ptr<Model>> kept;
-  for (const std::string& name : setup.models) {
-    auto model = make_model(name, setup.params, ctx);
-    auto tf = std::chrono::steady_clock::now();
-    m.ensure(pipe, s, train, valid, model->value_kind());
-    auto tm = std::chrono::steady_clock::now();
-    rep.feature_seconds += std::chrono::duration<double>(tm - tf).count();
-    FitReport fit = model->fit(m.train, r.classes);
-    out.pred.push_back(model->predict_proba(m.valid));
-    rep.logloss.push_back(logloss(valid_labels, out.pred.back()));
-    rep.rounds.push_back(fit.rounds);
-    rep.model_seconds.push_back(since(tm));
-    for (const FeatureGain& g : model->importance())
-      out.gain.emplace_back(m.train.column_names.at(g.column), g.gain);
-    if (keep) kept.push_back(std::move(model));
-  }
-  if (keep) out.member = BundleMember{std::move(pipe), std::move(kept)};
-  rep.seconds = since(t0);
-  return out;
-}
-
-void merge_fold(FoldOutput&& out, CvResult& r, std::map<std::string, double>& gain) {
-  for (size_t mi = 0; mi < out.pred.size(); ++mi)
-    for (size_t i = 0; i < out.valid_pos.size(); ++i)
-      std::copy_n(out.pred[mi].row(i).begin(), r.classes, r.oof[mi].row(out.valid_pos[i]).begin());
-  for (const auto& [name, g] : out.gain) gain[name] += g;
-  if (out.member) r.members.push_back(std::move(*out.member));
-  r.folds.push_back(std::move(out.rep));
-}
-
-std::string fold_line(const CvResult& r, size_t f, int folds) {
-  const FoldReport& rep = r.folds[f];
+std::string fold_line(const FoldReport& rep, const std::vector<std::string>& models, size_t f,
+                      int folds) {
   std::string s = fmt::format("fold {}/{}: {} train, {} held out;", f + 1, folds, rep.train_rows,
                               rep.valid_rows);
-  for (size_t m = 0; m < r.models.size(); ++m) {
-    s += fmt::format(" {} {:.5f}", r.models[m], rep.logloss[m]);
+  for (size_t m = 0; m < models.size(); ++m) {
+    s += fmt::format(" {} {:.5f}", models[m], rep.logloss[m]);
     if (rep.rounds[m]) s += fmt::format(" ({} rounds)", rep.rounds[m]);
   }
   s += fmt::format("; {:.1f}s (features {:.1f}s", rep.seconds, rep.feature_seconds);
-  for (size_t m = 0; m < r.models.size(); ++m)
-    s += fmt::format(", {} {:.1f}s", r.models[m], rep.model_seconds[m]);
+  for (size_t m = 0; m < models.size(); ++m)
+    s += fmt::format(", {} {:.1f}s", models[m], rep.model_seconds[m]);
   return s + ")";
+}
+
+// Fold f's results into r's out-of-fold predictions (its rows are `valid_pos` of r.rows).
+void merge_fold(FoldResult&& out, std::span<const uint32_t> valid_pos, CvResult& r,
+                std::map<std::string, double>& gain) {
+  if (out.predictions.size() != r.models.size())
+    throw Error(fmt::format("fold {}: predictions of {} models, the CV has {}", out.fold,
+                            out.predictions.size(), r.models.size()));
+  for (size_t mi = 0; mi < out.predictions.size(); ++mi) {
+    const Predictions& p = out.predictions[mi];
+    if (p.classes != r.classes || p.rows() != valid_pos.size())
+      throw Error(
+          fmt::format("fold {}: {} rows of {} classes predicted, the fold holds out {} of {}",
+                      out.fold, p.rows(), p.classes, valid_pos.size(), r.classes));
+    for (size_t i = 0; i < valid_pos.size(); ++i)
+      std::copy_n(p.row(i).begin(), r.classes, r.oof[mi].row(valid_pos[i]).begin());
+  }
+  for (const auto& [name, g] : out.gain) gain[name] += g;
+  if (out.member) r.members.push_back(std::move(*out.member));
+  r.folds.push_back(std::move(out.report));
 }
 
 }  // namespace
@@ -132,66 +75,104 @@ int auto_fold_jobs(const Sketches& s, int threads, int folds) {
   return s.memory_bytes() < kSmall ? std::max(1, std::min(threads, folds)) : 1;
 }
 
-CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
-                        const LogFn& log) {
-  auto t0 = std::chrono::steady_clock::now();
+CvPlan plan_cv(const Sketches& s, const LearnSetup& setup, const CvOptions& opt, int threads) {
   if (setup.models.empty()) throw UsageError("no models to cross-validate");
-  CvResult r;
-  r.rows = opt.rows;
-  if (r.rows.empty()) {
-    r.rows.resize(s.size());
-    std::iota(r.rows.begin(), r.rows.end(), 0u);
+  CvPlan plan;
+  plan.rows = opt.rows;
+  if (plan.rows.empty()) {
+    plan.rows.resize(s.size());
+    std::iota(plan.rows.begin(), plan.rows.end(), 0u);
   }
   std::vector<uint32_t> groups;
-  for (uint32_t row : r.rows) {
+  for (uint32_t row : plan.rows) {
     if (row >= s.size())
       throw Error(fmt::format("CV row {} is outside the {} files", row, s.size()));
-    r.labels.push_back(s.label(row));
+    plan.labels.push_back(s.label(row));
     if (!opt.groups.empty()) groups.push_back(opt.groups.at(row));
   }
-  r.classes = std::max(2, label_classes(s.labels()));
+  plan.classes = std::max(2, label_classes(s.labels()));
+  plan.fold = assign_folds(plan.labels, opt.folds, setup.seed, groups);
+  std::vector<uint32_t> train_pos, valid_pos;
+  for (int f = 0; f < opt.folds; ++f) {
+    split_fold(plan.fold, uint32_t(f), train_pos, valid_pos);
+    FoldTask& t = plan.tasks.emplace_back();
+    t.fold = uint32_t(f);
+    for (uint32_t p : train_pos) t.train_rows.push_back(plan.rows[p]);
+    for (uint32_t p : valid_pos) t.valid_rows.push_back(plan.rows[p]);
+    t.classes = plan.classes;
+    t.models = setup.models;
+    t.params = setup.params;
+    t.seed = setup.seed;
+    t.threads = threads;
+    t.keep_member = opt.keep_members;
+  }
+  return plan;
+}
+
+CvResult merge_cv(CvPlan plan, std::vector<FoldResult> results, const LearnSetup& setup) {
+  const size_t folds = plan.tasks.size();
+  if (results.size() != folds)
+    throw Error(fmt::format("{} fold results for {} folds", results.size(), folds));
+  std::sort(results.begin(), results.end(),
+            [](const FoldResult& a, const FoldResult& b) { return a.fold < b.fold; });
+  CvResult r;
+  r.classes = plan.classes;
+  r.rows = std::move(plan.rows);
+  r.labels = std::move(plan.labels);
+  r.fold = std::move(plan.fold);
   r.models = setup.models;
-  r.fold = assign_folds(r.labels, opt.folds, setup.seed, groups);
-  for (size_t m = 0; m < setup.models.size(); ++m)
+  for (size_t m = 0; m < r.models.size(); ++m)
     r.oof.push_back(Predictions::zeros(r.rows.size(), r.classes));
-  const FeatureConfig fc = feature_config(setup.params);
   std::map<std::string, double> gain;
-  const int jobs = setup.fold_jobs > 0
-                       ? std::clamp(setup.fold_jobs, 1, std::min(opt.folds, setup.threads))
-                       : auto_fold_jobs(s, setup.threads, opt.folds);
-  if (jobs == 1) {
-    const auto folds_start = std::chrono::steady_clock::now();
-    for (int f = 0; f < opt.folds; ++f) {
-      merge_fold(run_fold(s, setup, fc, r, uint32_t(f), setup.threads, opt.keep_members), r, gain);
-      // Folds cost about the same, so the mean so far estimates the rest (minutes on big data).
-      if (log)
-        log(fold_line(r, f, opt.folds) +
-            time_left(since(folds_start) / (f + 1) * (opt.folds - f - 1)));
-    }
-  } else {
-    // Folds side by side, the threads shared among them: small data sets keep every core busier
-    // this way than with all threads inside one fold's XGBoost.
-    std::vector<std::optional<FoldOutput>> done(opt.folds);
-    std::mutex mu;
-    parallel_for(size_t(opt.folds), jobs, [&](size_t f, int) {
-      FoldOutput o = run_fold(s, setup, fc, r, uint32_t(f), setup.threads / jobs, opt.keep_members);
-      std::lock_guard<std::mutex> lock(mu);
-      if (log) log(fmt::format("fold {}/{} done in {:.1f}s", f + 1, opt.folds, o.rep.seconds));
-      done[f] = std::move(o);
-    });
-    for (int f = 0; f < opt.folds; ++f) {
-      merge_fold(std::move(*done[f]), r, gain);
-      if (log) log(fold_line(r, f, opt.folds));
-    }
+  std::vector<uint32_t> train_pos, valid_pos;
+  for (size_t f = 0; f < folds; ++f) {
+    if (results[f].fold != f) throw Error(fmt::format("no result for fold {}", f));
+    split_fold(r.fold, uint32_t(f), train_pos, valid_pos);
+    merge_fold(std::move(results[f]), valid_pos, r, gain);
   }
   r.weights = choose_blend_weights(r.oof, r.labels, setup.params.get_double("blend.step"));
   r.blended = blend(r.oof, r.weights);
   apply_floor(r.blended, setup.params.get_double("blend.floor"));
   r.metrics = compute_metrics(r.labels, r.blended);
   for (const Predictions& p : r.oof) r.model_metrics.push_back(compute_metrics(r.labels, p));
-  for (auto& [name, g] : gain) r.importance.emplace_back(name, g / opt.folds);
+  for (auto& [name, g] : gain) r.importance.emplace_back(name, g / double(folds));
   std::stable_sort(r.importance.begin(), r.importance.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
+  return r;
+}
+
+CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
+                        const LogFn& log) {
+  auto t0 = std::chrono::steady_clock::now();
+  const int jobs = setup.fold_jobs > 0
+                       ? std::clamp(setup.fold_jobs, 1, std::min(opt.folds, setup.threads))
+                       : auto_fold_jobs(s, setup.threads, opt.folds);
+  CvPlan plan = plan_cv(s, setup, opt, jobs == 1 ? setup.threads : setup.threads / jobs);
+  feature_config(setup.params);  // a bad features.* value fails before any fold runs
+  std::vector<FoldResult> done(opt.folds);
+  if (jobs == 1) {
+    const auto folds_start = std::chrono::steady_clock::now();
+    for (int f = 0; f < opt.folds; ++f) {
+      done[f] = run_fold(s, plan.tasks[f]);
+      // Folds cost about the same, so the mean so far estimates the rest (minutes on big data).
+      if (log)
+        log(fold_line(done[f].report, setup.models, f, opt.folds) +
+            time_left(since(folds_start) / (f + 1) * (opt.folds - f - 1)));
+    }
+  } else {
+    // Folds side by side, the threads shared among them: small data sets keep every core busier
+    // this way than with all threads inside one fold's XGBoost.
+    std::mutex mu;
+    parallel_for(size_t(opt.folds), jobs, [&](size_t f, int) {
+      FoldResult o = run_fold(s, plan.tasks[f]);
+      std::lock_guard<std::mutex> lock(mu);
+      if (log) log(fmt::format("fold {}/{} done in {:.1f}s", f + 1, opt.folds, o.report.seconds));
+      done[f] = std::move(o);
+    });
+    for (int f = 0; f < opt.folds && log; ++f)
+      log(fold_line(done[f].report, setup.models, f, opt.folds));
+  }
+  CvResult r = merge_cv(std::move(plan), std::move(done), setup);
   r.seconds = since(t0);
   return r;
 }
@@ -220,33 +201,22 @@ Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& st
   return b;
 }
 
-nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,
-                       const std::string& oof_path, size_t top_features) {
-  nlohmann::json j;
-  j["dataset"] = {{"store", store}, {"files", r.labels.size()}, {"classes", r.classes}};
-  j["folds"] = r.folds.size();
-  j["seed"] = setup.seed;
-  j["models"] = r.models;
-  j["metrics"] = overall_json(r.metrics);
-  j["per_class"] = per_class_json(r.metrics);
-  j["pairs"] = pairs_json(r.metrics);
-  j["confusion"] = r.metrics.confusion;
-  nlohmann::json imp = nlohmann::json::array();
-  for (size_t i = 0; i < std::min(top_features, r.importance.size()); ++i)
-    imp.push_back({{"name", r.importance[i].first}, {"gain", r.importance[i].second}});
-  j["feature_importance"] = imp;
-  j["oof_path"] = oof_path;
-  // Extensions beyond the contract: what train needs to reuse the blend, and per-model scores.
-  nlohmann::json blend_w = nlohmann::json::object(), per_model = nlohmann::json::object();
-  for (size_t m = 0; m < r.models.size(); ++m) {
-    blend_w[r.models[m]] = r.weights[m];
-    per_model[r.models[m]] = overall_json(r.model_metrics[m]);
-  }
-  j["blend"] = blend_w;
-  j["model_metrics"] = per_model;
-  j["params"] = setup.params.to_json();
-  j["seconds"] = r.seconds;
-  return j;
+CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::string& store,
+                    const std::string& oof_path, size_t top_features) {
+  CvSummary c;
+  c.store = store;
+  c.folds = int(r.folds.size());
+  c.seed = setup.seed;
+  c.models = r.models;
+  c.metrics = r.metrics;
+  c.importance.assign(r.importance.begin(),
+                      r.importance.begin() + std::min(top_features, r.importance.size()));
+  c.oof_path = oof_path;
+  c.weights = r.weights;
+  c.model_metrics = r.model_metrics;
+  c.params = setup.params.to_json();
+  c.seconds = r.seconds;
+  return c;
 }
 
 std::string cv_text(const CvResult& r) {

@@ -1,8 +1,8 @@
 #pragma once
-// Stratified k-fold cross-validation of the whole learning setup: per fold, the feature pipeline
-// is fitted on the training rows only (vocabulary, IDF, class-0 API set), every model is trained
-// and predicts its held-out rows; the out-of-fold predictions choose the blend weights and are
-// scored.
+// Stratified k-fold cross-validation of the whole learning setup: per fold (a task, fold_task.h),
+// the feature pipeline is fitted on the training rows only (vocabulary, IDF, class-0 API set),
+// every model is trained and predicts its held-out rows; the out-of-fold predictions choose the
+// blend weights and are scored.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/cv_summary.h"
+#include "eval/fold_task.h"
 #include "eval/metrics.h"
 #include "features/pipeline.h"
 #include "features/sketches.h"
@@ -46,16 +48,6 @@ struct CvOptions {
   bool keep_members = false;     ///< keep each fold's pipeline and models (for a bagged bundle)
 };
 
-/// One fold's outcome.
-struct FoldReport {
-  size_t train_rows = 0, valid_rows = 0;
-  std::vector<double> logloss;        ///< per model, on the fold's held-out rows
-  std::vector<int> rounds;            ///< per model (boosting rounds kept; 0 for others)
-  std::vector<double> model_seconds;  ///< per model: fit and predict
-  double feature_seconds = 0;         ///< pipeline fit and transforms
-  double seconds = 0;
-};
-
 struct CvResult {
   int classes = 0;
   std::vector<uint32_t> rows;          ///< sketch rows cross-validated; "row" below indexes this
@@ -73,7 +65,25 @@ struct CvResult {
   double seconds = 0;
 };
 
-/// Runs k-fold CV on opt.rows of `s` (all rows if empty; every one must be labeled).
+/// A CV split into its folds: what cross_validate runs, and what merging the results needs.
+struct CvPlan {
+  int classes = 0;
+  std::vector<uint32_t> rows;   ///< sketch rows cross-validated; "row" below indexes this
+  std::vector<int32_t> labels;  ///< per row
+  std::vector<uint32_t> fold;   ///< per row
+  std::vector<FoldTask> tasks;  ///< one per fold, in fold order
+};
+
+/// Assigns the folds of opt.rows of `s` (all rows if empty; every one labeled) and makes each
+/// fold's task, to run on `threads` threads.
+CvPlan plan_cv(const Sketches& s, const LearnSetup& setup, const CvOptions& opt, int threads);
+
+/// The CV result of a plan's fold results (one per task, in any order; merged in fold order):
+/// out-of-fold predictions, blend weights chosen on them, metrics, mean importance, members.
+CvResult merge_cv(CvPlan plan, std::vector<FoldResult> results, const LearnSetup& setup);
+
+/// Runs k-fold CV on opt.rows of `s` (all rows if empty; every one must be labeled): plan_cv,
+/// run_fold on each task (folds side by side when setup.fold_jobs or the data allow), merge_cv.
 CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
                         const LogFn& log = {});
 
@@ -81,9 +91,9 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
 /// averaged over folds; moves the members out of r.
 Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& store);
 
-/// The CV results JSON (the contract `malscope report --cv` reads), top `top_features` features.
-nlohmann::json cv_json(const CvResult& r, const LearnSetup& setup, const std::string& store,
-                       const std::string& oof_path, size_t top_features = 50);
+/// What `cv --json-out` writes of `r` (cv_summary.h), with the top `top_features` features.
+CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::string& store,
+                    const std::string& oof_path, size_t top_features = 50);
 /// Text: per-fold table, per-model logloss, blend weights, then metrics_text of the blend.
 std::string cv_text(const CvResult& r);
 /// Writes the out-of-fold predictions (`file_id,label,fold,prob0..prob{K-1}` of the blend, then

@@ -9,6 +9,7 @@
 #include "eval/csv_lines.h"
 #include "store/trace_store.h"
 #include "util/error.h"
+#include "util/random.h"
 
 namespace malscope {
 namespace {
@@ -105,7 +106,7 @@ void split_fold(std::span<const uint32_t> folds, uint32_t f, std::vector<uint32_
 }
 
 std::vector<uint32_t> read_groups(const std::string& path, const TraceStore& store,
-                                  size_t* unknown) {
+                                  const LogFn& log) {
   CsvLines csv(path);
   csv.expect_header({"file_id", "group"});
   const uint32_t n = store.num_files();
@@ -125,7 +126,8 @@ std::vector<uint32_t> read_groups(const std::string& path, const TraceStore& sto
   }
   for (uint32_t i = 0; i < n; ++i)
     if (group[i] == UINT32_MAX) group[i] = uint32_t(ids.size()) + i;  // a group of its own
-  if (unknown) *unknown = skipped;
+  if (skipped && log)
+    log(fmt::format("{}: {} file_ids not in the store were ignored", path, skipped));
   return group;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/sampling.h"
+#include "util/log.h"
 
 namespace malscope {
 
@@ -26,9 +27,10 @@ void split_fold(std::span<const uint32_t> folds, uint32_t f, std::vector<uint32_
 
 /// Reads a groups CSV (`file_id,group`, header required) for the files of `store`: returns one
 /// group id per store file. Files not listed get a group of their own; rows naming files not in
-/// the store are ignored (their count is returned in `unknown`). Throws Error naming the file and
-/// line for a bad header, a missing field or a file listed twice.
+/// the store are ignored, and `log` is told how many ("g.csv: 3 file_ids not in the store were
+/// ignored"). Throws Error naming the file and line for a bad header, a missing field or a file
+/// listed twice.
 std::vector<uint32_t> read_groups(const std::string& path, const TraceStore& store,
-                                  size_t* unknown = nullptr);
+                                  const LogFn& log = {});
 
 }  // namespace malscope

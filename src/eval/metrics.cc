@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "util/error.h"
@@ -64,6 +65,31 @@ void fill_pairs(std::span<const int32_t> labels, const Predictions& p, Metrics& 
 
 }  // namespace
 
+double LossSum::add_clipped(std::span<const double> p, int label) {
+  const double nll = -std::log(p[label]);
+  logloss += nll;
+  for (size_t j = 0; j < p.size(); ++j)
+    tianchi -= static_cast<int>(j) == label ? std::log(p[j]) : std::log(1 - p[j]);
+  n++;
+  correct += argmax(p) == label;
+  return nll;
+}
+
+void LossSum::add(std::span<const double> p, int label) {
+  // A clip_normalize'd copy, on the stack for the usual handful of classes.
+  constexpr size_t kStack = 32;
+  std::array<double, kStack> stack;
+  std::vector<double> heap(p.size() > kStack ? p.size() : 0);
+  std::span<double> row = heap.empty() ? std::span<double>(stack.data(), p.size()) : heap;
+  std::copy(p.begin(), p.end(), row.begin());
+  clip_normalize(row);
+  add_clipped(row, label);
+}
+
+double file_logloss(std::span<const double> p, int label) {
+  return -std::log(std::clamp(p[label], kProbEps, 1 - kProbEps));
+}
+
 Metrics compute_metrics(std::span<const int32_t> labels, const Predictions& pred) {
   check_inputs(labels, pred);
   Predictions p = pred;
@@ -74,23 +100,18 @@ Metrics compute_metrics(std::span<const int32_t> labels, const Predictions& pred
   m.per_class.resize(p.classes);
   m.confusion.assign(p.classes, std::vector<uint32_t>(p.classes, 0));
   for (int c = 0; c < p.classes; ++c) m.per_class[c].label = c;
-  uint64_t correct = 0;
+  LossSum sum;
   for (size_t i = 0; i < labels.size(); ++i) {
     auto row = p.row(i);
     const int y = labels[i];
-    const double nll = -std::log(row[y]);
-    m.logloss += nll;
-    for (int j = 0; j < p.classes; ++j)
-      m.tianchi_logloss -= j == y ? std::log(row[j]) : std::log(1 - row[j]);
-    const int guess = argmax(row);
-    correct += guess == y;
-    ++m.confusion[y][guess];
+    const double nll = sum.add_clipped(row, y);
+    ++m.confusion[y][argmax(row)];
     ++m.per_class[y].files;
     m.per_class[y].logloss += nll;
   }
-  m.logloss /= m.files;
-  m.tianchi_logloss /= m.files;
-  m.accuracy = double(correct) / m.files;
+  m.logloss = sum.mean_logloss();
+  m.tianchi_logloss = sum.mean_tianchi();
+  m.accuracy = sum.accuracy();
   for (ClassMetrics& cm : m.per_class) cm.logloss = safe_div(cm.logloss, cm.files);
   fill_f1(m);
   fill_pairs(labels, p, m);

@@ -44,6 +44,26 @@ struct Metrics {
   std::vector<std::vector<uint32_t>> confusion;  ///< [true][predicted]
 };
 
+/// Running sums of the scores of class probabilities, one file at a time: what compute_metrics
+/// adds up, and what the audit's baseline predictors are scored with.
+struct LossSum {
+  double logloss = 0;  ///< sum of -log p[y]
+  double tianchi = 0;  ///< sum of -sum_j [y_j log p_j + (1 - y_j) log(1 - p_j)]
+  uint64_t n = 0, correct = 0;
+  /// Adds one file of class `label` with probabilities p (a copy is clip_normalize'd first).
+  void add(std::span<const double> p, int label);
+  /// add() for a row already clip_normalize'd; returns the file's -log p[label].
+  double add_clipped(std::span<const double> p, int label);
+  double mean_logloss() const { return n ? logloss / n : 0; }
+  double mean_tianchi() const { return n ? tianchi / n : 0; }
+  double accuracy() const { return n ? double(correct) / n : 0; }
+};
+
+/// One file's -log p[label], p[label] clipped to [kProbEps, 1 - kProbEps]: LossSum's logloss up to
+/// rounding for a row that sums to 1 within the bounds, without the row's renormalisation (for
+/// inner loops: the audit's permutation test scores every file of every shuffle).
+double file_logloss(std::span<const double> p, int label);
+
 /// Scores `pred` (rows aligned with `labels`, each label in [0, pred.classes)). Throws Error if
 /// the sizes differ, a label is out of range or there are no rows.
 Metrics compute_metrics(std::span<const int32_t> labels, const Predictions& pred);

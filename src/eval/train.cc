@@ -43,11 +43,9 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
     if (log)
       log(fmt::format(
           "trained {} on {} files x {} columns{} in {:.1f}s", name,
-          rep.rows && rep.rows < x.rows()
-              ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
-              : std::to_string(x.rows()),
-          x.cols(),
-          rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
+          rep.rows && rep.rows < x.rows() ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
+                                          : std::to_string(x.rows()),
+          x.cols(), rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
     member.models.push_back(std::move(m));
   }
@@ -67,17 +65,31 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
   return b;
 }
 
-std::vector<double> weights_from_cv_json(const nlohmann::json& cv, const LearnSetup& setup,
-                                         const std::string& path) {
-  if (!cv.is_object() || !cv.contains("blend") || !cv["blend"].is_object())
+std::vector<double> normalized_weights(std::vector<double> w, size_t models) {
+  if (w.size() != models)
+    throw UsageError(fmt::format("--weights gives {} weights for {} models", w.size(), models));
+  double sum = 0;
+  for (double x : w) {
+    if (x < 0) throw UsageError("--weights must not be negative");
+    sum += x;
+  }
+  if (sum <= 0) throw UsageError("--weights sum to 0");
+  for (double& x : w) x /= sum;
+  return w;
+}
+
+std::vector<double> blend_weights(const CvSummary& cv, const LearnSetup& setup,
+                                  const std::string& path) {
+  if (cv.weights.empty())
     throw Error(
         fmt::format("'{}' has no \"blend\" weights (write it with `malscope cv "
                     "--json-out`)",
                     path));
-  const auto& b = cv["blend"];
+  nlohmann::json b = nlohmann::json::object();  // the file's blend, for messages
+  for (size_t m = 0; m < cv.models.size(); ++m) b[cv.models[m]] = cv.weights.at(m);
   std::vector<double> w;
   for (const std::string& m : setup.models) {
-    if (!b.contains(m) || !b[m].is_number())
+    if (!b.contains(m))
       throw Error(
           fmt::format("'{}' has no blend weight for model '{}' (it blends {})", path, m, b.dump()));
     w.push_back(b[m].get<double>());
@@ -88,6 +100,36 @@ std::vector<double> weights_from_cv_json(const nlohmann::json& cv, const LearnSe
   if (std::abs(sum - 1) > 1e-6)
     throw Error(fmt::format("'{}': blend weights sum to {}", path, sum));
   return w;
+}
+
+WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const WeightSource& from,
+                            const LogFn& log) {
+  const size_t models = setup.models.size();
+  WeightChoice c;
+  if (from.bag) {
+    if (!from.cv_path.empty()) throw UsageError("bagging runs its own CV: it takes no CV file");
+    CvOptions opt = from.cv;
+    opt.keep_members = true;
+    c.cv = cross_validate(s, setup, opt, log);
+    if (!from.weights.empty()) c.cv->weights = normalized_weights(from.weights, models);
+    c.weights = c.cv->weights;
+    return c;
+  }
+  if (!from.cv_path.empty()) {
+    c.weights = blend_weights(CvSummary::load(from.cv_path), setup, from.cv_path);
+  } else if (!from.weights.empty()) {
+    c.weights = from.weights;
+  } else if (models == 1) {
+    c.weights = {1.0};
+  } else {
+    c.cv = cross_validate(s, setup, from.cv, log);
+    c.weights = c.cv->weights;
+    if (log)
+      log(fmt::format("blend weights from {}-fold CV: {} (logloss {:.5f})", from.cv.folds,
+                      fmt::join(c.weights, ", "), c.cv->metrics.logloss));
+  }
+  c.weights = normalized_weights(std::move(c.weights), models);
+  return c;
 }
 
 }  // namespace malscope

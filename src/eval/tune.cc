@@ -6,8 +6,8 @@
 #include <optional>
 #include <tuple>
 
-#include "models/sampling.h"
 #include "util/error.h"
+#include "util/random.h"
 #include "util/text.h"
 
 namespace malscope {

@@ -5,9 +5,9 @@
 #include <cmath>
 
 #include "models/linear_model.h"
-#include "models/sampling.h"
 #include "models/xgb_model.h"
 #include "util/error.h"
+#include "util/random.h"
 
 namespace malscope {
 

@@ -3,18 +3,9 @@
 #include <algorithm>
 
 #include "util/error.h"
-#include "util/hash.h"
+#include "util/random.h"
 
 namespace malscope {
-
-uint64_t Rng::next() {
-  state_ += 0x9e3779b97f4a7c15ULL;
-  return mix64(state_);
-}
-
-void shuffle(std::span<uint32_t> v, Rng& rng) {
-  for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.below(i)]);
-}
 
 int label_classes(std::span<const int32_t> labels) {
   int32_t k = 0;

@@ -11,8 +11,8 @@
 #include "analysis/audit.h"
 #include "analysis/overlap.h"
 #include "analysis/profile.h"
+#include "eval/cv_summary.h"
 #include "features/thread_traits.h"
-#include "report/cv_results.h"
 #include "store/trace_store.h"
 #include "util/param_table.h"
 
@@ -34,7 +34,7 @@ struct ReportInputs {
   const FamilyMap& families;
   const Profile& profile;
   const Audit& audit;
-  const CvResults* cv = nullptr;
+  const CvSummary* cv = nullptr;
   const TraceStore* test = nullptr;
   const Overlap* overlap = nullptr;
 };

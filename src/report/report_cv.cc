@@ -9,14 +9,14 @@ namespace malscope::report {
 
 namespace {
 
-nlohmann::json confusion_chart(const CvResults& cv, const std::vector<std::string>& names) {
+nlohmann::json confusion_chart(const CvSummary& cv, const std::vector<std::string>& names) {
   // Row-normalised colour (recall per true class), counts as text.
   nlohmann::json z = nlohmann::json::array(), text = nlohmann::json::array();
-  for (const auto& row : cv.confusion) {
+  for (const auto& row : cv.metrics.confusion) {
     uint64_t total = 0;
-    for (uint64_t n : row) total += n;
+    for (uint32_t n : row) total += n;
     nlohmann::json zr = nlohmann::json::array(), tr = nlohmann::json::array();
-    for (uint64_t n : row) {
+    for (uint32_t n : row) {
       zr.push_back(total ? double(n) / total : 0.0);
       tr.push_back(std::to_string(n));
     }
@@ -49,30 +49,31 @@ nlohmann::json confusion_chart(const CvResults& cv, const std::vector<std::strin
 }  // namespace
 
 void cv_section(HtmlPage& page, const ReportInputs& in) {
-  const CvResults& cv = *in.cv;
+  const CvSummary& cv = *in.cv;
   page.section("cv", "Cross-validation");
   std::string models;
   for (const auto& m : cv.models) models += (models.empty() ? "" : ", ") + m;
   page.paragraph(
       fmt::format("{}-fold CV (seed {}) on {} ({} files, {} classes); models: {}. "
                   "Out-of-fold predictions: {}.",
-                  cv.folds, cv.seed, cv.store, cv.files, cv.classes, models,
+                  cv.folds, cv.seed, cv.store, cv.metrics.files, cv.metrics.classes, models,
                   cv.oof_path.empty() ? "not saved" : cv.oof_path));
-  if (cv.files != in.store.num_files() || cv.classes != in.store.num_classes())
+  const Metrics& m = cv.metrics;
+  if (m.files != in.store.num_files() || m.classes != in.store.num_classes())
     page.callout(fmt::format("These CV results are for {} files of {} classes; this store has {} "
                              "files of {} classes.",
-                             cv.files, cv.classes, in.store.num_files(), in.store.num_classes()),
+                             m.files, m.classes, in.store.num_files(), in.store.num_classes()),
                  "warn");
   page.table({"logloss", "Tianchi logloss", "accuracy", "macro F1"},
-             {{fmt::format("{:.4f}", cv.logloss), fmt::format("{:.4f}", cv.tianchi_logloss),
-               pct(cv.accuracy, 2), fmt::format("{:.4f}", cv.macro_f1)}});
+             {{fmt::format("{:.4f}", m.logloss), fmt::format("{:.4f}", m.tianchi_logloss),
+               pct(m.accuracy, 2), fmt::format("{:.4f}", m.macro_f1)}});
   std::vector<std::string> names;
-  for (int c = 0; c < static_cast<int>(cv.confusion.size()); ++c)
-    names.push_back(class_name(c, cv.classes, in.audit.class_names));
+  for (int c = 0; c < static_cast<int>(m.confusion.size()); ++c)
+    names.push_back(class_name(c, m.classes, in.audit.class_names));
   std::vector<std::vector<std::string>> per_class;
   nlohmann::json x = nlohmann::json::array(), y = nlohmann::json::array();
-  for (const auto& p : cv.per_class) {
-    std::string name = class_name(p.label, cv.classes, in.audit.class_names);
+  for (const auto& p : m.per_class) {
+    std::string name = class_name(p.label, m.classes, in.audit.class_names);
     per_class.push_back({std::to_string(p.label), name, std::to_string(p.files),
                          fmt::format("{:.4f}", p.logloss), fmt::format("{:.3f}", p.precision),
                          fmt::format("{:.3f}", p.recall), fmt::format("{:.3f}", p.f1)});
@@ -80,7 +81,7 @@ void cv_section(HtmlPage& page, const ReportInputs& in) {
     y.push_back(p.logloss);
   }
   page.begin_grid(2);
-  if (!cv.confusion.empty()) page.chart(confusion_chart(cv, names), 420);
+  if (!m.confusion.empty()) page.chart(confusion_chart(cv, names), 420);
   page.chart({{"data", {{{"type", "bar"}, {"x", x}, {"y", y}, {"marker", {{"color", colour(2)}}}}}},
               {"layout", chart_layout("Logloss per true class",
                                       {{"yaxis", {{"title", {{"text", "logloss"}}}}}})}},
@@ -94,8 +95,8 @@ void cv_section(HtmlPage& page, const ReportInputs& in) {
       "as the probability of k: which families the model confuses with normal files.");
   std::vector<std::vector<std::string>> pairs;
   nlohmann::json px = nlohmann::json::array(), py = nlohmann::json::array();
-  for (const auto& p : cv.pairs) {
-    std::string name = class_name(p.label, cv.classes, in.audit.class_names);
+  for (const auto& p : m.pairs) {
+    std::string name = class_name(p.label, m.classes, in.audit.class_names);
     pairs.push_back({fmt::format("0 vs {}", p.label), name, std::to_string(p.files),
                      fmt::format("{:.4f}", p.logloss)});
     px.push_back(name);

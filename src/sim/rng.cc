@@ -1,5 +1,7 @@
 #include "sim/rng.h"
 
+#include <cmath>
+
 namespace malscope::sim {
 
 double normal_quantile(double p) {

@@ -1,71 +1,13 @@
 #pragma once
-// The simulator's random numbers: xoshiro256** seeded through splitmix64, and the few
-// distributions it needs written out here, because std:: distributions give different numbers on
-// different standard libraries and the simulator promises the same bytes for the same seed.
-#include <cmath>
-#include <cstdint>
-
-#include "util/hash.h"
+// The simulator's random numbers: the xoshiro256** generator and derive_key of util/random.h
+// (the simulator promises the same bytes for the same seed), and the one distribution it needs
+// beyond the generator's own.
+#include "util/random.h"
 
 namespace malscope::sim {
 
-/// A key for one independent stream: derived from a parent key and a tag (file number, thread
-/// number, class, ...), so any piece of the data set can be generated on its own, in any order.
-inline uint64_t derive_key(uint64_t parent, uint64_t tag) {
-  return mix64(parent ^ mix64(tag + 0x632be59bd9b4e019ULL));
-}
-
-/// xoshiro256** (Blackman and Vigna): small, fast, and good enough for simulation.
-class Rng {
- public:
-  /// Seeds the four state words from `key` with splitmix64 steps (never all zero).
-  explicit Rng(uint64_t key) {
-    uint64_t x = key;
-    for (auto& w : s_) {
-      x += 0x9e3779b97f4a7c15ULL;
-      w = mix64(x);
-    }
-  }
-
-  /// 64 random bits.
-  uint64_t next() {
-    uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-
-  /// Uniform integer in [0, n) (Lemire's multiply-shift; the bias is below 2^-32 for our n).
-  uint32_t below(uint32_t n) {
-    return static_cast<uint32_t>(((next() >> 32) * static_cast<uint64_t>(n)) >> 32);
-  }
-  /// Uniform integer in [lo, hi] (requires lo <= hi).
-  int64_t range(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(below(static_cast<uint32_t>(hi - lo + 1)));
-  }
-  /// Uniform double in [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-  /// True with probability p.
-  bool chance(double p) { return uniform() < p; }
-  /// Standard normal (Marsaglia's polar method: only log and sqrt, which are exact or
-  /// correctly rounded in common libms, unlike sin and cos).
-  double normal() {
-    for (;;) {
-      double u = 2 * uniform() - 1, v = 2 * uniform() - 1;
-      double s = u * u + v * v;
-      if (s > 0 && s < 1) return u * std::sqrt(-2 * std::log(s) / s);
-    }
-  }
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
-};
+/// The simulator's generator (not malscope::Rng, the splitmix64 of folds and samples).
+using Rng = Xoshiro256;
 
 /// The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9), so a
 /// quantile grid can stand for a distribution when calibrating.

@@ -7,13 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis_fixtures.h"
+#include "util/error.h"
 
 namespace malscope {
 namespace {
 
 using testing_analysis::CsvBuilder;
-using testing_analysis::TestStore;
 using testing_analysis::random_calls;
+using testing_analysis::TestStore;
 
 struct Pair {
   std::string train, test;
@@ -93,6 +94,41 @@ TEST(Overlap, RemapKeepsSharedNamesAndNumbersNewOnes) {
   TestStore a("file_id,label,api,tid,return_value,index\n1,0,B,1,0,0\n1,0,X,1,0,1\n1,0,A,1,0,2\n");
   TestStore b("file_id,label,api,tid,return_value,index\n1,0,A,1,0,0\n1,0,B,1,0,1\n");
   EXPECT_EQ(api_remap(a.store(), b.store()), (std::vector<uint16_t>{1, 2, 0}));
+}
+
+bool same(const Overlap& a, const Overlap& b) {
+  if (a.exact != b.exact || a.near != b.near || a.copy_labels != b.copy_labels ||
+      a.labeled_matches != b.labeled_matches || a.agreeing != b.agreeing ||
+      a.matches.size() != b.matches.size())
+    return false;
+  for (size_t i = 0; i < a.matches.size(); ++i)
+    if (a.matches[i].file != b.matches[i].file ||
+        a.matches[i].reference != b.matches[i].reference ||
+        a.matches[i].similarity != b.matches[i].similarity)
+      return false;
+  return true;
+}
+
+// What audit --against and report --test ran by hand before: the query in the reference's
+// numbering against a plain (audit) or a full (report) scan of the reference.
+TEST(Overlap, AgainstEqualsTheStepsAuditAndReportTook) {
+  Pair p = make_csv();
+  TestStore train(p.train), test(p.test);
+  const MinHashOptions mh;
+  const DuplicateOptions dup;
+  Overlap by_hand = find_overlap(test.store(), fingerprints_in(test.store(), train.store(), mh, 2),
+                                 train.store(), fingerprints(train.store()), dup);
+  Overlap audit = overlap_against(test.store(), train.store(), mh, dup, 2);
+  EXPECT_TRUE(same(audit, by_hand));
+  EXPECT_EQ(audit.exact, 1u);
+  EXPECT_EQ(audit.near, 1u);
+  ScanOptions full;
+  full.progress = false;
+  CorpusScan report_scan = scan_corpus(train.store(), family_map(train.store()), full, 2);
+  EXPECT_TRUE(same(overlap_against(test.store(), train.store(), mh, dup, 2, &report_scan), audit));
+  MinHashOptions other = mh;
+  other.num_hashes = 64;
+  EXPECT_THROW(overlap_against(test.store(), train.store(), other, dup, 2, &report_scan), Error);
 }
 
 TEST(Overlap, AuditAgainstThroughTheCli) {

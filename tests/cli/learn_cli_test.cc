@@ -111,6 +111,18 @@ TEST_F(LearnCli, BaggedBundlesAndFoldJobsAgree) {
   EXPECT_THAT(r.out, HasSubstr("files 45"));
 }
 
+// cv, train and tune read --groups through one function, which warns about unknown file ids.
+TEST_F(LearnCli, GroupsNamingUnknownFilesAreIgnoredWithAWarning) {
+  write_text(dir.file("g.csv"), "file_id,group\n10000,a\nnot-a-file,a\n");
+  auto r = malscope("train " + dir.file("train.store") + " --models linear --groups " +
+                    dir.file("g.csv") + " -o " + dir.file("m.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("g.csv: 1 file_ids not in the store were ignored"));
+  r = malscope("train -q " + dir.file("train.store") + " --models linear --groups " +
+               dir.file("g.csv") + " -o " + dir.file("m.bundle"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("ignored")));
+}
+
 TEST_F(LearnCli, CvProgressSaysWhatIsLeft) {
   // One fold at a time: each fold line but the last estimates the time left.
   auto r = malscope("cv " + dir.file("train.store") +

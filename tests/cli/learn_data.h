@@ -4,7 +4,7 @@
 // identical sequence. Noise calls keep it from being trivially separable.
 #include <string>
 
-#include "models/sampling.h"
+#include "util/random.h"
 
 namespace malscope::testing_learn {
 

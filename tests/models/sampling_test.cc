@@ -37,20 +37,5 @@ TEST(SelectRows, CopiesRowsInOrder) {
   EXPECT_EQ(s.files, (std::vector<uint32_t>{7, 2}));
 }
 
-TEST(Rng, SameSeedSameStream) {
-  Rng a(5), b(5), c(6);
-  for (int i = 0; i < 10; ++i) {
-    uint64_t x = a.next();
-    EXPECT_EQ(x, b.next());
-    EXPECT_NE(x, c.next());
-  }
-  Rng u(1);
-  for (int i = 0; i < 1000; ++i) {
-    double v = u.uniform();
-    ASSERT_GE(v, 0.0);
-    ASSERT_LT(v, 1.0);
-  }
-}
-
 }  // namespace
 }  // namespace malscope

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "features/feature_matrix.h"
-#include "models/sampling.h"
+#include "util/random.h"
 
 namespace malscope::testing_toy {
 

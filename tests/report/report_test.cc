@@ -1,5 +1,5 @@
 // The HTML pages: every section, plotly inlined, nothing fetched from elsewhere, same bytes for
-// the same input, CV results read per contract.
+// the same input, bad CV results refused before anything is written.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "../analysis/analysis_fixtures.h"
-#include "report/cv_results.h"
+#include "../eval/cv_results_fixture.h"
 #include "report/html_page.h"
 #include "report/plotly_js.h"
 #include "util/error.h"
@@ -18,23 +18,13 @@ namespace {
 
 using testing_analysis::CsvBuilder;
 using testing_analysis::TestStore;
+using testing_eval::kCvJson;
 using testing_util::malscope;
 using testing_util::read_text;
 
 std::string csv() {
   return testing_analysis::three_class_csv();
 }
-
-const char* kCvJson = R"({"dataset": {"store": "t.store", "files": 60, "classes": 3}, "folds": 5,
-  "seed": 7, "models": ["xgboost"],
-  "metrics": {"logloss": 0.31, "tianchi_logloss": 0.52, "accuracy": 0.9, "macro_f1": 0.88},
-  "per_class": [{"class": 0, "files": 20, "logloss": 0.2, "precision": 0.9, "recall": 0.95, "f1": 0.92},
-                {"class": 1, "files": 20, "logloss": 0.4, "precision": 0.8, "recall": 0.85, "f1": 0.82},
-                {"class": 2, "files": 20, "logloss": 0.3, "precision": 0.9, "recall": 0.9, "f1": 0.9}],
-  "pairs": [{"class": 1, "logloss": 0.25, "files": 40}, {"class": 2, "logloss": 0.15, "files": 40}],
-  "confusion": [[19, 1, 0], [2, 17, 1], [0, 2, 18]],
-  "feature_importance": [{"name": "api:CryptEncrypt", "gain": 12.5}, {"name": "threads", "gain": 3.1}],
-  "oof_path": "oof.csv"})";
 
 TEST(Report, HasEverySectionAndInlinesPlotly) {
   TestStore ts(csv());
@@ -84,8 +74,8 @@ TEST(Report, TestStoreCopiesGetTheirSection) {
   EXPECT_NE(html.find("60 of 60 test files (100.0%) have an exact copy here"), std::string::npos);
   EXPECT_NE(html.find("The test label equals the copy&#39;s for 60 of 60"), std::string::npos)
       << html.substr(html.find("<section id=\"overlap\">"), 2000);
-  auto other = malscope("report " + train.path() + " --test " + test.path() + " -o " +
-                        train.file("c.html"));
+  auto other =
+      malscope("report " + train.path() + " --test " + test.path() + " -o " + train.file("c.html"));
   ASSERT_EQ(other.code, 0) << other.out;
   EXPECT_NE(read_text(train.file("c.html")).find("0 of 1 test files (0.0%) have an exact copy"),
             std::string::npos);
@@ -149,44 +139,6 @@ TEST(Report, UnlabeledStoresGetTheSectionsThatApply) {
   auto audit = malscope("audit " + ts.path() + " --groups-out " + ts.file("g.csv"));
   EXPECT_EQ(audit.code, 0) << audit.out;
   EXPECT_NE(audit.out.find("60 files, unlabeled"), std::string::npos) << audit.out;
-}
-
-TEST(CvResults, ParsesTheContract) {
-  CvResults c = parse_cv_results(kCvJson, "cv.json");
-  EXPECT_EQ(c.classes, 3);
-  EXPECT_EQ(c.folds, 5);
-  EXPECT_DOUBLE_EQ(c.tianchi_logloss, 0.52);
-  ASSERT_EQ(c.per_class.size(), 3u);
-  EXPECT_DOUBLE_EQ(c.per_class[1].recall, 0.85);
-  ASSERT_EQ(c.pairs.size(), 2u);
-  EXPECT_EQ(c.pairs[1].label, 2);
-  EXPECT_EQ(c.confusion[1][0], 2u);
-  EXPECT_EQ(c.importance[0].first, "api:CryptEncrypt");
-}
-
-TEST(CvResults, UndefinedMetricsAreNaN) {
-  std::string text = kCvJson;
-  text.replace(text.find("\"precision\": 0.8"), 16, "\"precision\": null");
-  CvResults c = parse_cv_results(text, "cv.json");
-  EXPECT_TRUE(std::isnan(c.per_class[1].precision));
-}
-
-TEST(CvResults, NamesWhatIsWrong) {
-  auto message = [](const std::string& text) {
-    try {
-      parse_cv_results(text, "x.json");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(message("{").find("not valid JSON"), std::string::npos);
-  std::string bad_type = kCvJson;
-  bad_type.replace(bad_type.find("\"folds\": 5"), 10, "\"folds\": \"5\"");
-  EXPECT_NE(message(bad_type).find("folds has the wrong type"), std::string::npos);
-  std::string ragged = kCvJson;
-  ragged.replace(ragged.find("[0, 2, 18]"), 10, "[0, 2]");
-  EXPECT_NE(message(ragged).find("confusion must be square"), std::string::npos);
 }
 
 TEST(HtmlPage, EscapesTextAndKeepsJsonInsideItsScript) {

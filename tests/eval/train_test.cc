@@ -1,0 +1,138 @@
+// Where a bundle's blend weights come from: given, a CV results file, a single model, or CV run
+// for them (and bagging); with today's messages for what does not fit.
+#include "eval/train.h"
+
+#include <gtest/gtest.h>
+
+#include "learn_fixture.h"
+#include "test_util.h"
+#include "util/error.h"
+
+namespace malscope {
+namespace {
+
+std::string usage_message(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const UsageError& e) {
+    return e.what();
+  } catch (const Error& e) {
+    return std::string("Error, not UsageError: ") + e.what();
+  }
+  return "no error";
+}
+
+std::string error_message(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const UsageError& e) {
+    return std::string("UsageError: ") + e.what();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(NormalizedWeights, ScaleToOneAndRefuseWhatDoesNotFit) {
+  EXPECT_EQ(normalized_weights({2, 6}, 2), (std::vector<double>{0.25, 0.75}));
+  EXPECT_EQ(usage_message([] { normalized_weights({1}, 2); }),
+            "--weights gives 1 weights for 2 models");
+  EXPECT_EQ(usage_message([] {
+              normalized_weights({1, -1}, 2);
+            }),
+            "--weights must not be negative");
+  EXPECT_EQ(usage_message([] { normalized_weights({0, 0}, 2); }), "--weights sum to 0");
+}
+
+class ChooseWeights : public ::testing::Test {
+ protected:
+  WeightChoice choose(const WeightSource& from) {
+    return choose_weights(fx.sketches, fx.setup, from, [&](const std::string& l) { log += l; });
+  }
+  WeightSource source() {
+    WeightSource w;
+    w.cv.folds = 3;
+    return w;
+  }
+  std::string write_cv(const CvSummary& c) {
+    const std::string path = dir.file("cv.json");
+    testing_util::write_text(path, c.to_json().dump(2));
+    return path;
+  }
+  CvSummary summary(std::vector<std::string> models, std::vector<double> weights) {
+    CvSummary c;
+    c.store = "t.store";
+    c.models = std::move(models);
+    c.weights = std::move(weights);
+    return c;
+  }
+  testing_eval::LearnFixture fx;
+  testing_util::TempDir dir;
+  std::string log;
+};
+
+TEST_F(ChooseWeights, GivenWeightsAreNormalisedAndNoCvRuns) {
+  WeightSource from = source();
+  from.weights = {3, 1};
+  WeightChoice c = choose(from);
+  EXPECT_EQ(c.weights, (std::vector<double>{0.75, 0.25}));
+  EXPECT_FALSE(c.cv);
+  from.weights = {1, 2, 3};
+  EXPECT_EQ(usage_message([&] { choose(from); }), "--weights gives 3 weights for 2 models");
+}
+
+TEST_F(ChooseWeights, ASingleModelWeighsOne) {
+  fx.setup.models = {"linear"};
+  WeightChoice c = choose(source());
+  EXPECT_EQ(c.weights, (std::vector<double>{1.0}));
+  EXPECT_FALSE(c.cv);
+}
+
+TEST_F(ChooseWeights, FromACvResultsFile) {
+  WeightSource from = source();
+  from.cv_path = write_cv(summary({"xgb", "linear"}, {0.7, 0.3}));
+  WeightChoice c = choose(from);
+  EXPECT_DOUBLE_EQ(c.weights[0], 0.7);
+  EXPECT_DOUBLE_EQ(c.weights[1], 0.3);
+  EXPECT_FALSE(c.cv);
+
+  const std::string p = from.cv_path;
+  from.cv_path = write_cv(summary({"xgb", "linear"}, {}));
+  EXPECT_EQ(error_message([&] { choose(from); }),
+            "'" + p + "' has no \"blend\" weights (write it with `malscope cv --json-out`)");
+  from.cv_path = write_cv(summary({"xgb"}, {1}));
+  EXPECT_EQ(error_message([&] { choose(from); }),
+            "'" + p + "' has no blend weight for model 'linear' (it blends {\"xgb\":1.0})");
+  from.cv_path = write_cv(summary({"xgb", "linear", "other"}, {0.5, 0.25, 0.25}));
+  EXPECT_EQ(error_message([&] { choose(from); }),
+            "'" + p +
+                "' blends other models ({\"linear\":0.25,\"other\":0.25,\"xgb\":0.5}) than "
+                "--models");
+  from.cv_path = write_cv(summary({"xgb", "linear"}, {0.7, 0.7}));
+  EXPECT_EQ(error_message([&] { choose(from); }), "'" + p + "': blend weights sum to 1.4");
+}
+
+TEST_F(ChooseWeights, SeveralModelsRunCvForThem) {
+  WeightChoice c = choose(source());
+  ASSERT_TRUE(c.cv);
+  EXPECT_EQ(c.weights, normalized_weights(c.cv->weights, 2));
+  EXPECT_EQ(c.cv->folds.size(), 3u);
+  EXPECT_TRUE(c.cv->members.empty());
+  EXPECT_NE(log.find("blend weights from 3-fold CV: "), std::string::npos) << log;
+}
+
+TEST_F(ChooseWeights, BaggingKeepsTheFoldMembersAndGivenWeightsWin) {
+  WeightSource from = source();
+  from.bag = true;
+  from.weights = {1, 1};
+  WeightChoice c = choose(from);
+  ASSERT_TRUE(c.cv);
+  EXPECT_EQ(c.cv->members.size(), 3u);
+  EXPECT_EQ(c.weights, (std::vector<double>{0.5, 0.5}));
+  EXPECT_EQ(c.cv->weights, c.weights);  // what bagged_bundle blends with
+  from.cv_path = "cv.json";
+  EXPECT_NE(usage_message([&] { choose(from); }).find("takes no CV file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace malscope
