@@ -123,7 +123,7 @@ TEST(Overlap, AgainstEqualsTheStepsAuditAndReportTook) {
   EXPECT_EQ(audit.exact, 1u);
   EXPECT_EQ(audit.near, 1u);
   ScanOptions full;
-  full.progress = false;
+  full.progress = {};
   CorpusScan report_scan = scan_corpus(train.store(), family_map(train.store()), full, 2);
   EXPECT_TRUE(same(overlap_against(test.store(), train.store(), mh, dup, 2, &report_scan), audit));
   MinHashOptions other = mh;
