@@ -7,9 +7,11 @@
 #include "analysis/overlap.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
-#include "cli/terminal.h"
+#include "cli/common.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/output.h"
+#include "util/text.h"
 
 namespace malscope::cli {
 
@@ -20,13 +22,12 @@ void register_audit(CLI::App& app, Globals& g) {
     AuditOptions opt;
     bool json = false;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "audit",
+  auto [cmd, a] = add_command<Args>(
+      app, "audit",
       "Data quality: exact and near-duplicate clusters, label conflicts, leakage through "
       "file_id order, and what duplicates do to a k-fold CV score");
-  cmd->add_option("store", a->store, "Trace store")->required();
-  cmd->add_flag("--json", a->json, "Print JSON");
+  add_store_arg(cmd, a->store);
+  add_json_flag(cmd, a->json);
   cmd->add_option("--groups-out", a->groups_out,
                   "Write the clusters as CV groups (CSV file_id,group) for `malscope cv --groups`");
   add_param_options(cmd, audit_params(), a->opt);
@@ -38,41 +39,41 @@ void register_audit(CLI::App& app, Globals& g) {
                   "With --against: write the matches as CSV "
                   "(file_id,reference_file_id,similarity,exact,reference_label)");
   add_audit_flags(cmd, a->minhash, a->opt);
-  add_class_names_flag(cmd, a->class_names);
+  add_class_names_option(cmd, a->class_names);
   cmd->callback([a, &g] {
     if (!a->matches_out.empty() && a->against.empty())
       throw UsageError("--matches-out needs --against");
     TraceStore store = TraceStore::open(a->store);
-    a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
+    a->opt.class_names = class_names_for(store, a->class_names);
     validate(a->minhash);
     validate(a->opt.duplicates, a->minhash.num_hashes);
     ScanOptions scan;
-    scan.progress = terminal_progress();
+    scan.progress = g.progress();
     scan.api_counts = scan.traits = false;
     scan.minhash = a->minhash;
     CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);
     Audit audit = run_audit(store, s, a->opt);
-    if (!a->groups_out.empty()) write_file_atomic(a->groups_out, groups_csv(store, audit));
+    if (!a->groups_out.empty()) write_output(a->groups_out, groups_csv(store, audit));
     std::optional<TraceStore> reference;
     std::optional<Overlap> overlap;
     if (!a->against.empty()) {
       reference.emplace(TraceStore::open(a->against));
       overlap = overlap_against(store, *reference, a->minhash, a->opt.duplicates, g.threads);
       if (!a->matches_out.empty())
-        write_file_atomic(a->matches_out, matches_csv(*overlap, store, *reference));
+        write_output(a->matches_out, matches_csv(*overlap, store, *reference));
     }
     std::string out;
     if (a->json) {
       nlohmann::json j = to_json(audit);
       if (overlap) j["overlap"] = to_json(*overlap, store, *reference);
-      out = j.dump(2) + "\n";
+      out = dump_json(j) + "\n";
     } else {
       out = to_text(audit);
       if (overlap) out += to_text(*overlap);
     }
-    if (!a->groups_out.empty() && !a->json)
+    if (!a->groups_out.empty() && !a->json && a->groups_out != "-")
       out += fmt::format("groups written to {}\n", a->groups_out);
-    if (!a->matches_out.empty() && !a->json)
+    if (!a->matches_out.empty() && !a->json && a->matches_out != "-")
       out += fmt::format("matches written to {}\n", a->matches_out);
     std::fputs(out.c_str(), stdout);
   });

@@ -2,12 +2,15 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/cv.h"
 #include "eval/folds.h"
 #include "store/trace_store.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/output.h"
+#include "util/text.h"
 
 namespace malscope::cli {
 
@@ -15,23 +18,20 @@ void register_cv(CLI::App& app, Globals& g) {
   struct Args {
     std::string store, groups, json_out, oof_out, bundle_out;
     int folds = 5;
+    bool json = false;
     LearnArgs learn;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "cv",
+  auto [cmd, a] = add_command<Args>(
+      app, "cv",
       "Stratified k-fold cross-validation: features fitted per fold, models blended on "
       "out-of-fold predictions; prints logloss (plain and Tianchi), accuracy, macro-F1, "
       "per class, class-0-vs-k and the confusion matrix");
-  cmd->add_option("store", a->store, "Labeled trace store")->required();
-  cmd->add_option("--folds", a->folds, "Number of folds")
-      ->default_val(5)
-      ->check(CLI::Range(2, 100));
-  cmd->add_option("--groups", a->groups,
-                  "CSV file_id,group (e.g. from `malscope audit --groups-out`): files of one "
-                  "group stay in one fold")
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--json-out", a->json_out, "Write the CV results JSON here");
+  add_store_arg(cmd, a->store, "Labeled trace store");
+  add_folds_option(cmd, a->folds, "Number of folds");
+  add_groups_option(cmd, a->groups);
+  add_json_flag(cmd, a->json);
+  cmd->add_option("--json-out", a->json_out,
+                  "Write the CV results JSON here (for `train --cv` and `report --cv`)");
   cmd->add_option("--oof-out", a->oof_out,
                   "Write the out-of-fold predictions CSV here (file_id,label,fold,prob0..)");
   cmd->add_option("--bundle-out", a->bundle_out,
@@ -44,18 +44,21 @@ void register_cv(CLI::App& app, Globals& g) {
     CvOptions opt;
     opt.folds = a->folds;
     opt.keep_members = !a->bundle_out.empty();
-    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, stderr_log(a->learn.quiet));
-    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
-    CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
-    std::fputs(cv_text(r).c_str(), stdout);
+    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
+    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    CvResult r = cross_validate(s, setup, opt, g.log());
+    r.metrics.class_names = store.class_names();
+    CvSummary summary = summarize(r, setup, a->store, a->oof_out);
+    std::fputs(a->json ? (dump_json(summary.to_json()) + "\n").c_str() : cv_text(r).c_str(),
+               stdout);
     if (!a->oof_out.empty()) write_oof_csv(a->oof_out, s, r);
     if (!a->bundle_out.empty()) {
       std::string name = a->store.substr(a->store.find_last_of('/') + 1);
-      write_file_atomic(a->bundle_out, save_bundle(bagged_bundle(r, setup, name)));
+      Bundle b = bagged_bundle(r, setup, name);
+      b.info["class_names"] = store.class_names();
+      write_output(a->bundle_out, save_bundle(b));
     }
-    if (!a->json_out.empty())
-      write_file_atomic(a->json_out,
-                        summarize(r, setup, a->store, a->oof_out).to_json().dump(2) + "\n");
+    if (!a->json_out.empty()) write_output(a->json_out, dump_json(summary.to_json()) + "\n");
   });
 }
 

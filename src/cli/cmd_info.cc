@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "store/store_info.h"
 #include "util/text.h"
 
@@ -11,11 +12,10 @@ void register_info(CLI::App& app, Globals& g) {
     std::string store;
     bool json = false, check = false;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "info", "Files, rows, classes, APIs, threads and calls-per-file of a store");
-  cmd->add_option("store", a->store, "Trace store")->required();
-  cmd->add_flag("--json", a->json, "Print JSON");
+  auto [cmd, a] = add_command<Args>(
+      app, "info", "Files, rows, classes, APIs, threads and calls-per-file of a store");
+  add_store_arg(cmd, a->store);
+  add_json_flag(cmd, a->json);
   cmd->add_flag("--check", a->check,
                 "Also decode every column of every chunk and check it against the store's bounds");
   cmd->callback([a, &g] {

@@ -4,39 +4,40 @@
 #include "analysis/class_probs.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "report/plot_page.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/output.h"
 
 namespace malscope::cli {
 
-void register_plot(CLI::App& app, Globals&) {
+void register_plot(CLI::App& app, Globals& g) {
   struct Args {
     std::string store, output, class_names;
     std::vector<std::string> files;
     PlotPageOptions opt;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "plot",
+  auto [cmd, a] = add_command<Args>(
+      app, "plot",
       "Per-sample call plots in one offline HTML page: 2-D (position x API, colour thread) and "
       "rotatable 3-D (position x API x thread), several samples side by side");
-  cmd->add_option("store", a->store, "Trace store")->required();
+  add_store_arg(cmd, a->store);
   cmd->add_option(
          "--file", a->files,
          fmt::format("file_id to plot; repeat for up to {} samples side by side", kMaxPlotSamples))
       ->required();
-  cmd->add_option("-o,--output", a->output, "HTML page to write")->required();
+  add_output_option(cmd, a->output, "HTML page to write (- for standard output)");
   add_param_options(cmd, plot_page_params(), a->opt);
-  add_class_names_flag(cmd, a->class_names);
-  cmd->callback([a] {
+  add_class_names_option(cmd, a->class_names);
+  cmd->callback([a, &g] {
     if (a->files.size() > kMaxPlotSamples)
       throw UsageError(
           fmt::format("plot takes at most {} --file (each 3-D plot needs a WebGL "
                       "context), got {}",
                       kMaxPlotSamples, a->files.size()));
     TraceStore store = TraceStore::open(a->store);
-    a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
+    a->opt.class_names = class_names_for(store, a->class_names);
     std::vector<uint32_t> files;
     for (const std::string& id : a->files) {
       std::optional<uint32_t> f = store.find_file(id);
@@ -44,8 +45,10 @@ void register_plot(CLI::App& app, Globals&) {
       files.push_back(*f);
     }
     std::string html = plot_page(store, family_map(store), files, a->opt);
-    write_file_atomic(a->output, html);
-    std::printf("%s\n", fmt::format("wrote {} ({:.1f} MB)", a->output, html.size() / 1e6).c_str());
+    write_output(a->output, html);
+    if (!g.quiet && a->output != "-")
+      std::printf("%s\n",
+                  fmt::format("wrote {} ({:.1f} MB)", a->output, html.size() / 1e6).c_str());
   });
 }
 

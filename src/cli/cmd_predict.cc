@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/metrics.h"
 #include "eval/submission.h"
@@ -10,6 +11,7 @@
 #include "store/trace_store.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/output.h"
 #include "util/thread_pool.h"
 
 namespace malscope::cli {
@@ -17,33 +19,31 @@ namespace malscope::cli {
 void register_predict(CLI::App& app, Globals& g) {
   struct Args {
     std::string model, store, output;
-    bool quiet = false;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "predict",
+  auto [cmd, a] = add_command<Args>(
+      app, "predict",
       "Predict class probabilities for every file of a store with a model bundle and "
       "write a Tianchi submission (file_id,prob0..prob{K-1})");
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("store", a->store, "Trace store to predict (labels, if any, are not used)")
-      ->required();
-  cmd->add_option("-o,--output", a->output, "Submission CSV to write")->required();
-  cmd->add_flag("-q,--quiet", a->quiet, "Print nothing on success");
+  add_store_arg(cmd, a->store, "Trace store to predict (labels, if any, are not used)");
+  add_output_option(cmd, a->output, "Submission CSV to write (- for standard output)");
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     auto t0 = std::chrono::steady_clock::now();
     const int threads = default_threads(g.threads);
+    std::vector<std::string> inputs = {a->model, a->store};
+    check_not_input(a->output, inputs);
     Bundle b = load_bundle(read_file(a->model), a->model, {0, threads});
     TraceStore store = TraceStore::open(a->store);
-    Sketches s = read_sketches(store, b.feature_config(), threads, a->quiet);
+    Sketches s = read_sketches(store, b.feature_config(), threads, g.quiet);
     Predictions p = b.predict(s);
     std::vector<std::string> ids;
     ids.reserve(s.size());
     for (size_t i = 0; i < s.size(); ++i) ids.push_back(s.file_id(i));
     write_submission(a->output, ids, p);
-    if (!a->quiet)
+    if (!g.quiet && a->output != "-")
       std::printf(
           "%s\n",
           fmt::format("wrote {}: {} files x {} classes in {:.1f}s", a->output, ids.size(),

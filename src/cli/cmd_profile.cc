@@ -4,7 +4,7 @@
 #include "analysis/profile.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
-#include "cli/terminal.h"
+#include "cli/common.h"
 #include "util/text.h"
 
 namespace malscope::cli {
@@ -15,20 +15,19 @@ void register_profile(CLI::App& app, Globals& g) {
     ProfileOptions opt;
     bool json = false;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "profile",
+  auto [cmd, a] = add_command<Args>(
+      app, "profile",
       "Per class: share of each API, APIs over-/under-represented against class 0 (with "
       "z-scores and counts), thread-structure and API-family traits");
-  cmd->add_option("store", a->store, "Trace store")->required();
-  cmd->add_flag("--json", a->json, "Print JSON (every API's share, every trait's p10/p50/p90)");
+  add_store_arg(cmd, a->store);
+  add_json_flag(cmd, a->json);  // every API's share, every trait's p10/p50/p90
   add_param_options(cmd, profile_params(), a->opt);
-  add_class_names_flag(cmd, a->class_names);
+  add_class_names_option(cmd, a->class_names);
   cmd->callback([a, &g] {
     TraceStore store = TraceStore::open(a->store);
-    a->opt.class_names = parse_class_names(a->class_names, store.num_classes());
+    a->opt.class_names = class_names_for(store, a->class_names);
     ScanOptions scan;
-    scan.progress = terminal_progress();
+    scan.progress = g.progress();
     scan.fingerprints = false;
     CorpusScan s = scan_corpus(store, family_map(store), scan, g.threads);
     Profile p = build_profile(store, s, a->opt);

@@ -6,9 +6,10 @@
 #include "analysis/class_probs.h"
 #include "cli/analysis_flags.h"
 #include "cli/commands.h"
-#include "cli/terminal.h"
+#include "cli/common.h"
 #include "report/report.h"
 #include "util/fs.h"
+#include "util/output.h"
 
 namespace malscope::cli {
 
@@ -20,14 +21,13 @@ void register_report(CLI::App& app, Globals& g) {
     ProfileOptions profile;
     ReportOptions opt;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "report",
+  auto [cmd, a] = add_command<Args>(
+      app, "report",
       "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
       "plots per class, audit findings, CV results with --cv, test files copied from this store "
       "with --test");
-  cmd->add_option("store", a->store, "Trace store")->required();
-  cmd->add_option("-o,--output", a->output, "HTML file to write")->required();
+  add_store_arg(cmd, a->store);
+  add_output_option(cmd, a->output, "HTML file to write (- for standard output)");
   cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")
       ->check(CLI::ExistingFile);
   add_param_options(cmd, report_params(), a->opt);
@@ -36,11 +36,11 @@ void register_report(CLI::App& app, Globals& g) {
                   "store's (as `malscope audit TEST --against STORE`)")
       ->check(CLI::ExistingFile);
   add_audit_flags(cmd, a->minhash, a->audit);
-  add_class_names_flag(cmd, a->class_names);
+  add_class_names_option(cmd, a->class_names);
   cmd->callback([a, &g] {
     auto start = std::chrono::steady_clock::now();
     TraceStore store = TraceStore::open(a->store);
-    const std::vector<std::string> names = parse_class_names(a->class_names, store.num_classes());
+    const std::vector<std::string> names = class_names_for(store, a->class_names);
     a->audit.class_names = a->profile.class_names = names;
     validate(a->minhash);
     validate(a->audit.duplicates, a->minhash.num_hashes);
@@ -50,7 +50,7 @@ void register_report(CLI::App& app, Globals& g) {
     if (!a->test.empty()) test.emplace(TraceStore::open(a->test));
     FamilyMap families = family_map(store);
     ScanOptions scan;
-    scan.progress = terminal_progress();
+    scan.progress = g.progress();
     scan.minhash = a->minhash;
     CorpusScan s = scan_corpus(store, families, scan, g.threads);
     Profile profile = build_profile(store, s, a->profile);
@@ -66,11 +66,12 @@ void register_report(CLI::App& app, Globals& g) {
                     test ? &*test : nullptr,
                     overlap ? &*overlap : nullptr};
     std::string html = report_html(in, a->opt);
-    write_file_atomic(a->output, html);
+    write_output(a->output, html);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf(
-        "%s\n",
-        fmt::format("wrote {} ({:.1f} MB) in {:.1f}s", a->output, html.size() / 1e6, secs).c_str());
+    if (!g.quiet && a->output != "-")
+      std::printf("%s\n",
+                  fmt::format("wrote {} ({:.1f} MB) in {:.1f}s", a->output, html.size() / 1e6, secs)
+                      .c_str());
   });
 }
 

@@ -2,11 +2,13 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
 #include "util/fs.h"
+#include "util/output.h"
 
 namespace malscope::cli {
 
@@ -14,7 +16,7 @@ namespace {
 
 void write_bundle(const std::string& path, const Bundle& b, bool quiet, double cv_logloss) {
   std::string bytes = save_bundle(b);
-  write_file_atomic(path, bytes);
+  write_output(path, bytes);
   if (quiet) return;
   std::string how = b.members.size() > 1 ? fmt::format("{} fold members, CV logloss {:.5f}",
                                                        b.members.size(), cv_logloss)
@@ -35,13 +37,12 @@ void register_train(CLI::App& app, Globals& g) {
     bool bag = false;
     LearnArgs learn;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "train",
+  auto [cmd, a] = add_command<Args>(
+      app, "train",
       "Fit the feature pipeline and models on a labeled store and write one model "
       "bundle for `predict`");
-  cmd->add_option("store", a->store, "Labeled trace store")->required();
-  cmd->add_option("-o,--output", a->output, "Model bundle to write")->required();
+  add_store_arg(cmd, a->store, "Labeled trace store");
+  add_output_option(cmd, a->output, "Model bundle to write");
   auto* cv_opt = cmd->add_option("--cv", a->cv,
                                  "Take the blend weights from this CV results JSON (`malscope cv "
                                  "--json-out`) instead of running CV again")
@@ -51,24 +52,19 @@ void register_train(CLI::App& app, Globals& g) {
                   "--weights, k-fold CV chooses them first)")
       ->delimiter(',')
       ->excludes(cv_opt);
-  cmd->add_option("--folds", a->folds, "Folds of the CV that chooses blend weights")
-      ->default_val(5)
-      ->check(CLI::Range(2, 100));
+  add_folds_option(cmd, a->folds, "Folds of the CV that chooses blend weights (or --bag's)");
   cmd->add_flag("--bag", a->bag,
                 "Keep the k fold models of one CV run and average them (bagging; the CV also "
                 "chooses the blend weights) instead of fitting once on all files")
       ->excludes(cv_opt);
-  cmd->add_option("--groups", a->groups,
-                  "CSV file_id,group for the CV of --bag or of the blend weights: files of one "
-                  "group stay in one fold")
-      ->check(CLI::ExistingFile);
+  add_groups_option(cmd, a->groups);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
     TraceStore store = open_training_store(a->store, "train");
-    const LogFn log = stderr_log(a->learn.quiet);
-    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, a->learn.quiet);
+    const LogFn log = g.log();
+    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
     WeightSource from{a->weights, a->cv, a->bag, {}};
     from.cv.folds = a->folds;
     if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
@@ -76,7 +72,8 @@ void register_train(CLI::App& app, Globals& g) {
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
     Bundle b =
         a->bag ? bagged_bundle(*w.cv, setup, name) : train_bundle(s, setup, w.weights, name, log);
-    write_bundle(a->output, b, a->learn.quiet, w.cv ? w.cv->metrics.logloss : -1);
+    b.info["class_names"] = store.class_names();
+    write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }
 

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/folds.h"
 #include "eval/tune.h"
@@ -9,6 +10,7 @@
 #include "store/trace_store.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/output.h"
 #include "util/text.h"
 
 namespace malscope::cli {
@@ -21,20 +23,16 @@ void register_tune(CLI::App& app, Globals& g) {
     bool list = false, markdown = false;
     LearnArgs learn;
   };
-  auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "tune", "Grid or random search over parameters by CV logloss; prints a ranked table");
+  auto [cmd, a] = add_command<Args>(
+      app, "tune", "Grid or random search over parameters by CV logloss; prints a ranked table");
   cmd->add_option("store", a->store, "Labeled trace store");
   cmd->add_option("--space", a->space,
                   "Parameters and values to search, e.g. "
                   "'xgb.max_depth=4,6,8;xgb.eta=0.05,0.1;features.ngram_max=2,3'");
   cmd->add_option("--random", a->samples,
-                  "Try this many points drawn from the grid (seeded) instead of all of it");
-  cmd->add_option("--folds", a->folds, "Folds per trial")
-      ->default_val(5)
-      ->check(CLI::Range(2, 100));
-  cmd->add_option("--groups", a->groups, "CSV file_id,group: files of one group stay in one fold")
-      ->check(CLI::ExistingFile);
+                  "Try this many grid points, drawn with the seed, instead of every point");
+  add_folds_option(cmd, a->folds, "Folds per trial");
+  add_groups_option(cmd, a->groups);
   cmd->add_option("--best-out", a->best_out,
                   "Write the best parameters as JSON (read by cv/train --config)");
   cmd->add_flag("--list-params", a->list, "Print the parameter table and exit");
@@ -58,9 +56,9 @@ void register_tune(CLI::App& app, Globals& g) {
     TraceStore store = open_training_store(a->store, "tune");
     CvOptions opt;
     opt.folds = a->folds;
-    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, stderr_log(a->learn.quiet));
+    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
     auto points = space_points(space, a->samples, base.seed);
-    auto ranked = tune(store, base, points, opt, stderr_log(a->learn.quiet));
+    auto ranked = tune(store, base, points, opt, g.log());
     std::fputs(tune_text(ranked, base.models).c_str(), stdout);
     if (!a->best_out.empty()) {
       nlohmann::json best = {{"models", base.models},
@@ -68,7 +66,7 @@ void register_tune(CLI::App& app, Globals& g) {
                              {"cv", overall_json(ranked.front().metrics)},
                              {"folds", a->folds},
                              {"seed", base.seed}};
-      write_file_atomic(a->best_out, dump_json(best) + "\n");
+      write_output(a->best_out, dump_json(best) + "\n");
     }
   });
 }

@@ -3,11 +3,18 @@
 // CLI11 app: flags, help text and a callback that calls into the library and prints.
 #include <CLI/CLI.hpp>
 
+#include "util/log.h"
+
 namespace malscope::cli {
 
-/// Options shared by every command.
+/// Options shared by every command (given before or after the sub-command).
 struct Globals {
-  int threads = 0;  ///< 0 = all cores
+  int threads = 0;     ///< -j: worker threads, 0 = all cores
+  bool quiet = false;  ///< -q: print results only, no progress or notes
+  /// Notes and warnings on stderr ("malscope: ..."), nothing with -q.
+  LogFn log() const;
+  /// A progress line on a terminal's stderr, nothing with -q.
+  ProgressFn progress() const;
 };
 
 // One line per command, in the order `malscope --help` lists them.

@@ -34,7 +34,6 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
                   "JSON with \"params\" (and \"models\"), e.g. from `malscope tune --best-out`")
       ->check(CLI::ExistingFile);
   cmd->add_option("--set", a.sets, "Set a parameter, name=value (repeatable)");
-  cmd->add_flag("-q,--quiet", a.quiet, "No progress lines on stderr");
   // Kept as text until make_setup: they override --config and --set, which are read after.
   add_param_options(
       cmd, param_table(),

@@ -23,7 +23,6 @@ struct LearnArgs {
   std::string config;                                       ///< JSON from `tune --best-out`
   std::vector<std::string> sets;                            ///< name=value
   std::vector<std::pair<std::string, std::string>> values;  ///< --<parameter>: name, value
-  bool quiet = false;
 };
 
 /// Adds the shared learning flags to `cmd`.

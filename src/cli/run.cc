@@ -21,6 +21,8 @@ int run(int argc, char** argv) {
                  fmt::format("Worker threads (0 = all cores; at most {})", kMaxThreads))
       ->default_val(0)
       ->check(CLI::Range(0, kMaxThreads));
+  app.add_flag("-q,--quiet", g.quiet,
+               "Print results only: no progress line, notes or summary lines (errors still show)");
   register_all(app, g);
   remove_temps_on_signals();
   try {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "io/trace_batch.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json_reader.h"
@@ -30,6 +31,14 @@ void read_metrics(const JsonReader& r, const json& j, Metrics& m) {
     m.per_class.push_back({r.get<int>(x, "class", p), r.get<uint32_t>(x, "files", p),
                            r.number(x, "logloss", p), r.number(x, "precision", p),
                            r.number(x, "recall", p), r.number(x, "f1", p)});
+    // Class names came later: optional.
+    if (x.contains("name") && x["name"].is_string() && !x["name"].get<std::string>().empty()) {
+      const int c = m.per_class.back().label;
+      if (c >= 0 && c <= kMaxLabel) {
+        if (m.class_names.size() <= size_t(c)) m.class_names.resize(c + 1);
+        m.class_names[c] = x["name"].get<std::string>();
+      }
+    }
   }
   for (const json& x : r.array(j, "pairs", "")) {
     const std::string p = fmt::format("pairs[{}].", m.pairs.size());

@@ -123,16 +123,20 @@ std::string metrics_text(const Metrics& m) {
       "files {}  classes {}\nlogloss {:.5f}  tianchi_logloss {:.5f}  accuracy {:.4f}  macro_f1 "
       "{:.4f}\n\n",
       m.files, m.classes, m.logloss, m.tianchi_logloss, m.accuracy, m.macro_f1);
-  out += fmt::format("{:>5} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "class", "files", "logloss",
+  size_t w = 0;  // the name column, when the classes have names
+  for (const std::string& n : m.class_names) w = std::max(w, n.size() + 1);
+  auto name = [&](int c) { return w ? fmt::format(" {:<{}}", m.class_name(c), w - 1) : ""; };
+  out += fmt::format("{:>5}{} {:>8} {:>9} {:>9} {:>9} {:>9}\n", "class",
+                     w ? fmt::format(" {:<{}}", "name", w - 1) : "", "files", "logloss",
                      "precision", "recall", "f1");
   for (const ClassMetrics& c : m.per_class)
-    out += fmt::format("{:>5} {:>8} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f}\n", c.label, c.files,
-                       c.logloss, c.precision, c.recall, c.f1);
+    out += fmt::format("{:>5}{} {:>8} {:>9.5f} {:>9.4f} {:>9.4f} {:>9.4f}\n", c.label,
+                       name(c.label), c.files, c.logloss, c.precision, c.recall, c.f1);
   if (!m.pairs.empty()) {
-    out += fmt::format("\nclass 0 vs k: binary logloss of p_k/(p_0+p_k)\n{:>5} {:>8} {:>9}\n", "k",
-                       "files", "logloss");
+    out += fmt::format("\nclass 0 vs k: binary logloss of p_k/(p_0+p_k)\n{:>5}{} {:>8} {:>9}\n",
+                       "k", w ? fmt::format(" {:<{}}", "name", w - 1) : "", "files", "logloss");
     for (const PairMetrics& p : m.pairs)
-      out += fmt::format("{:>5} {:>8} {:>9.5f}\n", p.label, p.files, p.logloss);
+      out += fmt::format("{:>5}{} {:>8} {:>9.5f}\n", p.label, name(p.label), p.files, p.logloss);
   }
   out += "\nconfusion (rows true, columns predicted)\n     ";
   for (int c = 0; c < m.classes; ++c) out += fmt::format(" {:>7}", c);
@@ -154,20 +158,24 @@ nlohmann::json overall_json(const Metrics& m) {
 
 nlohmann::json per_class_json(const Metrics& m) {
   nlohmann::json a = nlohmann::json::array();
-  for (const ClassMetrics& c : m.per_class)
+  for (const ClassMetrics& c : m.per_class) {
     a.push_back({{"class", c.label},
                  {"files", c.files},
                  {"logloss", c.logloss},
                  {"precision", c.precision},
                  {"recall", c.recall},
                  {"f1", c.f1}});
+    if (!m.class_names.empty()) a.back()["name"] = m.class_name(c.label);
+  }
   return a;
 }
 
 nlohmann::json pairs_json(const Metrics& m) {
   nlohmann::json a = nlohmann::json::array();
-  for (const PairMetrics& p : m.pairs)
+  for (const PairMetrics& p : m.pairs) {
     a.push_back({{"class", p.label}, {"logloss", p.logloss}, {"files", p.files}});
+    if (!m.class_names.empty()) a.back()["name"] = m.class_name(p.label);
+  }
   return a;
 }
 

@@ -42,6 +42,11 @@ struct Metrics {
   std::vector<ClassMetrics> per_class;
   std::vector<PairMetrics> pairs;                ///< k = 1..K-1 with files of class k
   std::vector<std::vector<uint32_t>> confusion;  ///< [true][predicted]
+  std::vector<std::string> class_names;          ///< by label, shown beside the numbers if set
+  /// The name of class c ("" when none is set).
+  std::string class_name(int c) const {
+    return c >= 0 && size_t(c) < class_names.size() ? class_names[c] : std::string();
+  }
 };
 
 /// Running sums of the scores of class probabilities, one file at a time: what compute_metrics

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <map>
 
+#include "store/class_names.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/serial.h"
@@ -41,6 +42,17 @@ std::vector<Predictions> predict_models(const FeaturePipeline& pipeline,
     out.push_back(m->predict_proba(it->second));
   }
   return out;
+}
+
+std::vector<std::string> Bundle::class_names() const {
+  auto it = info.find("class_names");
+  if (it != info.end() && it->is_array() && it->size() >= size_t(classes)) {
+    std::vector<std::string> names;
+    for (const auto& n : *it)
+      if (n.is_string()) names.push_back(n.get<std::string>());
+    if (names.size() == it->size()) return names;
+  }
+  return default_class_names(classes);
 }
 
 Predictions Bundle::predict(const Sketches& s) const {

@@ -36,6 +36,9 @@ struct Bundle {
   std::vector<BundleMember> members;
   nlohmann::json info;  ///< how it was trained: params, models, seed, store, files
 
+  /// One name per class: the training store's, kept in info["class_names"] (bundles from
+  /// before names were kept: the defaults of store/class_names.h).
+  std::vector<std::string> class_names() const;
   /// The feature config every member shares (sketches for predict are read with it).
   const FeatureConfig& feature_config() const { return members.at(0).pipeline.config(); }
   /// Class probabilities of every row of `s`: per member each model on the values it wants,

@@ -18,9 +18,9 @@ std::vector<std::string> default_class_names(int k) {
   std::vector<std::string> out;
   if (k == 2) return {"normal", "malware"};
   auto tianchi = tianchi_class_names();
+  const bool season = k == 6 || k == 8;  // Tianchi's seasons 1 and 2
   for (int c = 0; c < k; ++c)
-    out.push_back(k <= static_cast<int>(tianchi.size()) ? std::string(tianchi[c])
-                                                        : fmt::format("class {}", c));
+    out.push_back(season ? std::string(tianchi[c]) : fmt::format("class {}", c));
   return out;
 }
 

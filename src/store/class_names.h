@@ -13,7 +13,7 @@ namespace malscope {
 std::span<const std::string_view> tianchi_class_names();
 
 /// Default names for `num_classes` classes: "normal", "malware" for two (benign-vs-malware
-/// sets); the Tianchi names for three to eight; "class N" beyond.
+/// sets); the Tianchi names for six or eight (seasons 1 and 2); "class N" otherwise.
 std::vector<std::string> default_class_names(int num_classes);
 
 /// Parses a comma-separated list of names (spaces around names trimmed); throws UsageError for

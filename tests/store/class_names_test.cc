@@ -29,6 +29,7 @@ TEST(ClassNames, Defaults) {
   EXPECT_EQ(six[5], "infectious virus");
   EXPECT_EQ(default_class_names(8)[7], "trojan");
   EXPECT_EQ(default_class_names(9)[8], "class 8");
+  EXPECT_EQ(default_class_names(3)[1], "class 1");  // not a Tianchi season
 }
 
 TEST(ClassNames, ParseChecksTheList) {
