@@ -7,12 +7,13 @@
 #include <vector>
 
 #include "eval/metrics.h"
+#include "util/random.h"
 
 namespace malscope {
 
 struct CvImpactOptions {
   int folds = 5;
-  uint64_t seed = 1;
+  uint64_t seed = kDefaultSeed;
   double alpha = 1.0;  ///< weight of the training prior mixed into the copied labels
 };
 

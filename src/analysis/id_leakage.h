@@ -12,6 +12,7 @@
 #include "analysis/class_probs.h"
 #include "eval/metrics.h"
 #include "util/param_table.h"
+#include "util/random.h"
 
 namespace malscope {
 
@@ -24,7 +25,7 @@ struct IdLeakOptions {
   double max_p = 0.01;    ///< a leak needs a permutation p-value at most this ...
   double min_z = 3.0;     ///< ... and a logloss this many shuffle SDs below the shuffles' mean
   int chart_bins = 100;   ///< bins of the class-mix-along-id-order chart
-  uint64_t seed = 1;
+  uint64_t seed = kDefaultSeed;
 };
 
 /// The flags bound to IdLeakOptions: --neighbours, --permutations (audit, report).

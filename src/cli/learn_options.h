@@ -13,12 +13,13 @@
 #include "cli/commands.h"
 #include "eval/cv.h"
 #include "features/sketches.h"
+#include "util/random.h"
 
 namespace malscope::cli {
 
 struct LearnArgs {
   std::string models = "xgb,linear";
-  uint64_t seed = 0;
+  uint64_t seed = kDefaultSeed;
   int fold_jobs = 0;
   std::string config;                                       ///< JSON from `tune --best-out`
   std::vector<std::string> sets;                            ///< name=value

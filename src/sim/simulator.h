@@ -21,6 +21,7 @@
 
 #include "sim/corpus_plan.h"
 #include "util/log.h"
+#include "util/random.h"
 
 namespace malscope {
 
@@ -35,7 +36,7 @@ struct SimulateOptions {
   std::string output_dir;       ///< gets train.csv, test.csv, test_labels.csv
   uint64_t train_files = 2000;  ///< ignored when size_bytes > 0
   uint64_t test_files = 1000;
-  uint64_t seed = 1;
+  uint64_t seed = kDefaultSeed;
   int classes = 6;  ///< 6 (season 1) or 8 (season 2)
   SimFormat format = SimFormat::kSeason1;
   sim::Imbalance imbalance = sim::Imbalance::kBalanced;

@@ -13,6 +13,9 @@
 
 namespace malscope {
 
+/// The seed every command uses when none is given (one default for simulate, cv, train, audit).
+inline constexpr uint64_t kDefaultSeed = 1;
+
 /// splitmix64: one 64-bit state word, the same stream for a seed everywhere.
 class Rng {
  public:
