@@ -22,8 +22,9 @@ void register_audit(CLI::App& app, Globals& g) {
     AuditOptions opt;
     bool json = false;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "audit",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "audit",
       "Data quality: exact and near-duplicate clusters, label conflicts, leakage through "
       "file_id order, and what duplicates do to a k-fold CV score");
   add_store_arg(cmd, a->store);

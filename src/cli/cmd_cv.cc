@@ -21,8 +21,9 @@ void register_cv(CLI::App& app, Globals& g) {
     bool json = false;
     LearnArgs learn;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "cv",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "cv",
       "Stratified k-fold cross-validation: features fitted per fold, models blended on "
       "out-of-fold predictions; prints logloss (plain and Tianchi), accuracy, macro-F1, "
       "per class, class-0-vs-k and the confusion matrix");

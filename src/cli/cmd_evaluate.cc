@@ -14,8 +14,9 @@ void register_evaluate(CLI::App& app, Globals&) {
     std::string submission, labels, class_names;
     bool json = false;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "evaluate",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "evaluate",
       "Score a submission against true labels: logloss (plain and Tianchi), accuracy, macro-F1, "
       "per class, class-0-vs-k pairs, confusion matrix");
   add_store_arg(cmd, a->submission, "Submission CSV (file_id,prob0..prob{K-1})", "submission");

@@ -12,8 +12,9 @@ void register_info(CLI::App& app, Globals& g) {
     std::string store;
     bool json = false, check = false;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "info", "Files, rows, classes, APIs, threads and calls-per-file of a store");
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "info", "Files, rows, classes, APIs, threads and calls-per-file of a store");
   add_store_arg(cmd, a->store);
   add_json_flag(cmd, a->json);
   cmd->add_flag("--check", a->check,

@@ -18,8 +18,9 @@ void register_plot(CLI::App& app, Globals& g) {
     std::vector<std::string> files;
     PlotPageOptions opt;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "plot",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "plot",
       "Per-sample call plots in one offline HTML page: 2-D (position x API, colour thread) and "
       "rotatable 3-D (position x API x thread), several samples side by side");
   add_store_arg(cmd, a->store);

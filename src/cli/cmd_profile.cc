@@ -15,8 +15,9 @@ void register_profile(CLI::App& app, Globals& g) {
     ProfileOptions opt;
     bool json = false;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "profile",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "profile",
       "Per class: share of each API, APIs over-/under-represented against class 0 (with "
       "z-scores and counts), thread-structure and API-family traits");
   add_store_arg(cmd, a->store);

@@ -21,8 +21,9 @@ void register_report(CLI::App& app, Globals& g) {
     ProfileOptions profile;
     ReportOptions opt;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "report",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "report",
       "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
       "plots per class, audit findings, CV results with --cv, test files copied from this store "
       "with --test");

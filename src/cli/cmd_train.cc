@@ -37,8 +37,9 @@ void register_train(CLI::App& app, Globals& g) {
     bool bag = false;
     LearnArgs learn;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "train",
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "train",
       "Fit the feature pipeline and models on a labeled store and write one model "
       "bundle for `predict`");
   add_store_arg(cmd, a->store, "Labeled trace store");

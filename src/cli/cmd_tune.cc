@@ -23,8 +23,9 @@ void register_tune(CLI::App& app, Globals& g) {
     bool list = false, markdown = false;
     LearnArgs learn;
   };
-  auto [cmd, a] = add_command<Args>(
-      app, "tune", "Grid or random search over parameters by CV logloss; prints a ranked table");
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand(
+      "tune", "Grid or random search over parameters by CV logloss; prints a ranked table");
   cmd->add_option("store", a->store, "Labeled trace store");
   cmd->add_option("--space", a->space,
                   "Parameters and values to search, e.g. "

@@ -13,19 +13,6 @@
 
 namespace malscope::cli {
 
-/// A sub-command and its arguments, which its callback keeps alive.
-template <class Args>
-struct Command {
-  CLI::App* cmd;
-  std::shared_ptr<Args> a;
-};
-
-/// Adds sub-command `name` with a fresh Args.
-template <class Args>
-Command<Args> add_command(CLI::App& app, const std::string& name, const std::string& help) {
-  return {app.add_subcommand(name, help), std::make_shared<Args>()};
-}
-
 /// The required positional STORE (or another path, named by `what`).
 void add_store_arg(CLI::App* cmd, std::string& path, const std::string& what = "Trace store",
                    const std::string& name = "store");
