@@ -1,0 +1,439 @@
+#include "io/report_json.h"
+
+#include <simdjson.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+#include "io/json_scan.h"
+#include "util/error.h"
+
+namespace malscope {
+namespace {
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
+// A parser that grew for a report this big is dropped afterwards, so one huge report does not
+// keep its buffers for the rest of the ingest.
+constexpr size_t kKeepParserBytes = 64u << 20;
+
+// Where the walk is, for messages: a few keys and indices ("behavior.processes[3].calls[17]").
+class JsonPath {
+ public:
+  void push(std::string_view key) { steps_[n_++] = {key, -1}; }
+  void push(int64_t index) { steps_[n_++] = {{}, index}; }
+  void set(int64_t index) { steps_[n_ - 1].index = index; }
+  void set(std::string_view key) { steps_[n_ - 1].key = key; }
+  void pop() { --n_; }
+  std::string text() const {
+    JsonPathText p;
+    for (int i = 0; i < n_; ++i) {
+      if (steps_[i].index >= 0)
+        p.index(static_cast<uint64_t>(steps_[i].index));
+      else
+        p.key(steps_[i].key);
+    }
+    return p.str();
+  }
+
+ private:
+  struct Step {
+    std::string_view key;
+    int64_t index;
+  };
+  Step steps_[8];
+  int n_ = 0;
+};
+
+// One thread of the process being read: its id as logged, its id in the store, the next index.
+struct Thread {
+  uint32_t logged, stored, next;
+};
+
+class Walker {
+ public:
+  Walker(std::string_view name, std::string_view json, TraceBatch& batch, BatchDictionaries& dict)
+      : name_(name), json_(json), batch_(batch), dict_(dict) {}
+
+  ReportFacts run(od::parser& parser) {
+    if (json_.find_first_not_of(" \t\r\n") == std::string_view::npos)
+      throw Error(fmt::format("{}: {} ({} bytes); expected a JSON report object", name_,
+                              json_.empty() ? "empty file" : "only white space", json_.size()));
+    error_code e =
+        parser.iterate(json_.data(), json_.size(), json_.size() + simdjson::SIMDJSON_PADDING)
+            .get(doc_);
+    if (e) fail_broken(e);
+    iterated_ = true;
+    od::object top;
+    if ((e = doc_.get_object().get(top))) {
+      if (e != simdjson::INCORRECT_TYPE) fail_broken(e);
+      fail("expected a JSON object (a report) at the top", e);
+    }
+    for (auto f : top) {
+      od::field field = next_field(std::move(f));
+      od::raw_json_string key = field.key();
+      if (key.unsafe_is_equal("behavior")) {
+        path_.push("behavior");
+        behavior(field.value());
+        path_.pop();
+      } else if (key.unsafe_is_equal("target")) {
+        path_.push("target");
+        target(field.value());
+        path_.pop();
+      }
+    }
+    // A location still inside the document after the report's object: something follows it.
+    const char* at = nullptr;
+    if (!doc_.current_location().get(at))
+      fail_at(static_cast<uint64_t>(at - json_.data()), "(the top)",
+              "content after the report's closing brace (trailing garbage)");
+    return facts_;
+  }
+
+ private:
+  [[noreturn]] void fail_at(uint64_t offset, const std::string& path, std::string_view what) {
+    throw Error(fmt::format("{}: at byte {}{} (JSON path {}): {}", name_, offset,
+                            offset == json_.size() ? " (the end)" : "", path, what));
+  }
+
+  // simdjson refused the document before reading it (cut short, an unclosed string, bytes that
+  // are not UTF-8): the byte scanner says where.
+  [[noreturn]] void fail_broken(error_code e) {
+    JsonFault f = find_json_fault(json_);
+    if (f.found) fail_at(f.offset, f.path, f.what);
+    fail_at(0, "(the top)", fmt::format("not JSON ({})", simdjson::error_message(e)));
+  }
+
+  [[noreturn]] void fail(std::string_view what, error_code e = simdjson::SUCCESS) {
+    if (e == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || e == simdjson::UNCLOSED_STRING ||
+        e == simdjson::TAPE_ERROR || e == simdjson::UTF8_ERROR)
+      fail_broken(e);
+    const char* at = nullptr;
+    uint64_t offset = json_.size();
+    if (iterated_ && !doc_.current_location().get(at) && at >= json_.data())
+      offset = std::min<uint64_t>(static_cast<uint64_t>(at - json_.data()), json_.size());
+    std::string why = e ? fmt::format(" ({})", simdjson::error_message(e)) : "";
+    fail_at(offset, path_.text(), fmt::format("{}{}", what, why));
+  }
+
+  od::object object(od::value v, std::string_view what) {
+    od::object o;
+    if (error_code e = v.get_object().get(o)) fail(fmt::format("expected {}", what), e);
+    return o;
+  }
+  od::array array(od::value v, std::string_view what) {
+    od::array a;
+    if (error_code e = v.get_array().get(a)) fail(fmt::format("expected {}", what), e);
+    return a;
+  }
+  od::field next_field(simdjson::simdjson_result<od::field> f) {
+    od::field field;
+    if (error_code e = std::move(f).get(field)) fail("bad JSON", e);
+    return field;
+  }
+
+  void target(od::value v) {
+    for (auto f : object(v, "an object")) {
+      od::field field = next_field(std::move(f));
+      if (!field.key().unsafe_is_equal("file")) continue;
+      path_.push("file");
+      for (auto g : object(field.value(), "an object")) {
+        od::field id = next_field(std::move(g));
+        bool sha = id.key().unsafe_is_equal("sha256");
+        if (!sha && !id.key().unsafe_is_equal("md5")) continue;
+        std::string_view text;
+        if (id.value().get_string().get(text) || text.empty()) continue;  // null: not known
+        if (sha || facts_.id_from.empty()) {
+          facts_.file_id = std::string(text);
+          facts_.id_from = sha ? "target.file.sha256" : "target.file.md5";
+        }
+      }
+      path_.pop();
+    }
+  }
+
+  void behavior(od::value v) {
+    for (auto f : object(v, "an object")) {
+      od::field field = next_field(std::move(f));
+      if (!field.key().unsafe_is_equal("processes")) continue;
+      path_.push("processes");
+      od::array list = array(field.value(), "a list of processes");
+      path_.push(int64_t{0});
+      int64_t i = 0;
+      for (auto p : list) {
+        od::value proc;
+        path_.set(i++);
+        if (error_code e = std::move(p).get(proc)) fail("bad JSON", e);
+        process(proc);
+      }
+      path_.pop();
+      path_.pop();
+    }
+  }
+
+  uint32_t read_uint32(od::value v, std::string_view what) {
+    uint64_t x = 0;
+    if (error_code e = v.get_uint64().get(x)) fail(fmt::format("expected {}", what), e);
+    if (x > UINT32_MAX) fail(fmt::format("expected {}, got {}", what, x));
+    return static_cast<uint32_t>(x);
+  }
+
+  void process(od::value v) {
+    const size_t first_row = batch_.rows();
+    uint32_t pid = 0;
+    bool traced = true;
+    threads_.clear();
+    last_ = 0;
+    for (auto f : object(v, "a process object")) {
+      od::field field = next_field(std::move(f));
+      od::raw_json_string key = field.key();
+      if (key.unsafe_is_equal("process_id") || key.unsafe_is_equal("pid")) {
+        const bool cape = key.unsafe_is_equal("process_id");
+        path_.push(cape ? "process_id" : "pid");
+        pid = read_uint32(field.value(), "a process id (an integer)");
+        path_.pop();
+        tell(cape ? Sandbox::kCape : Sandbox::kCuckoo);
+      } else if (key.unsafe_is_equal("track")) {
+        path_.push("track");
+        if (error_code e = field.value().get_bool().get(traced)) fail("expected true or false", e);
+        path_.pop();
+      } else if (key.unsafe_is_equal("calls")) {
+        path_.push("calls");
+        od::array list = array(field.value(), "a list of calls");
+        path_.push(int64_t{0});
+        int64_t j = 0;
+        for (auto c : list) {
+          od::value call_value;
+          path_.set(j++);
+          if (error_code e = std::move(c).get(call_value)) fail("bad JSON", e);
+          call(call_value);
+        }
+        path_.pop();
+        path_.pop();
+      }
+    }
+    // The pid may come after the calls: their rows get it now.
+    std::fill(batch_.pid.begin() + first_row, batch_.pid.end(), pid);
+    if (traced || batch_.rows() > first_row) ++facts_.processes;
+  }
+
+  void tell(Sandbox s) {
+    if (facts_.sandbox == Sandbox::kNone) facts_.sandbox = s;
+  }
+
+  uint32_t thread_id(od::value v) {
+    od::json_type type;
+    if (error_code e = v.type().get(type)) fail("bad JSON", e);
+    if (type == od::json_type::number) return read_uint32(v, "a thread id (an integer)");
+    std::string_view text;
+    if (type != od::json_type::string || v.get_string().get(text))
+      fail("expected a thread id (an integer or a string of digits)");
+    uint64_t x = 0;
+    if (text.empty() || text.size() > 10 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      fail(fmt::format("expected a thread id (a string of digits), got \"{}\"", text));
+    for (char c : text) x = 10 * x + static_cast<uint64_t>(c - '0');
+    if (x > UINT32_MAX) fail(fmt::format("expected a 32-bit thread id, got {}", text));
+    return static_cast<uint32_t>(x);
+  }
+
+  int64_t return_value(od::value v) {
+    od::json_type type;
+    if (error_code e = v.type().get(type)) fail("bad JSON", e);
+    if (type == od::json_type::number) {
+      std::string_view raw = v.raw_json_token();
+      int64_t x = 0;
+      uint64_t u = 0;
+      if (!v.get_int64().get(x)) return ret_is_string(x) ? dict_.text(trim(raw)) : x;
+      if (!v.get_uint64().get(u)) return static_cast<int64_t>(u);  // two's complement
+      fail(fmt::format("expected an integer return value, got {}", trim(raw)));
+    }
+    std::string_view text;
+    if (type != od::json_type::string || v.get_string().get(text))
+      fail("expected a return value (an integer or a string)");
+    int64_t x = 0;
+    if (parse_int_text(text, x) && !ret_is_string(x)) return x;
+    return dict_.text(text);
+  }
+
+  static std::string_view trim(std::string_view s) {
+    size_t end = s.find_last_not_of(" \t\r\n");
+    return s.substr(0, end == std::string_view::npos ? 0 : end + 1);
+  }
+
+  // The store id of a thread of the current process: the logged id, unless an earlier process of
+  // the report used it (Windows reuses ids), then the next id above it no thread has.
+  Thread& thread(uint32_t logged) {
+    if (last_ < threads_.size() && threads_[last_].logged == logged) return threads_[last_];
+    for (last_ = 0; last_ < threads_.size(); ++last_)
+      if (threads_[last_].logged == logged) return threads_[last_];
+    uint32_t stored = logged;
+    if (!used_tids_.insert(stored).second) {
+      ++facts_.reused_tids;
+      while (!used_tids_.insert(++stored).second) {
+      }
+    }
+    threads_.push_back({logged, stored, 0});
+    return threads_.back();
+  }
+
+  void call(od::value v) {
+    std::string_view api;
+    bool has_api = false, has_tid = false, has_ret = false;
+    uint32_t tid = 0;
+    int64_t ret = 0;
+    uint64_t repeated = 0;
+    for (auto f : object(v, "a call object")) {
+      od::field field = next_field(std::move(f));
+      od::raw_json_string key = field.key();
+      if (key.unsafe_is_equal("api")) {
+        path_.push("api");
+        if (error_code e = field.value().get_string().get(api)) fail("expected a string", e);
+        path_.pop();
+        has_api = true;
+      } else if (key.unsafe_is_equal("thread_id") || key.unsafe_is_equal("tid")) {
+        const bool cape = key.unsafe_is_equal("thread_id");
+        path_.push(cape ? "thread_id" : "tid");
+        tid = thread_id(field.value());
+        path_.pop();
+        has_tid = true;
+        tell(cape ? Sandbox::kCape : Sandbox::kCuckoo);
+      } else if (key.unsafe_is_equal("return") || key.unsafe_is_equal("return_value")) {
+        path_.push(key.unsafe_is_equal("return") ? "return" : "return_value");
+        ret = return_value(field.value());
+        path_.pop();
+        has_ret = true;
+      } else if (key.unsafe_is_equal("repeated")) {
+        path_.push("repeated");
+        if (error_code e = field.value().get_uint64().get(repeated))
+          fail("expected a count (a non-negative integer)", e);
+        path_.pop();
+      }
+    }
+    if (!has_api) fail("a call without \"api\"");
+    if (!has_tid) fail("a call without \"thread_id\" (CAPE) or \"tid\" (Cuckoo)");
+    if (!has_ret) ++facts_.no_return;
+    const uint16_t api_id = dict_.api(api);
+    Thread& t = thread(tid);
+    uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(repeated, kRepeatCap - 1)) + 1;
+    if (repeated >= kRepeatCap) ++facts_.capped;
+    const size_t at = batch_.rows();
+    batch_.api.resize(at + n);
+    batch_.tid.resize(at + n);
+    batch_.index.resize(at + n);
+    batch_.ret.resize(at + n);
+    batch_.pid.resize(at + n);
+    for (uint32_t k = 0; k < n; ++k) {
+      batch_.api[at + k] = api_id;
+      batch_.tid[at + k] = t.stored;
+      batch_.index[at + k] = t.next++;
+      batch_.ret[at + k] = ret;
+    }
+    ++facts_.records;
+    facts_.calls += n;
+  }
+
+  std::string_view name_, json_;
+  TraceBatch& batch_;
+  BatchDictionaries& dict_;
+  od::document doc_;
+  bool iterated_ = false;
+  JsonPath path_;
+  ReportFacts facts_;
+  std::vector<Thread> threads_;
+  size_t last_ = 0;
+  std::unordered_set<uint32_t> used_tids_;
+};
+
+}  // namespace
+
+std::string_view sandbox_name(Sandbox s) {
+  switch (s) {
+    case Sandbox::kCape:
+      return "cape";
+    case Sandbox::kCuckoo:
+      return "cuckoo";
+    case Sandbox::kNone:
+      break;
+  }
+  return "none";
+}
+
+uint16_t BatchDictionaries::api(std::string_view name) {
+  auto it = apis_.find(name);
+  if (it != apis_.end()) return it->second;
+  if (batch_.apis.size() > UINT16_MAX)
+    throw Error("more than 65536 distinct API names in one unit of reports");
+  uint16_t id = static_cast<uint16_t>(batch_.apis.size());
+  batch_.apis.emplace_back(name);
+  apis_.emplace(std::string(name), id);
+  return id;
+}
+
+int64_t BatchDictionaries::text(std::string_view value) {
+  auto it = texts_.find(value);
+  uint32_t id;
+  if (it != texts_.end()) {
+    id = it->second;
+  } else {
+    id = static_cast<uint32_t>(batch_.ret_strings.size());
+    batch_.ret_strings.emplace_back(value);
+    texts_.emplace(std::string(value), id);
+  }
+  return ret_string_value(id);
+}
+
+void BatchDictionaries::truncate(size_t apis, size_t texts) {
+  for (size_t i = apis; i < batch_.apis.size(); ++i) apis_.erase(batch_.apis[i]);
+  for (size_t i = texts; i < batch_.ret_strings.size(); ++i) texts_.erase(batch_.ret_strings[i]);
+  batch_.apis.resize(apis);
+  batch_.ret_strings.resize(texts);
+}
+
+bool parse_int_text(std::string_view s, int64_t& value) {
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    if (s.size() > 18) return false;
+    uint64_t v = 0;
+    for (char c : s.substr(2)) {
+      int d = c >= '0' && c <= '9'   ? c - '0'
+              : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                     : -1;
+      if (d < 0) return false;
+      v = v << 4 | static_cast<uint64_t>(d);
+    }
+    value = static_cast<int64_t>(v);  // 16 digits with the top bit set: a negative value
+    return true;
+  }
+  const bool neg = !s.empty() && s[0] == '-';
+  std::string_view digits = s.substr(neg ? 1 : 0);
+  if (digits.empty() || digits.size() > 19 || (digits.size() > 1 && digits[0] == '0')) return false;
+  uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    v = 10 * v + static_cast<uint64_t>(c - '0');
+  }
+  if (v > static_cast<uint64_t>(INT64_MAX) + (neg ? 1 : 0)) return false;
+  value = neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+  return !(neg && v == 0);  // "-0" is text
+}
+
+ReportFacts read_report(std::string_view name, std::string_view json, TraceBatch& batch,
+                        BatchDictionaries& dict) {
+  thread_local std::unique_ptr<od::parser> parser;
+  if (!parser) parser = std::make_unique<od::parser>();
+  Walker walker(name, json, batch, dict);
+  struct Release {  // a parser grown for a huge report is not kept
+    size_t bytes;
+    ~Release() {
+      if (bytes > kKeepParserBytes) parser.reset();
+    }
+  } release{json.size()};
+  return walker.run(*parser);
+}
+
+}  // namespace malscope
