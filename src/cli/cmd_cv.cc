@@ -57,7 +57,9 @@ void register_cv(CLI::App& app, Globals& g) {
     if (!a->oof_out.empty()) write_oof_csv(a->oof_out, s, r);
     if (!a->bundle_out.empty()) {
       std::string name = a->store.substr(a->store.find_last_of('/') + 1);
-      write_file_atomic(a->bundle_out, save_bundle(bagged_bundle(r, setup, name)));
+      Bundle b = bagged_bundle(r, setup, name);
+      b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
+      write_file_atomic(a->bundle_out, save_bundle(b));
     }
     if (!a->json_out.empty())
       write_file_atomic(a->json_out, cv_json(r, setup, a->store, a->oof_out).dump(2) + "\n");

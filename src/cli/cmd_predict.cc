@@ -36,7 +36,16 @@ void register_predict(CLI::App& app, Globals& g) {
     auto t0 = std::chrono::steady_clock::now();
     const int threads = default_threads(g.threads);
     Bundle b = load_bundle(read_file(a->model), a->model, {0, threads});
-    TraceStore store = TraceStore::open(a->store);
+    // The store is read with the API names the model was trained on: canonical names are folded
+    // on the fly from an as-is store; a canonical store cannot serve an as-is model (Error).
+    const ApiNaming names =
+        parse_api_naming(b.info.value("api_names", "as-is"), a->model + ": api_names");
+    TraceStore store = TraceStore::open(a->store, names);
+    if (!a->quiet && store.meta().value("api_names", "as-is") != api_naming_name(names))
+      std::fprintf(
+          stderr, "malscope: %s\n",
+          fmt::format("{}: API names folded to canonical, as the model was trained", a->store)
+              .c_str());
     Sketches s = read_sketches(store, b.feature_config(), threads, a->quiet);
     Predictions p = b.predict(s);
     std::vector<std::string> ids;

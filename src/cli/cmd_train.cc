@@ -92,6 +92,7 @@ void register_train(CLI::App& app, Globals& g) {
       CvResult r = cross_validate(s, setup, opt, stderr_log(a->learn.quiet));
       if (!w.empty()) r.weights = normalized_weights(w, setup.models.size());
       Bundle b = bagged_bundle(r, setup, name);
+      b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
       write_bundle(a->output, b, a->learn.quiet, r.metrics.logloss);
       return;
     }
@@ -111,6 +112,7 @@ void register_train(CLI::App& app, Globals& g) {
     }
     w = normalized_weights(w, setup.models.size());
     Bundle b = train_bundle(s, setup, w, name, stderr_log(a->learn.quiet));
+    b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
     write_bundle(a->output, b, a->learn.quiet, -1);
   });
 }
