@@ -4,12 +4,14 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <unordered_set>
 #include <vector>
 
 #include "io/json_scan.h"
 #include "util/error.h"
+#include "util/hash.h"
 
 namespace malscope {
 namespace {
@@ -49,6 +51,70 @@ class JsonPath {
   int n_ = 0;
 };
 
+template <class Column>
+void permute(Column& col, size_t first, const std::vector<uint32_t>& to) {
+  Column tmp(to.size());
+  for (size_t i = 0; i < to.size(); ++i) tmp[to[i]] = col[first + i];
+  std::copy(tmp.begin(), tmp.end(), col.begin() + first);
+}
+
+// Rows [first, end) of a report in (tid, index) order, the order the store keeps: a counting sort
+// by thread (each thread's rows are already in index order), cheaper than the store's sort of
+// interleaved threads.
+void group_threads(TraceBatch& b, size_t first) {
+  const size_t n = b.rows() - first;
+  std::vector<uint32_t> tids(b.tid.begin() + first, b.tid.end());
+  std::sort(tids.begin(), tids.end());
+  tids.erase(std::unique(tids.begin(), tids.end()), tids.end());
+  if (tids.size() < 2) return;
+  std::vector<uint32_t> start(tids.size() + 1, 0), rank(n);
+  for (size_t i = 0; i < n; ++i) {
+    rank[i] = static_cast<uint32_t>(std::lower_bound(tids.begin(), tids.end(), b.tid[first + i]) -
+                                    tids.begin());
+    ++start[rank[i] + 1];
+  }
+  for (size_t t = 0; t < tids.size(); ++t) start[t + 1] += start[t];
+  std::vector<uint32_t> to(n);
+  bool sorted = true;
+  for (size_t i = 0; i < n; ++i) {
+    to[i] = start[rank[i]]++;
+    sorted &= to[i] == i;
+  }
+  if (sorted) return;
+  permute(b.api, first, to);
+  permute(b.tid, first, to);
+  permute(b.index, first, to);
+  permute(b.ret, first, to);
+  permute(b.pid, first, to);
+}
+
+// The keys of a call that are read; the rest are skipped. Told apart by the first byte, then
+// compared once: a call has a dozen keys, and this runs for each of them.
+enum class CallKey { kOther, kApi, kThreadId, kTid, kReturn, kReturnValue, kRepeated };
+
+bool is_key(const char* raw, std::string_view want) {
+  return std::memcmp(raw, want.data(), want.size()) == 0 && raw[want.size()] == '"';
+}
+
+CallKey call_key(od::raw_json_string key) {
+  const char* k = key.raw();  // the padding makes the reads past a short key safe
+  switch (k[0]) {
+    case 'a':
+      return is_key(k, "api") ? CallKey::kApi : CallKey::kOther;
+    case 't':
+      return is_key(k, "thread_id") ? CallKey::kThreadId
+             : is_key(k, "tid")     ? CallKey::kTid
+                                    : CallKey::kOther;
+    case 'r':
+      return is_key(k, "return")         ? CallKey::kReturn
+             : is_key(k, "return_value") ? CallKey::kReturnValue
+             : is_key(k, "repeated")     ? CallKey::kRepeated
+                                         : CallKey::kOther;
+    default:
+      return CallKey::kOther;
+  }
+}
+
 // One thread of the process being read: its id as logged, its id in the store, the next index.
 struct Thread {
   uint32_t logged, stored, next;
@@ -60,6 +126,7 @@ class Walker {
       : name_(name), json_(json), batch_(batch), dict_(dict) {}
 
   ReportFacts run(od::parser& parser) {
+    const size_t first_row = batch_.rows();
     if (json_.find_first_not_of(" \t\r\n") == std::string_view::npos)
       throw Error(fmt::format("{}: {} ({} bytes); expected a JSON report object", name_,
                               json_.empty() ? "empty file" : "only white space", json_.size()));
@@ -91,6 +158,7 @@ class Walker {
     if (!doc_.current_location().get(at))
       fail_at(static_cast<uint64_t>(at - json_.data()), "(the top)",
               "content after the report's closing brace (trailing garbage)");
+    group_threads(batch_, first_row);
     return facts_;
   }
 
@@ -241,6 +309,22 @@ class Walker {
     return static_cast<uint32_t>(x);
   }
 
+  // An API name: the bytes between its quotes when it has no escapes (API names have none), else
+  // the unescaped string.
+  std::string_view api_name(od::value v) {
+    std::string_view token = v.raw_json_token();  // peeks: the value is not consumed
+    if (token.size() >= 2 && token[0] == '"') {
+      const char* begin = token.data() + 1;
+      const char* end = static_cast<const char*>(
+          std::memchr(begin, '"', static_cast<size_t>(json_.data() + json_.size() - begin)));
+      if (end && !std::memchr(begin, '\\', static_cast<size_t>(end - begin)))
+        return std::string_view(begin, static_cast<size_t>(end - begin));
+    }
+    std::string_view text;
+    if (error_code e = v.get_string().get(text)) fail("expected a string", e);
+    return text;
+  }
+
   int64_t return_value(od::value v) {
     od::json_type type;
     if (error_code e = v.type().get(type)) fail("bad JSON", e);
@@ -289,29 +373,38 @@ class Walker {
     uint64_t repeated = 0;
     for (auto f : object(v, "a call object")) {
       od::field field = next_field(std::move(f));
-      od::raw_json_string key = field.key();
-      if (key.unsafe_is_equal("api")) {
-        path_.push("api");
-        if (error_code e = field.value().get_string().get(api)) fail("expected a string", e);
-        path_.pop();
-        has_api = true;
-      } else if (key.unsafe_is_equal("thread_id") || key.unsafe_is_equal("tid")) {
-        const bool cape = key.unsafe_is_equal("thread_id");
-        path_.push(cape ? "thread_id" : "tid");
-        tid = thread_id(field.value());
-        path_.pop();
-        has_tid = true;
-        tell(cape ? Sandbox::kCape : Sandbox::kCuckoo);
-      } else if (key.unsafe_is_equal("return") || key.unsafe_is_equal("return_value")) {
-        path_.push(key.unsafe_is_equal("return") ? "return" : "return_value");
-        ret = return_value(field.value());
-        path_.pop();
-        has_ret = true;
-      } else if (key.unsafe_is_equal("repeated")) {
-        path_.push("repeated");
-        if (error_code e = field.value().get_uint64().get(repeated))
-          fail("expected a count (a non-negative integer)", e);
-        path_.pop();
+      switch (call_key(field.key())) {
+        case CallKey::kOther:
+          break;
+        case CallKey::kApi:
+          path_.push("api");
+          api = api_name(field.value());
+          path_.pop();
+          has_api = true;
+          break;
+        case CallKey::kThreadId:
+        case CallKey::kTid: {
+          const bool cape = field.key().raw()[1] == 'h';
+          path_.push(cape ? "thread_id" : "tid");
+          tid = thread_id(field.value());
+          path_.pop();
+          has_tid = true;
+          tell(cape ? Sandbox::kCape : Sandbox::kCuckoo);
+          break;
+        }
+        case CallKey::kReturn:
+        case CallKey::kReturnValue:
+          path_.push(field.key().raw()[6] == '"' ? "return" : "return_value");
+          ret = return_value(field.value());
+          path_.pop();
+          has_ret = true;
+          break;
+        case CallKey::kRepeated:
+          path_.push("repeated");
+          if (error_code e = field.value().get_uint64().get(repeated))
+            fail("expected a count (a non-negative integer)", e);
+          path_.pop();
+          break;
       }
     }
     if (!has_api) fail("a call without \"api\"");
@@ -361,6 +454,10 @@ std::string_view sandbox_name(Sandbox s) {
       break;
   }
   return "none";
+}
+
+size_t BatchDictionaries::Hash::operator()(std::string_view s) const {
+  return static_cast<size_t>(hash_bytes(s));
 }
 
 uint16_t BatchDictionaries::api(std::string_view name) {

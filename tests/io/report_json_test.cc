@@ -53,7 +53,8 @@ TEST(ReportJson, CapeShapeExpandsRepeatedAndKeepsThreadOrder) {
   EXPECT_EQ(r.facts.records, 4u);
   EXPECT_EQ(r.facts.calls, 6u);
   ASSERT_EQ(r.batch.rows(), 6u);
-  // Three NtOpenFile in thread 8 (indices 0-2), then LdrLoadDll in 12, then NtClose in 8 at 3.
+  // In (tid, index) order: three NtOpenFile in thread 8 (indices 0-2), NtClose in 8 at 3, thread
+  // 9 (process 200's 8), then LdrLoadDll in 12.
   for (int k = 0; k < 3; ++k) {
     EXPECT_EQ(r.api(k), "NtOpenFile");
     EXPECT_EQ(r.batch.tid[k], 8u);
@@ -61,15 +62,16 @@ TEST(ReportJson, CapeShapeExpandsRepeatedAndKeepsThreadOrder) {
     EXPECT_EQ(r.batch.ret[k], 0xc0000034LL);  // 8 hex digits: the value as given
     EXPECT_EQ(r.batch.pid[k], 100u);
   }
-  EXPECT_EQ(r.batch.tid[3], 12u);
-  EXPECT_EQ(r.batch.index[3], 0u);
-  EXPECT_EQ(r.batch.index[4], 3u);
-  EXPECT_EQ(r.batch.ret[4], -1);  // 16 digits: two's complement
+  EXPECT_EQ(r.api(3), "NtClose");
+  EXPECT_EQ(r.batch.index[3], 3u);
+  EXPECT_EQ(r.batch.ret[3], -1);  // 16 digits: two's complement
   // Process 200 reuses thread id 8: it becomes the next free id, a thread of its own.
-  EXPECT_EQ(r.batch.tid[5], 9u);
+  EXPECT_EQ(r.batch.tid[4], 9u);
+  EXPECT_EQ(r.batch.index[4], 0u);
+  EXPECT_EQ(r.batch.pid[4], 200u);
+  EXPECT_EQ(r.batch.ret[4], 1);
+  EXPECT_EQ(r.batch.tid[5], 12u);
   EXPECT_EQ(r.batch.index[5], 0u);
-  EXPECT_EQ(r.batch.pid[5], 200u);
-  EXPECT_EQ(r.batch.ret[5], 1);
   EXPECT_EQ(r.facts.reused_tids, 1u);
 }
 
@@ -90,6 +92,17 @@ TEST(ReportJson, CuckooShapeAndPidAfterCalls) {
   EXPECT_EQ(r.batch.ret[0], 3221225524LL);
   EXPECT_EQ(r.api(1), "__exception__");  // pseudo-APIs are kept
   EXPECT_EQ(r.batch.ret[1], -5);
+}
+
+TEST(ReportJson, EscapedNamesAreUnescaped) {
+  Read r(R"({"behavior": {"processes": [{"process_id": 1, "calls": [
+      {"api": "Nt\u0043lose", "thread_id": "4", "return": "0x0"},
+      {"api": "NtClose", "thread_id": "4", "return": "0x1"}]}]}})");
+  ASSERT_EQ(r.batch.rows(), 2u);
+  EXPECT_EQ(r.batch.apis.size(), 1u);
+  EXPECT_EQ(r.api(0), "NtClose");
+  EXPECT_EQ(r.batch.tid[0], 4u);
+  EXPECT_EQ(r.batch.ret[1], 1);
 }
 
 TEST(ReportJson, RepeatedIsCapped) {
