@@ -228,19 +228,26 @@ class Walker {
     for (auto f : object(v, "an object")) {
       od::field field = next_field(std::move(f));
       if (!field.key().unsafe_is_equal("processes")) continue;
-      path_.push("processes");
-      od::array list = array(field.value(), "a list of processes");
-      path_.push(int64_t{0});
-      int64_t i = 0;
-      for (auto p : list) {
-        od::value proc;
-        path_.set(i++);
-        if (error_code e = std::move(p).get(proc)) fail("bad JSON", e);
-        process(proc);
-      }
-      path_.pop();
-      path_.pop();
+      each_element(field.value(), "processes", "a list of processes",
+                   [&](od::value proc) { process(proc); });
     }
+  }
+
+  // Calls fn on each element of the list at `key`, the path following along.
+  template <class Fn>
+  void each_element(od::value v, std::string_view key, std::string_view what, Fn&& fn) {
+    path_.push(key);
+    od::array list = array(v, what);
+    path_.push(int64_t{0});
+    int64_t i = 0;
+    for (auto element : list) {
+      od::value item;
+      path_.set(i++);
+      if (error_code e = std::move(element).get(item)) fail("bad JSON", e);
+      fn(item);
+    }
+    path_.pop();
+    path_.pop();
   }
 
   uint32_t read_uint32(od::value v, std::string_view what) {
@@ -270,18 +277,7 @@ class Walker {
         if (error_code e = field.value().get_bool().get(traced)) fail("expected true or false", e);
         path_.pop();
       } else if (key.unsafe_is_equal("calls")) {
-        path_.push("calls");
-        od::array list = array(field.value(), "a list of calls");
-        path_.push(int64_t{0});
-        int64_t j = 0;
-        for (auto c : list) {
-          od::value call_value;
-          path_.set(j++);
-          if (error_code e = std::move(c).get(call_value)) fail("bad JSON", e);
-          call(call_value);
-        }
-        path_.pop();
-        path_.pop();
+        each_element(field.value(), "calls", "a list of calls", [&](od::value c) { call(c); });
       }
     }
     // The pid may come after the calls: their rows get it now.

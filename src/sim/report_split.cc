@@ -93,15 +93,20 @@ ReportSplitStats write_report_split(const World& world, const CorpusSpec& spec,
                             ec ? ec.message() : "a file is in the way"));
   const uint64_t n = plan.files.size(), total = n + opt.empty;
   ReportSplitStats stats;
-  stats.reports = total;
+  SplitStats& split = stats.split;
+  split.files = total;
   stats.empty = opt.empty;
-  stats.class_files.assign(spec.shares.size(), 0);
+  split.class_files.assign(spec.shares.size(), 0);
+  for (const CorpusFile& f : plan.files) {
+    split.exact_repeats += f.origin == Origin::kExactRepeat;
+    split.near_repeats += f.origin == Origin::kNearRepeat;
+  }
   for (uint64_t id = 0; id < total; ++id) {
     // An empty report takes the label of a file spread over the plan (any class can fail to run).
     int label = id < n ? plan.files[id].label
                        : plan.files[((id - n) * 7919) % std::max<uint64_t>(n, 1)].label;
     stats.labels.emplace_back(report_sha256(spec.seed, plan.test, id), label);
-    stats.class_files[label]++;
+    split.class_files[label]++;
   }
   const Job job{world, spec, plan, opt, dir};
   const int n_threads = default_threads(opt.threads);
@@ -117,11 +122,11 @@ ReportSplitStats write_report_split(const World& world, const CorpusSpec& spec,
     }
     Block b = inflight.front().get();
     inflight.pop_front();
-    stats.calls += b.calls;
-    stats.bytes += b.bytes;
-    stats.max_calls = std::max(stats.max_calls, b.max_calls);
+    split.rows += b.calls;
+    split.bytes += b.bytes;
+    split.max_calls = std::max(split.max_calls, b.max_calls);
     done = std::min<uint64_t>(total, done + kBlockReports);
-    progress.update(stats.bytes, done);
+    progress.update(split.bytes, done);
   }
   progress.finish();
   return stats;

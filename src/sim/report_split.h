@@ -11,6 +11,7 @@
 
 #include "sim/corpus_plan.h"
 #include "sim/report_writer.h"
+#include "sim/split_writer.h"
 #include "util/log.h"
 
 namespace malscope::sim {
@@ -27,9 +28,8 @@ struct ReportSplitOptions {
 
 /// What was written.
 struct ReportSplitStats {
-  uint64_t reports = 0, empty = 0, calls = 0, bytes = 0;
-  uint64_t max_calls = 0;
-  std::vector<uint64_t> class_files;
+  SplitStats split;    ///< files (reports), rows (calls), bytes (as written), repeats, classes
+  uint64_t empty = 0;  ///< reports with no behaviour among them
   /// (sha256, label) of every report, plan files first, in file order.
   std::vector<std::pair<std::string, int>> labels;
 };

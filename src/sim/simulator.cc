@@ -102,23 +102,6 @@ void write_number_labels(const std::vector<std::pair<std::string, int>>& labels,
   write_file_atomic(path, text);
 }
 
-SimSplitSummary summarize(const std::string& path, const sim::ReportSplitStats& s,
-                          const SplitPlan& plan) {
-  SimSplitSummary out;
-  for (const sim::CorpusFile& f : plan.files) {
-    out.exact_repeats += f.origin == sim::Origin::kExactRepeat;
-    out.near_repeats += f.origin == sim::Origin::kNearRepeat;
-  }
-  out.path = path;
-  out.files = s.reports;
-  out.rows = s.calls;
-  out.bytes = s.bytes;
-  out.max_calls = s.max_calls;
-  out.class_files = s.class_files;
-  out.empty_reports = s.empty;
-  return out;
-}
-
 // The report formats: DIR/train/ and DIR/test/ folders, DIR/labels.csv (train, by class name)
 // and DIR/test_labels.csv (test, by number, as `evaluate` reads).
 void write_reports(const SimulateOptions& o, const sim::World& world, const sim::CorpusSpec& spec,
@@ -141,8 +124,10 @@ void write_reports(const SimulateOptions& o, const sim::World& world, const sim:
   ro.empty = empty(test.files.size());
   sim::ReportSplitStats te =
       sim::write_report_split(world, spec, test, (dir / "test").string(), ro);
-  summary.train = summarize((dir / "train").string(), tr, train);
-  summary.test = summarize((dir / "test").string(), te, test);
+  summary.train = summarize((dir / "train").string(), tr.split);
+  summary.train.empty_reports = tr.empty;
+  summary.test = summarize((dir / "test").string(), te.split);
+  summary.test.empty_reports = te.empty;
   summary.train_labels_path = (dir / "labels.csv").string();
   write_name_labels(tr.labels, o.classes, summary.train_labels_path);
   write_number_labels(te.labels, summary.labels_path);
