@@ -58,15 +58,13 @@ void permute(Column& col, size_t first, const std::vector<uint32_t>& to) {
   std::copy(tmp.begin(), tmp.end(), col.begin() + first);
 }
 
-// Rows [first, end) of a report in (tid, index) order, the order the store keeps: a counting sort
-// by thread (each thread's rows are already in index order), cheaper than the store's sort of
-// interleaved threads.
-void group_threads(TraceBatch& b, size_t first) {
+// Rows [first, end) of a report, whose distinct thread ids are `tids`, in (tid, index) order, the
+// order the store keeps: a counting sort by thread (each thread's rows are already in index order),
+// cheaper than the store's sort of interleaved threads.
+void group_threads(TraceBatch& b, size_t first, std::vector<uint32_t> tids) {
   const size_t n = b.rows() - first;
-  std::vector<uint32_t> tids(b.tid.begin() + first, b.tid.end());
-  std::sort(tids.begin(), tids.end());
-  tids.erase(std::unique(tids.begin(), tids.end()), tids.end());
   if (tids.size() < 2) return;
+  std::sort(tids.begin(), tids.end());
   std::vector<uint32_t> start(tids.size() + 1, 0), rank(n);
   for (size_t i = 0; i < n; ++i) {
     rank[i] = static_cast<uint32_t>(std::lower_bound(tids.begin(), tids.end(), b.tid[first + i]) -
@@ -158,7 +156,7 @@ class Walker {
     if (!doc_.current_location().get(at))
       fail_at(static_cast<uint64_t>(at - json_.data()), "(the top)",
               "content after the report's closing brace (trailing garbage)");
-    group_threads(batch_, first_row);
+    group_threads(batch_, first_row, std::vector<uint32_t>(used_tids_.begin(), used_tids_.end()));
     return facts_;
   }
 
@@ -293,9 +291,9 @@ class Walker {
     od::json_type type;
     if (error_code e = v.type().get(type)) fail("bad JSON", e);
     if (type == od::json_type::number) return read_uint32(v, "a thread id (an integer)");
-    std::string_view text;
-    if (type != od::json_type::string || v.get_string().get(text))
+    if (type != od::json_type::string)
       fail("expected a thread id (an integer or a string of digits)");
+    std::string_view text = plain_string(v, "a thread id (an integer or a string of digits)");
     uint64_t x = 0;
     if (text.empty() || text.size() > 10 ||
         !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
@@ -305,9 +303,9 @@ class Walker {
     return static_cast<uint32_t>(x);
   }
 
-  // An API name: the bytes between its quotes when it has no escapes (API names have none), else
-  // the unescaped string.
-  std::string_view api_name(od::value v) {
+  // A string's bytes between its quotes when it has no escapes (API names, thread ids and hex
+  // return values have none): no copy into the parser's string buffer. Else it is unescaped.
+  std::string_view plain_string(od::value v, std::string_view what) {
     std::string_view token = v.raw_json_token();  // peeks: the value is not consumed
     if (token.size() >= 2 && token[0] == '"') {
       const char* begin = token.data() + 1;
@@ -317,9 +315,11 @@ class Walker {
         return std::string_view(begin, static_cast<size_t>(end - begin));
     }
     std::string_view text;
-    if (error_code e = v.get_string().get(text)) fail("expected a string", e);
+    if (error_code e = v.get_string().get(text)) fail(fmt::format("expected {}", what), e);
     return text;
   }
+
+  std::string_view api_name(od::value v) { return plain_string(v, "a string"); }
 
   int64_t return_value(od::value v) {
     od::json_type type;
@@ -332,9 +332,8 @@ class Walker {
       if (!v.get_uint64().get(u)) return static_cast<int64_t>(u);  // two's complement
       fail(fmt::format("expected an integer return value, got {}", trim(raw)));
     }
-    std::string_view text;
-    if (type != od::json_type::string || v.get_string().get(text))
-      fail("expected a return value (an integer or a string)");
+    if (type != od::json_type::string) fail("expected a return value (an integer or a string)");
+    std::string_view text = plain_string(v, "a return value (an integer or a string)");
     int64_t x = 0;
     if (parse_int_text(text, x) && !ret_is_string(x)) return x;
     return dict_.text(text);
@@ -457,8 +456,18 @@ size_t BatchDictionaries::Hash::operator()(std::string_view s) const {
 }
 
 uint16_t BatchDictionaries::api(std::string_view name) {
+  // A direct-mapped cache in front of the map: a call's name is looked up per call.
+  uint64_t head = 0, tail = 0;
+  std::memcpy(&head, name.data(), std::min<size_t>(8, name.size()));
+  if (name.size() > 8) std::memcpy(&tail, name.data() + name.size() - 8, 8);
+  const size_t slot = mix64(head ^ (tail * 31) ^ name.size()) % kCacheSlots;
+  const uint32_t cached = cache_[slot];
+  if (cached && batch_.apis[cached - 1] == name) return static_cast<uint16_t>(cached - 1);
   auto it = apis_.find(name);
-  if (it != apis_.end()) return it->second;
+  if (it != apis_.end()) {
+    cache_[slot] = it->second + 1u;
+    return it->second;
+  }
   if (batch_.apis.size() > UINT16_MAX)
     throw Error("more than 65536 distinct API names in one unit of reports");
   uint16_t id = static_cast<uint16_t>(batch_.apis.size());
@@ -481,6 +490,7 @@ int64_t BatchDictionaries::text(std::string_view value) {
 }
 
 void BatchDictionaries::truncate(size_t apis, size_t texts) {
+  cache_.fill(0);
   for (size_t i = apis; i < batch_.apis.size(); ++i) apis_.erase(batch_.apis[i]);
   for (size_t i = texts; i < batch_.ret_strings.size(); ++i) texts_.erase(batch_.ret_strings[i]);
   batch_.apis.resize(apis);

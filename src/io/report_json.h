@@ -16,6 +16,7 @@
 //
 // The walk uses simdjson's on-demand API over a padded buffer: no DOM is built, the parts not
 // read are skipped at the speed of the structural index.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -71,7 +72,9 @@ class BatchDictionaries {
     using is_transparent = void;
     size_t operator()(std::string_view s) const;
   };
+  static constexpr size_t kCacheSlots = 1024;
   TraceBatch& batch_;
+  std::array<uint32_t, kCacheSlots> cache_{};  // batch-local id + 1 of a recent name, or 0
   std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> apis_;
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> texts_;
 };
