@@ -16,12 +16,11 @@
 //
 // The walk uses simdjson's on-demand API over a padded buffer: no DOM is built, the parts not
 // read are skipped at the speed of the structural index.
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "io/batch_dictionaries.h"
 #include "io/trace_batch.h"
 
 namespace malscope {
@@ -54,31 +53,6 @@ struct ReportFacts {
   uint32_t reused_tids = 0;  ///< thread ids an earlier process had used (given a free id)
 };
 
-/// Batch-local interning of API names and text return values, kept across the reports of one
-/// unit of work.
-class BatchDictionaries {
- public:
-  explicit BatchDictionaries(TraceBatch& batch) : batch_(batch) {}
-  /// The batch-local id of an API name.
-  uint16_t api(std::string_view name);
-  /// The held value (io/return_value.h) of a text return value.
-  int64_t text(std::string_view value);
-  /// Forgets names and texts added after the batch had `apis` and `texts` of them (a report that
-  /// failed half-way takes back what it added).
-  void truncate(size_t apis, size_t texts);
-
- private:
-  struct Hash {  // util/hash.h's: several times std::hash's speed on short names
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const;
-  };
-  static constexpr size_t kCacheSlots = 1024;
-  TraceBatch& batch_;
-  std::array<uint32_t, kCacheSlots> cache_{};  // batch-local id + 1 of a recent name, or 0
-  std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> apis_;
-  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> texts_;
-};
-
 /// Reads the report `json` (its bytes followed by at least 64 readable bytes of padding) and
 /// appends its calls to `batch` as rows of one file (BatchFile not added: the caller does, with
 /// the label). `name` is the report's path for messages. Throws Error on bad input, saying where:
@@ -86,9 +60,5 @@ class BatchDictionaries {
 /// the batch may then hold part of the report (the caller takes it back).
 ReportFacts read_report(std::string_view name, std::string_view json, TraceBatch& batch,
                         BatchDictionaries& dict);
-
-/// Parses a return value given as text: "0x" + 1-16 hex digits, or a decimal integer that fits
-/// in 64 bits. False for anything else (text kept as text).
-bool parse_int_text(std::string_view text, int64_t& value);
 
 }  // namespace malscope

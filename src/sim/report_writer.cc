@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 
 #include "io/api_family.h"
 #include "sim/api_catalog.h"
+#include "sim/json_text.h"
 
 namespace malscope::sim {
 namespace {
@@ -32,78 +32,6 @@ constexpr std::array<std::string_view, 6> kKeys = {
     "HKEY_LOCAL_MACHINE\\\\SOFTWARE\\\\Policies\\\\Microsoft\\\\Windows\\\\System"};
 constexpr std::array<std::string_view, 6> kModules = {"kernel32.dll", "ntdll.dll",  "advapi32.dll",
                                                       "user32.dll",   "ws2_32.dll", "crypt32.dll"};
-
-// Appends JSON pieces; strings given here are already escaped.
-class Out {
- public:
-  explicit Out(std::string& s) : s_(s) {}
-  Out& raw(std::string_view t) {
-    s_ += t;
-    return *this;
-  }
-  Out& str(std::string_view t) {
-    s_ += '"';
-    s_ += t;
-    s_ += '"';
-    return *this;
-  }
-  Out& num(int64_t v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    s_.append(buf, r.ptr);
-    return *this;
-  }
-  Out& unum(uint64_t v) {
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, v);
-    s_.append(buf, r.ptr);
-    return *this;
-  }
-  // "0x" and `digits` lower-case hex digits, quoted.
-  Out& hex(uint64_t v, int digits) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    char buf[20] = {'"', '0', 'x'};
-    for (int i = 0; i < digits; ++i) buf[3 + i] = kHex[(v >> (4 * (digits - 1 - i))) & 15];
-    buf[3 + digits] = '"';
-    s_.append(buf, 4 + digits);
-    return *this;
-  }
-  // CAPE's "YYYY-MM-DD HH:MM:SS,mmm" for `ms` milliseconds since 1970 (UTC, quoted).
-  Out& cape_time(uint64_t ms) {
-    uint64_t days = ms / 86400000, in_day = ms % 86400000;
-    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-    int64_t z = static_cast<int64_t>(days) + 719468, era = z / 146097;
-    int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    int64_t y = yoe + era * 400 + (m <= 2);
-    char b[26];
-    auto two = [&](int at, int64_t v) {
-      b[at] = static_cast<char>('0' + v / 10);
-      b[at + 1] = static_cast<char>('0' + v % 10);
-    };
-    b[0] = '"';
-    two(1, y / 100), two(3, y % 100), b[5] = '-', two(6, m), b[8] = '-', two(9, d), b[11] = ' ';
-    two(12, static_cast<int64_t>(in_day / 3600000)), b[14] = ':';
-    two(15, static_cast<int64_t>(in_day / 60000 % 60)), b[17] = ':';
-    two(18, static_cast<int64_t>(in_day / 1000 % 60)), b[20] = ',';
-    b[21] = static_cast<char>('0' + in_day % 1000 / 100);
-    two(22, static_cast<int64_t>(in_day % 100)), b[24] = '"';
-    s_.append(b, 25);
-    return *this;
-  }
-  // Cuckoo's float epoch seconds, to the millisecond.
-  Out& epoch(uint64_t ms) {
-    unum(ms / 1000).raw(".");
-    char b[3] = {static_cast<char>('0' + ms % 1000 / 100), static_cast<char>('0' + ms % 100 / 10),
-                 static_cast<char>('0' + ms % 10)};
-    s_.append(b, 3);
-    return *this;
-  }
-
- private:
-  std::string& s_;
-};
 
 // One row of a process's log, in time order.
 struct Logged {
@@ -184,7 +112,7 @@ std::string_view cuckoo_category(ApiFamily f) {
 }
 
 // A call's arguments, by family: names as the sandbox's monitor gives them, values from `h`.
-void arguments(Out& o, ReportShape shape, ApiFamily f, uint64_t h) {
+void arguments(JsonText& o, ReportShape shape, ApiFamily f, uint64_t h) {
   const bool cape = shape == ReportShape::kCape;
   struct Arg {
     std::string_view cape, cuckoo;
@@ -251,7 +179,7 @@ void arguments(Out& o, ReportShape shape, ApiFamily f, uint64_t h) {
   o.raw(cape ? "]" : "}");
 }
 
-void return_value(Out& o, ReportShape shape, int64_t v) {
+void return_value(JsonText& o, ReportShape shape, int64_t v) {
   if (ret_is_text(v)) {
     o.str(ret_text(v));
   } else if (shape == ReportShape::kCuckoo) {
@@ -263,7 +191,7 @@ void return_value(Out& o, ReportShape shape, int64_t v) {
   }
 }
 
-void write_calls(Out& o, ReportShape shape, const ReportHead& head, const FileCalls& calls,
+void write_calls(JsonText& o, ReportShape shape, const ReportHead& head, const FileCalls& calls,
                  const std::vector<Logged>& log) {
   const ApiCatalog& cat = ApiCatalog::get();
   const bool cape = shape == ReportShape::kCape;
@@ -316,7 +244,7 @@ uint64_t start_ms(uint64_t key) {
   return (1704067200ULL + (key % (300 * 86400ULL))) * 1000;
 }
 
-void write_head(Out& o, ReportShape shape, const ReportHead& head) {
+void write_head(JsonText& o, ReportShape shape, const ReportHead& head) {
   const bool cape = shape == ReportShape::kCape;
   const uint64_t t0 = start_ms(head.key);
   o.raw("{\"info\": {\"version\": ").str(cape ? "2.4-CAPE" : "2.0.7");
@@ -336,7 +264,7 @@ void write_head(Out& o, ReportShape shape, const ReportHead& head) {
   o.raw(", \"type\": \"PE32 executable (GUI) Intel 80386, for MS Windows\"}}, ");
 }
 
-void write_tail(Out& o) {
+void write_tail(JsonText& o) {
   o.raw(
       ", \"network\": {\"hosts\": [], \"domains\": [], \"http\": []}, \"signatures\": [], "
       "\"malscore\": 0.0}\n");
@@ -346,7 +274,7 @@ std::string image_path(std::string_view name) {
   return "C:\\\\Users\\\\user\\\\AppData\\\\Local\\\\Temp\\\\" + std::string(name);
 }
 
-void write_process(Out& o, ReportShape shape, const ReportHead& head, const FileCalls& calls,
+void write_process(JsonText& o, ReportShape shape, const ReportHead& head, const FileCalls& calls,
                    const SimProcess& p, uint64_t first_ms) {
   const std::vector<Logged> log = interleave(calls, p, first_ms, head.key);
   const std::string path = image_path(p.name);
@@ -372,7 +300,7 @@ void write_process(Out& o, ReportShape shape, const ReportHead& head, const File
   }
 }
 
-void write_tree(Out& o, ReportShape shape, const std::vector<SimProcess>& ps) {
+void write_tree(JsonText& o, ReportShape shape, const std::vector<SimProcess>& ps) {
   const bool cape = shape == ReportShape::kCape;
   o.raw("\"processtree\": [");
   for (size_t i = 0; i < ps.size(); ++i) {
@@ -450,7 +378,7 @@ std::vector<SimProcess> plan_processes(const FilePlan& plan, const FileCalls& ca
 
 void write_report(std::string& out, ReportShape shape, const ReportHead& head,
                   const FileCalls& calls, const std::vector<SimProcess>& processes) {
-  Out o(out);
+  JsonText o(out);
   write_head(o, shape, head);
   o.raw("\"behavior\": {\"processes\": [");
   uint64_t ms = start_ms(head.key) + 2000;
@@ -468,7 +396,7 @@ void write_report(std::string& out, ReportShape shape, const ReportHead& head,
 }
 
 void write_empty_report(std::string& out, ReportShape shape, const ReportHead& head, int kind) {
-  Out o(out);
+  JsonText o(out);
   write_head(o, shape, head);
   if (shape == ReportShape::kCape) {
     o.raw(kind == 0 ? "\"behavior\": {\"processes\": [], \"processtree\": [], \"summary\": "
