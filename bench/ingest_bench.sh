@@ -7,16 +7,19 @@
 #     --csv F    use an existing Tianchi CSV instead
 #     --dir D    working folder (default build/bench-ingest); needs ~1.5x the CSV size free
 #     --no-awk   skip the awk splits (gawk and mawk, each when installed; slow, one file per file_id)
+#     --against BIN  also time another malscope binary's ingest, runs alternating with this one's
+#                (e.g. /work/base/build/malscope: a change must not slow the CSV path)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZE=1G CSV="" DIR=build/bench-ingest AWK=1
+SIZE=1G CSV="" DIR=build/bench-ingest AWK=1 AGAINST=""
 while (($#)); do
   case "$1" in
     --size) SIZE=$2; shift 2 ;;
     --csv) CSV=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
     --no-awk) AWK=0; shift ;;
-    *) echo "usage: $0 [--size S] [--csv FILE] [--dir DIR] [--no-awk]" >&2; exit 2 ;;
+    --against) AGAINST=$2; shift 2 ;;
+    *) echo "usage: $0 [--size S] [--csv FILE] [--dir DIR] [--no-awk] [--against BIN]" >&2; exit 2 ;;
   esac
 done
 BIN=${MALSCOPE:-build/malscope}
@@ -39,8 +42,12 @@ cat "$CSV" > /dev/null  # into the page cache
 t0=$(now); LINES=$(wc -l < "$CSV"); t1=$(now); WC=$(secs "$t0" "$t1")
 # Three runs (the machine is a VM: single runs vary by ±5%); the last under /usr/bin/time for the
 # peak memory. The best and all three are printed.
-RUNS=()
+RUNS=() OTHER=()
 for i in 1 2 3; do
+  if [ -n "$AGAINST" ]; then
+    t0=$(now); "$AGAINST" ingest -q "$CSV" -o "$DIR/against.store"; t1=$(now)
+    OTHER+=("$(secs "$t0" "$t1")")
+  fi
   if ((i < 3)); then
     t0=$(now); "$BIN" ingest -q "$CSV" -o "$DIR/bench.store"; t1=$(now)
   else
@@ -72,6 +79,12 @@ echo "input          $CSV: $(awk -v b="$BYTES" 'BEGIN { printf "%.2f GB", b / 1e
 printf "%-34s %8s %12s\n" "step" "seconds" "throughput"
 printf "%-34s %8s %12s\n" "wc -l (scan limit)" "$WC" "$(rate "$WC")"
 printf "%-34s %8s %12s   (runs: %s s)\n" "malscope ingest (best of 3)" "$BEST" "$(rate "$BEST")" "${RUNS[*]}"
+if [ -n "$AGAINST" ]; then
+  OBEST=$(printf '%s\n' "${OTHER[@]}" | sort -n | head -1)
+  printf "%-34s %8s %12s   (runs: %s s)\n" "$AGAINST (best of 3)" "$OBEST" "$(rate "$OBEST")" "${OTHER[*]}"
+  awk -v a="$OBEST" -v m="$BEST" 'BEGIN { printf "this ingest against it              %+.1f%% time\n", 100 * (m - a) / a }'
+  rm -f "$DIR/against.store"
+fi
 FASTEST=""
 for i in "${!AWKS[@]}"; do
   printf "%-34s %8s %12s\n" "${AWKS[$i]} split, one file per file_id" "${AWKTS[$i]}" "$(rate "${AWKTS[$i]}")"

@@ -7,6 +7,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config git
   libxgboost-dev liblinear-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev
+  libsimdjson-dev libdeflate-dev
   chromium
   gawk time
   python3-pandas python3-sklearn python3-xgboost python3-scipy

@@ -51,7 +51,23 @@ SamplePoints sample_points(const FileTrace& t, uint32_t max_points) {
   s.label = t.label;
   s.calls = t.n_rows;
   std::vector<uint32_t> bounds = thread_bounds(t.tid);
-  for (size_t k = 0; k + 1 < bounds.size(); ++k) s.tids.push_back(t.tid[bounds[k]]);
+  // Ordinals by (pid, tid) when processes are known: a process's threads sit side by side.
+  const size_t n_threads = bounds.size() - 1;
+  std::vector<uint32_t> ordinal(n_threads);
+  for (size_t k = 0; k < n_threads; ++k) ordinal[k] = static_cast<uint32_t>(k);
+  const bool by_process = t.pid.size() == t.size() && t.size() > 0;
+  if (by_process) {
+    std::vector<uint32_t> order(ordinal);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](uint32_t a, uint32_t b) { return t.pid[bounds[a]] < t.pid[bounds[b]]; });
+    for (size_t r = 0; r < n_threads; ++r) ordinal[order[r]] = static_cast<uint32_t>(r);
+    for (uint32_t k : order) {
+      s.tids.push_back(t.tid[bounds[k]]);
+      s.pids.push_back(t.pid[bounds[k]]);
+    }
+  } else {
+    for (size_t k = 0; k < n_threads; ++k) s.tids.push_back(t.tid[bounds[k]]);
+  }
   // Position: the index column when decoded, else the row's place in its thread.
   std::vector<uint32_t> own;
   std::span<const uint32_t> pos = t.index;
@@ -71,7 +87,7 @@ SamplePoints sample_points(const FileTrace& t, uint32_t max_points) {
   auto keep = [&](uint32_t i, uint32_t k) {
     s.x.push_back(pos[i]);
     s.api.push_back(t.api[i]);
-    s.thread.push_back(k);
+    s.thread.push_back(ordinal[k]);
   };
   if (t.size() <= max_points) {
     for (size_t k = 0; k + 1 < bounds.size(); ++k)
@@ -97,7 +113,7 @@ SamplePoints sample_points(const FileTrace& t, uint32_t max_points) {
 }
 
 SamplePoints sample_points(const TraceStore& store, uint32_t file, uint32_t max_points) {
-  OwnedTrace o = store.read_file(file, kColApi | kColTid | kColIndex);
+  OwnedTrace o = store.read_file(file, kColApi | kColTid | kColIndex | kColPid);
   return sample_points(o.trace, max_points);
 }
 

@@ -57,6 +57,7 @@ void register_cv(CLI::App& app, Globals& g) {
       std::string name = a->store.substr(a->store.find_last_of('/') + 1);
       Bundle b = bagged_bundle(r, setup, name);
       b.info["class_names"] = store.class_names();
+      b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
       write_output(a->bundle_out, save_bundle(b));
     }
     if (!a->json_out.empty()) write_output(a->json_out, dump_json(summary.to_json()) + "\n");

@@ -11,16 +11,38 @@ namespace malscope::cli {
 
 void register_export(CLI::App& app, Globals& g) {
   struct Args {
-    std::string store, dir;
+    std::string store, dir, format = "split";
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("export",
-                                 "Write one CSV per file, in one folder per class (the awk split)");
+  auto* cmd = app.add_subcommand(
+      "export",
+      "Write one CSV per file, in one folder per class (the awk split), or the whole store as "
+      "one Tianchi CSV (--format csv)");
   cmd->add_option("store", a->store, "Trace store")->required();
-  cmd->add_option("-o,--output", a->dir, "Output folder (created if needed)")->required();
+  cmd->add_option("-o,--output", a->dir,
+                  "split: output folder (created if needed); csv: the CSV file, - for standard "
+                  "output")
+      ->required();
+  cmd->add_option("--format", a->format,
+                  "split: DIR/<label>/<file_id>.csv; csv: one Tianchi CSV "
+                  "(file_id[,label],api,tid[,return_value],index), whatever the store was "
+                  "made from")
+      ->default_val(a->format)
+      ->check(CLI::IsMember({"split", "csv"}));
   cmd->callback([a, &g] {
-    ExportStats s = export_csv(TraceStore::open(a->store), a->dir,
-                               {.threads = g.threads, .progress = terminal_progress()});
+    const TraceStore store = TraceStore::open(a->store);
+    if (a->format == "csv") {
+      const bool out = a->dir == "-";
+      ExportStats s = export_tianchi_csv(
+          store, a->dir, {.threads = g.threads, .progress = terminal_progress(out)});
+      if (!out)
+        std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}", s.files, s.rows,
+                                        human_bytes(s.bytes), a->dir)
+                                .c_str());
+      return;
+    }
+    ExportStats s =
+        export_csv(store, a->dir, {.threads = g.threads, .progress = terminal_progress()});
     std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}/", s.files, s.rows,
                                     human_bytes(s.bytes), a->dir)
                             .c_str());

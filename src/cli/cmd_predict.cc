@@ -37,7 +37,16 @@ void register_predict(CLI::App& app, Globals& g) {
     std::vector<std::string> inputs = {a->model, a->store};
     check_not_input(a->output, inputs);
     Bundle b = load_bundle(read_file(a->model), a->model, {0, threads});
-    TraceStore store = TraceStore::open(a->store);
+    // The store is read with the API names the model was trained on: canonical names are folded
+    // on the fly from an as-is store; a canonical store cannot serve an as-is model (Error).
+    const ApiNaming names =
+        parse_api_naming(b.info.value("api_names", "as-is"), a->model + ": api_names");
+    TraceStore store = TraceStore::open(a->store, names);
+    if (!g.quiet && store.meta().value("api_names", "as-is") != api_naming_name(names))
+      std::fprintf(
+          stderr, "malscope: %s\n",
+          fmt::format("{}: API names folded to canonical, as the model was trained", a->store)
+              .c_str());
     Sketches s = read_sketches(store, b.feature_config(), threads, g.quiet);
     Predictions p = b.predict(s);
     std::vector<std::string> ids;

@@ -35,9 +35,15 @@ void register_simulate(CLI::App& app, Globals& g) {
       ->default_val(o.classes)
       ->check(CLI::IsMember({6, 8}));
   cmd->add_option("--format", a->format,
-                  "season1: file_id,label,api,tid,return_value,index; season2: no return_value")
+                  "season1: file_id,label,api,tid,return_value,index; season2: no return_value; "
+                  "cape, cuckoo: folders train/ and test/ of sandbox report.json files, "
+                  "labels.csv (sha256,class name) and test_labels.csv")
       ->default_val(a->format)
-      ->check(CLI::IsMember({"season1", "season2"}));
+      ->check(CLI::IsMember({"season1", "season2", "cape", "cuckoo"}));
+  cmd->add_flag("--gzip", o.gzip, "Reports: write .json.gz");
+  cmd->add_option("--empty-reports", o.empty_reports,
+                  "Reports with no behaviour per split (default: 1 + files / 500)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--imbalance", a->imbalance,
                   "balanced: mild imbalance, normal largest; season1: the real proportions "
                   "(95.6% normal, 53 worms in 116,624)")
@@ -63,13 +69,16 @@ void register_simulate(CLI::App& app, Globals& g) {
       ->default_val(o.id_leak)
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--text-returns", o.text_rate,
-                  "Share of return values that are not numbers (NULL, 0x1F; season1 only)")
+                  "Share of return values that are not numbers (NULL, 0x1F; not season2)")
       ->default_val(o.text_rate)
       ->check(CLI::Range(0.0, 0.5));
   cmd->add_flag("-q,--quiet", a->quiet, "Print nothing on success");
   cmd->callback([a, &g] {
     SimulateOptions opt = a->opt;
-    opt.format = a->format == "season2" ? SimFormat::kSeason2 : SimFormat::kSeason1;
+    opt.format = a->format == "season2"  ? SimFormat::kSeason2
+                 : a->format == "cape"   ? SimFormat::kCape
+                 : a->format == "cuckoo" ? SimFormat::kCuckoo
+                                         : SimFormat::kSeason1;
     opt.imbalance =
         a->imbalance == "season1" ? sim::Imbalance::kSeason1 : sim::Imbalance::kBalanced;
     opt.threads = g.threads;

@@ -74,6 +74,7 @@ void register_train(CLI::App& app, Globals& g) {
     Bundle b =
         a->bag ? bagged_bundle(*w.cv, setup, name) : train_bundle(s, setup, w.weights, name, log);
     b.info["class_names"] = store.class_names();
+    b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }

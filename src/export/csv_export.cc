@@ -2,13 +2,16 @@
 
 #include <fmt/format.h>
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/output.h"
 #include "util/progress.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace fs = std::filesystem;
@@ -81,6 +84,63 @@ ExportStats export_csv(const TraceStore& store, const std::string& dir, const Ex
   progress.finish();
   out.commit();
   return {files.load(), rows.load(), bytes.load()};
+}
+
+}  // namespace malscope
+
+namespace malscope {
+
+ExportStats export_tianchi_csv(const TraceStore& store, const std::string& path,
+                               const ExportOptions& opt) {
+  const bool to_stdout = path == "-";
+  std::optional<AtomicFile> file;
+  if (!to_stdout) file.emplace(path);
+  auto put = [&](std::string_view text) {
+    if (file) {
+      file->write(text);
+    } else if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+      throw Error("cannot write the CSV to standard output");
+    }
+  };
+  ExportStats stats;
+  std::string header = csv_header(store);
+  put(header);
+  stats.bytes = header.size();
+  unsigned cols = kColApi | kColTid | kColIndex | (store.has_return_value() ? kColRet : 0u);
+  const int threads = default_threads(opt.threads);
+  Progress progress(opt.progress, "export", 0);
+  // Windows of chunks: formatted in parallel, written in chunk order (memory: one window).
+  const size_t window = 2 * static_cast<size_t>(threads);
+  std::vector<std::string> text(window);
+  std::vector<uint32_t> files(window);
+  std::vector<uint64_t> rows(window);
+  for (uint32_t first = 0; first < store.num_chunks(); first += window) {
+    const size_t n = std::min<size_t>(window, store.num_chunks() - first);
+    parallel_for(n, threads, [&](size_t k, int) {
+      const uint32_t c = first + static_cast<uint32_t>(k);
+      text[k].clear();
+      files[k] = rows[k] = 0;
+      auto in_chunk = store.chunk_files(c);
+      if (in_chunk.empty()) return;  // rows superseded by a later chunk
+      ChunkColumns chunk = store.read_chunk(c, cols);
+      for (uint32_t f : in_chunk) {
+        FileTrace t = store.file_trace(chunk, f);
+        for (size_t i = 0; i < t.size(); ++i) append_csv_row(text[k], store, t, i);
+        ++files[k];
+        rows[k] += t.size();
+      }
+    });
+    for (size_t k = 0; k < n; ++k) {
+      put(text[k]);
+      stats.files += files[k];
+      stats.rows += rows[k];
+      stats.bytes += text[k].size();
+    }
+    progress.update(stats.bytes, stats.files);
+  }
+  if (file) file->commit();
+  progress.finish();
+  return stats;
 }
 
 }  // namespace malscope

@@ -29,6 +29,14 @@ std::string safe_file_name(std::string_view file_id);
 ExportStats export_csv(const TraceStore& store, const std::string& dir,
                        const ExportOptions& opt = {});
 
+/// Writes the whole store as one Tianchi CSV at `path` ("-": standard output): the header of
+/// csv_header(), then every file's rows in store order (files in chunk order, each file's calls
+/// by (tid, index)), so the scripts written for the competition's files read a store made from
+/// any input. Chunks are formatted in parallel and written in order; a file is written
+/// atomically.
+ExportStats export_tianchi_csv(const TraceStore& store, const std::string& path,
+                               const ExportOptions& opt = {});
+
 /// Appends one row of a file as CSV (columns as in the store's source header).
 void append_csv_row(std::string& out, const TraceStore& store, const FileTrace& t, size_t row);
 /// The CSV header line for the store's columns (with a line end).

@@ -174,7 +174,7 @@ class CsvSource : public TraceSource {
   bool skip_;
 };
 
-// A CSV is one input: standard input, or a file that is neither a folder nor JSON.
+// A CSV is one input: standard input, or a file that is neither a folder, JSON nor a list file.
 bool accepts_csv(std::span<const std::string> inputs) {
   if (inputs.size() != 1) return false;
   const std::string& p = inputs[0];
@@ -184,6 +184,7 @@ bool accepts_csv(std::span<const std::string> inputs) {
   };
   if (ends_with(".csv")) return true;
   if (ends_with(".json") || ends_with(".gz")) return false;
+  if (ends_with(".txt") || ends_with(".list")) return false;  // a list of report paths
   std::error_code ec;
   if (std::filesystem::is_directory(p, ec)) return false;
   try {
@@ -209,6 +210,9 @@ MALSCOPE_REGISTER_TRACE_SOURCE((TraceSourceKind{"csv", accepts_csv, open_csv}));
 
 std::unique_ptr<TraceSource> open_csv_source(const std::string& path,
                                              const SourceOptions& options) {
+  if (options.labels)
+    throw UsageError(fmt::format(
+        "'{}' is a CSV: its labels are its label column (--labels is for sandbox reports)", path));
   return std::make_unique<CsvSource>(path, options);
 }
 

@@ -23,6 +23,8 @@ struct BatchFile {
   uint32_t row_begin = 0;   ///< first row in the batch's columns
   uint32_t row_end = 0;     ///< one past the last
   uint64_t first_line = 0;  ///< line of its first row within the batch, from 1 (0: not a line)
+  uint32_t processes = 0;   ///< processes of the run (sandbox reports; 0: the input does not say)
+  std::string origin;       ///< where it was read when not a line: a report's path ("" for CSV)
 };
 
 /// Input that could not be read: a row (CSV) or a whole report.
@@ -36,7 +38,8 @@ struct TraceBatch {
   UninitVector<uint16_t> api;  ///< batch-local ids into `apis`
   UninitVector<uint32_t> tid;
   UninitVector<uint32_t> index;
-  UninitVector<int64_t> ret;  ///< io/return_value.h; text as ret_string_value(id in ret_strings)
+  UninitVector<int64_t> ret;   ///< io/return_value.h; text as ret_string_value(id in ret_strings)
+  UninitVector<uint32_t> pid;  ///< process id of each row; empty when the input has none (CSV)
   std::vector<BatchFile> files;
   std::vector<std::string> apis;         ///< batch-local API names by first appearance
   std::vector<std::string> ret_strings;  ///< batch-local text return values

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/label_map.h"
 #include "io/trace_batch.h"
 #include "util/log.h"
 
@@ -22,7 +23,9 @@ namespace malscope {
 struct SourceOptions {
   bool skip_bad = false;          ///< skip and record unreadable rows or reports
   size_t block_bytes = 8u << 20;  ///< bytes of text per unit of parsing work
-  LogFn log;                      ///< warnings while reading
+  /// Labels by file_id for inputs that carry none (sandbox reports); null: unlabeled.
+  std::shared_ptr<const LabelMap> labels;
+  LogFn log;  ///< warnings while reading
 };
 
 class TraceSource {
@@ -42,6 +45,14 @@ class TraceSource {
   virtual bool labeled() const = 0;
   /// Whether calls carry return values.
   virtual bool has_return_value() const = 0;
+  /// Whether calls carry their process id (TraceBatch::pid) and files their process count.
+  virtual bool has_processes() const { return false; }
+  /// Whether each file comes whole from one record (a report): a file_id seen again is then a
+  /// second record of it (a sample analysed twice), bad input, not more rows of the same file.
+  virtual bool one_record_per_file() const { return false; }
+  /// Called once after every unit has run and its batch was taken: a reader may log (or throw
+  /// for) what it can only judge on the whole input, such as labels that matched no report.
+  virtual void finish() {}
   /// What the store records about the input ("format", "columns", ...), merged into its metadata.
   virtual nlohmann::json describe() const = 0;
   /// The error when the input held no trace at all (`bad` records were skipped).

@@ -62,11 +62,16 @@ std::string_view page_boot_js() {
   function sampleSpec(c) {
     var s = c.sample, names = shared.apis, n = s.x.length, is3d = s.mode === '3d';
     var y = new Array(n), text = new Array(n);
-    for (var i = 0; i < n; i++) { y[i] = names[s.a[i]]; text[i] = 'tid ' + s.tids[s.t[i]]; }
+    var pids = s.pids && s.pids.length ? s.pids : null;  // threads grouped by process
+    for (var i = 0; i < n; i++) {
+      y[i] = names[s.a[i]];
+      text[i] = (pids ? 'pid ' + pids[s.t[i]] + ', ' : '') + 'tid ' + s.tids[s.t[i]];
+    }
     var threads = s.tids.length;
     var marker = { size: is3d ? 2 : 4, color: s.t, colorscale: 'Viridis', cmin: 0,
                    cmax: Math.max(1, threads - 1), showscale: threads > 1,
-                   colorbar: { title: { text: 'thread' }, thickness: 10 } };
+                   colorbar: { title: { text: pids ? 'thread (by process)' : 'thread' },
+                               thickness: 10 } };
     var apiAxis = { title: { text: 'API' }, type: 'category', categoryorder: 'array',
                     categoryarray: names, automargin: true, tickfont: { size: 9 } };
     var posAxis = { title: { text: 'call position' } };

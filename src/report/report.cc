@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "analysis/sample_plot.h"
 #include "report/plot_page.h"
@@ -35,8 +36,10 @@ nlohmann::json chart_layout(const std::string& title, nlohmann::json extra) {
 }
 
 std::string sample_note(const SamplePoints& s) {
-  return fmt::format("<p class=\"note\">{} calls in {} threads, {} distinct APIs. {}.</p>\n",
-                     s.calls, s.tids.size(), s.distinct_apis, html_escape(s.note()));
+  std::set<uint32_t> processes(s.pids.begin(), s.pids.end());
+  std::string of = processes.empty() ? "" : fmt::format(" of {} processes", processes.size());
+  return fmt::format("<p class=\"note\">{} calls in {} threads{}, {} distinct APIs. {}.</p>\n",
+                     s.calls, s.tids.size(), of, s.distinct_apis, html_escape(s.note()));
 }
 
 namespace {

@@ -40,7 +40,8 @@ nlohmann::json sample_chart(const SamplePoints& s, const ApiAxis& axis, const st
             {"x", s.x},
             {"a", a},
             {"t", s.thread},
-            {"tids", s.tids}}}};
+            {"tids", s.tids},
+            {"pids", s.pids}}}};
 }
 
 }  // namespace malscope

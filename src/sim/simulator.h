@@ -25,10 +25,12 @@
 
 namespace malscope {
 
-/// Column layout of the CSV files.
+/// What to write: Tianchi CSV files, or folders of sandbox reports.
 enum class SimFormat : uint8_t {
   kSeason1,  ///< file_id,label,api,tid,return_value,index
   kSeason2,  ///< file_id,label,api,tid,index
+  kCape,     ///< train/ and test/ of CAPEv2 report.json files (docs/simulator.md)
+  kCuckoo,   ///< the same as Cuckoo 2.x reports
 };
 
 /// What to simulate; every field has the CLI's default.
@@ -40,28 +42,32 @@ struct SimulateOptions {
   int classes = 6;  ///< 6 (season 1) or 8 (season 2)
   SimFormat format = SimFormat::kSeason1;
   sim::Imbalance imbalance = sim::Imbalance::kBalanced;
-  double mean_calls = 3500;   ///< mean calls per file (after the per-thread cap)
-  uint64_t size_bytes = 0;    ///< if > 0: pick train_files so train.csv is about this big
-  double repeat_rate = 0.05;  ///< share of files that re-run another file of the same label
-  double id_leak = 0;         ///< 0..1: how strongly file_id order follows the label
-  double text_rate = 0.001;   ///< share of non-numeric return values (season 1 only)
-  int threads = 0;            ///< 0 = all cores
-  ProgressFn progress;        ///< progress of each split (empty: none)
+  double mean_calls = 3500;    ///< mean calls per file (after the per-thread cap)
+  uint64_t size_bytes = 0;     ///< if > 0: pick train_files so train.csv is about this big
+  double repeat_rate = 0.05;   ///< share of files that re-run another file of the same label
+  double id_leak = 0;          ///< 0..1: how strongly file_id order follows the label
+  double text_rate = 0.001;    ///< share of non-numeric return values (not season 2)
+  bool gzip = false;           ///< reports: write .json.gz
+  int64_t empty_reports = -1;  ///< reports with no behaviour per split (-1: 1 + files / 500)
+  int threads = 0;             ///< 0 = all cores
+  ProgressFn progress;         ///< progress of each split (empty: none)
 };
 
 /// What was written for one split.
 struct SimSplitSummary {
-  std::string path;
+  std::string path;  ///< the CSV, or the folder of reports
   uint64_t files = 0, rows = 0, bytes = 0;
   uint64_t max_calls = 0;  ///< rows of the largest file
   uint64_t exact_repeats = 0, near_repeats = 0;
   std::vector<uint64_t> class_files;  ///< files per label
+  uint64_t empty_reports = 0;         ///< reports with no behaviour (report formats)
 };
 
 /// What simulate() wrote.
 struct SimulateSummary {
   SimSplitSummary train, test;
-  std::string labels_path;  ///< test_labels.csv
+  std::string labels_path;        ///< test_labels.csv
+  std::string train_labels_path;  ///< report formats: labels.csv (sha256,label by class name)
   double seconds = 0;
 };
 

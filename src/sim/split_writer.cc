@@ -51,18 +51,9 @@ Block make_block(const Context& cx, size_t first, size_t last) {
   TraceGenerator gen(cx.world, cx.spec.with_ret, cx.text_rate);
   FileCalls calls;
   Block b;
-  const bool test = cx.plan.test;
   for (size_t id = first; id < last; ++id) {
     const CorpusFile& f = cx.plan.files[id];
-    uint64_t key = file_key(cx.spec.seed, test, f.draw);
-    if (f.origin == Origin::kOriginal) {
-      gen.generate(plan_file(cx.world, f.label, test, key, cx.spec.scale), key, calls);
-    } else {  // a repeat is its source's run, regenerated from the source's key
-      uint64_t src = file_key(cx.spec.seed, f.source_test, f.source);
-      gen.generate(plan_file(cx.world, f.label, f.source_test, src, cx.spec.scale), src, calls);
-      if (f.origin == Origin::kNearRepeat) gen.perturb(calls, key);
-    }
-    assert(calls.rows() == f.rows);
+    run_file(cx.world, cx.spec, cx.plan, id, gen, calls);
     cx.writer.append(b.text, id, f.label, calls);
     b.rows += calls.rows();
     b.max_calls = std::max<uint64_t>(b.max_calls, calls.rows());
@@ -71,6 +62,24 @@ Block make_block(const Context& cx, size_t first, size_t last) {
 }
 
 }  // namespace
+
+FilePlan run_file(const World& world, const CorpusSpec& spec, const SplitPlan& plan, size_t id,
+                  TraceGenerator& gen, FileCalls& calls) {
+  const CorpusFile& f = plan.files[id];
+  const uint64_t key = file_key(spec.seed, plan.test, f.draw);
+  FilePlan run;
+  if (f.origin == Origin::kOriginal) {
+    run = plan_file(world, f.label, plan.test, key, spec.scale);
+    gen.generate(run, key, calls);
+  } else {  // a repeat is its source's run, regenerated from the source's key
+    uint64_t src = file_key(spec.seed, f.source_test, f.source);
+    run = plan_file(world, f.label, f.source_test, src, spec.scale);
+    gen.generate(run, src, calls);
+    if (f.origin == Origin::kNearRepeat) gen.perturb(calls, key);
+  }
+  assert(calls.rows() == f.rows);
+  return run;
+}
 
 SplitStats write_split(const World& world, const CorpusSpec& spec, const SplitPlan& plan,
                        const RowWriter& writer, double text_rate, const std::string& path,

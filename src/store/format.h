@@ -1,5 +1,5 @@
 #pragma once
-// The on-disk layout of a trace store (little-endian, version 1):
+// The on-disk layout of a trace store (little-endian, version 2):
 //
 //   [Header, 144 bytes]                       magic, version, counts, section offsets, file size
 //   [chunk column frames ...]                 zstd frames, one per column per chunk
@@ -10,13 +10,19 @@
 // (tid, index, input row order). Columns are narrowed, delta-coded or patched (a few wide values
 // listed apart) before compression (see codec.h), which keeps a store near 3% of a Tianchi CSV
 // and decodable at GB/s. The patched codec (2) came after the first stores; readers accept all.
+//
+// Version 2 added a fifth column, the process id of each call (sandbox reports; a frame of width
+// 0 where the input has no processes, as a CSV has not), and each file's process count. Version-1
+// stores (four columns, 32-byte file entries) are still read: their entries are widened on open.
 #include <cstdint>
 
 namespace malscope::store {
 
 inline constexpr char kMagic[8] = {'M', 'A', 'L', 'S', 'C', 'O', 'P', 'E'};
-inline constexpr uint32_t kVersion = 1;
-inline constexpr int kNumColumns = 4;  // api, tid, index, ret
+inline constexpr uint32_t kVersion = 2;
+inline constexpr uint32_t kOldestVersion = 1;  // the oldest version readers still open
+inline constexpr int kNumColumns = 5;          // api, tid, index, ret, pid
+inline constexpr int kNumColumnsV1 = 4;        // api, tid, index, ret
 
 struct Section {
   uint64_t offset;
@@ -34,8 +40,8 @@ struct Header {
   Section apis;            // u32 count, then (u32 length, bytes) per name
   Section ret_strings;     // same layout
   Section file_ids;        // concatenated file_id bytes
-  Section files;           // FileEntry[n_files]
-  Section chunks;          // ChunkEntry[n_chunks]
+  Section files;           // FileEntry[n_files] (FileEntryV1 in version 1)
+  Section chunks;          // ChunkEntry[n_chunks] (ChunkEntryV1 in version 1)
   Section meta;            // JSON object
   uint64_t meta_checksum;  // hash of every metadata section, catches corruption
 };
@@ -49,13 +55,27 @@ struct FileEntry {
   uint32_t row_in_chunk;
   uint32_t n_rows;
   uint32_t n_threads;
+  uint32_t n_processes;  // processes of the run (0: the input does not say)
+  uint32_t reserved;
 };
-static_assert(sizeof(FileEntry) == 32);
+static_assert(sizeof(FileEntry) == 40);
+
+/// A version-1 file entry: FileEntry without the process count.
+struct FileEntryV1 {
+  uint64_t id_offset;
+  uint32_t id_length;
+  int32_t label;
+  uint32_t chunk;
+  uint32_t row_in_chunk;
+  uint32_t n_rows;
+  uint32_t n_threads;
+};
+static_assert(sizeof(FileEntryV1) == 32);
 
 struct ColumnFrame {
   uint64_t offset;  // absolute, in the store file
   uint32_t size;    // compressed bytes
-  uint8_t width;    // bytes per value before compression: 1, 2, 4 or 8
+  uint8_t width;    // bytes per value before compression: 1, 2, 4 or 8; 0: column absent
   uint8_t codec;    // see codec.h
   uint16_t reserved;
 };
@@ -67,5 +87,13 @@ struct ChunkEntry {
   ColumnFrame columns[kNumColumns];
 };
 static_assert(sizeof(ChunkEntry) == 8 + 16 * kNumColumns);
+
+/// A version-1 chunk entry: four columns.
+struct ChunkEntryV1 {
+  uint32_t n_rows;
+  uint32_t reserved;
+  ColumnFrame columns[kNumColumnsV1];
+};
+static_assert(sizeof(ChunkEntryV1) == 8 + 16 * kNumColumnsV1);
 
 }  // namespace malscope::store

@@ -15,7 +15,10 @@ namespace malscope {
 namespace {
 
 SourceOptions source_options(const IngestOptions& opt) {
-  return {.skip_bad = opt.skip_bad_rows, .block_bytes = opt.block_bytes, .log = opt.log};
+  return {.skip_bad = opt.skip_bad_rows,
+          .block_bytes = opt.block_bytes,
+          .labels = opt.labels,
+          .log = opt.log};
 }
 
 }  // namespace
@@ -23,17 +26,23 @@ SourceOptions source_options(const IngestOptions& opt) {
 IngestStats ingest(TraceSource& source, const std::string& store_path, const IngestOptions& opt) {
   auto start = std::chrono::steady_clock::now();
   ThreadPool pool(default_threads(opt.threads));
+  // Reports are few and whole: every skipped one is listed, not the first few.
+  const bool records = source.one_record_per_file();
   StoreBuilder builder(store_path, source.name(), pool,
                        {.skip_bad = opt.skip_bad_rows,
                         .chunk_rows = opt.chunk_rows,
-                        .bad_shown = opt.bad_rows_shown,
+                        .bad_shown = records ? SIZE_MAX : opt.bad_rows_shown,
                         .class_names = opt.class_names,
+                        .with_pid = source.has_processes(),
+                        .one_record_per_file = records,
+                        .api_names = opt.api_names,
                         .log = opt.log});
   Progress progress(opt.progress, "ingest", source.total_bytes());
   IngestStats stats;
   // Units in flight: enough to keep every worker busy while the builder takes them in order.
   std::deque<std::future<TraceBatch>> parsing;
-  const size_t depth = 2 * static_cast<size_t>(pool.size()) + 1;
+  const size_t depth =
+      opt.units_in_flight ? opt.units_in_flight : 2 * static_cast<size_t>(pool.size()) + 1;
   bool more = true;
   uint64_t rows = 0;
   for (;;) {
@@ -54,8 +63,9 @@ IngestStats ingest(TraceSource& source, const std::string& store_path, const Ing
     progress.update(source.bytes_read(), rows);
   }
   progress.finish();
+  source.finish();
   stats.bytes = source.bytes_read();
-  stats.lines += 1;  // the header
+  if (!records) stats.lines += 1;  // the header
   if (builder.num_files() == 0) {
     BuildStats partial = builder.stats();
     throw Error(source.nothing_read(partial.bad));
@@ -65,6 +75,7 @@ IngestStats ingest(TraceSource& source, const std::string& store_path, const Ing
   meta["source"] = source.name();
   meta["labeled"] = source.labeled();
   meta["has_return_value"] = source.has_return_value();
+  meta["has_processes"] = source.has_processes();
   meta["input_bytes"] = stats.bytes;
   meta["input_lines"] = stats.lines;
   BuildStats b = builder.finish(std::move(meta));

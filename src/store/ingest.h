@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "io/api_names.h"
 #include "io/trace_source.h"
 #include "util/log.h"
 
@@ -18,9 +19,12 @@ struct IngestOptions {
   uint32_t chunk_rows = 1u << 20;  ///< target rows per chunk (whole files per chunk)
   size_t block_bytes = 8u << 20;   ///< bytes of text per parse task
   size_t bad_rows_shown = 5;       ///< how many skipped rows to log
-  std::vector<std::string> class_names;  ///< one per class (empty: store/class_names.h defaults)
-  LogFn log;                             ///< skipped rows and warnings (empty: dropped)
-  ProgressFn progress;                   ///< progress of the read (empty: none)
+  std::vector<std::string> class_names;    ///< one per class (empty: store/class_names.h defaults)
+  ApiNaming api_names = ApiNaming::kAsIs;  ///< keep API names as read, or fold them
+  std::shared_ptr<const LabelMap> labels;  ///< labels by file_id for sandbox reports (null: none)
+  size_t units_in_flight = 0;  ///< units read ahead of the store builder (0: 2 x threads + 1)
+  LogFn log;                   ///< skipped rows and warnings (empty: dropped)
+  ProgressFn progress;         ///< progress of the read (empty: none)
 };
 
 struct IngestStats {

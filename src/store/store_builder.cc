@@ -29,12 +29,18 @@ std::string StoreBuilder::where(uint64_t line) const {
   return line ? fmt::format("{}:{}", source_, lines_before_ + line) : source_;
 }
 
+std::string StoreBuilder::where(const BatchFile& run) const {
+  return run.origin.empty() ? where(run.first_line) : run.origin;
+}
+
 void StoreBuilder::add(TraceBatch& b) {
   line_input_ |= b.lines > 0;
   report_bad(b);
   std::vector<uint16_t> api_map(b.apis.size());
   for (size_t i = 0; i < b.apis.size(); ++i) {
-    uint32_t id = apis_.intern(b.apis[i]);
+    uint32_t id = opt_.api_names == ApiNaming::kCanonical
+                      ? apis_.intern(std::string(canonical_api_name(b.apis[i])))
+                      : apis_.intern(b.apis[i]);
     if (id > UINT16_MAX)
       throw Error(fmt::format("{}: more than 65536 distinct API names", source_));
     api_map[i] = static_cast<uint16_t>(id);
@@ -42,8 +48,13 @@ void StoreBuilder::add(TraceBatch& b) {
   std::vector<int64_t> ret_map(b.ret_strings.size());
   for (size_t i = 0; i < b.ret_strings.size(); ++i)
     ret_map[i] = ret_string_value(rets_.intern(b.ret_strings[i]));
+  if (opt_.with_pid && b.pid.size() != b.rows())
+    throw Error(
+        fmt::format("{}: a batch of {} rows has {} process ids", source_, b.rows(), b.pid.size()));
   for (const BatchFile& run : b.files) {
-    if (!has_current_ || run.file_id != writer_.file_id(current_)) switch_file(run);
+    // A record-per-file input starts a file with every run; a CSV continues one across batches.
+    if (opt_.one_record_per_file || !has_current_ || run.file_id != writer_.file_id(current_))
+      if (!switch_file(run)) continue;
     check_label(current_, run);
     append(b, run, api_map, ret_map);
   }
@@ -55,44 +66,57 @@ void StoreBuilder::report_bad(const TraceBatch& b) {
   for (const BadRecord& bad : b.bad) {
     std::string message = bad.message;
     if (bad.ref_line) message += fmt::format(" on line {}", lines_before_ + bad.ref_line);
-    std::string text = fmt::format("{}: {}", where(bad.line), message);
-    if (!opt_.skip_bad)
-      throw Error(text + (line_input_ ? " (use --skip-bad-rows to skip such rows)"
-                                      : " (use --skip-bad to skip such input)"));
-    ++stats_.bad;
-    if (stats_.bad_examples.size() < opt_.bad_shown) {
-      stats_.bad_examples.push_back(text);
-      if (opt_.log) opt_.log("skipping " + text);
-    }
+    // Without a line, the reader's message says where (a report names its path).
+    skip_or_throw(bad.line ? fmt::format("{}: {}", where(bad.line), message) : message);
   }
 }
 
-void StoreBuilder::switch_file(const BatchFile& run) {
+void StoreBuilder::skip_or_throw(const std::string& text) {
+  if (!opt_.skip_bad)
+    throw Error(text + (line_input_ ? " (use --skip-bad-rows to skip such rows)"
+                                    : " (use --skip-bad to skip such input)"));
+  ++stats_.bad;
+  if (stats_.bad_examples.size() < opt_.bad_shown) {
+    stats_.bad_examples.push_back(text);
+    if (opt_.log) opt_.log("skipping " + text);
+  }
+}
+
+// Returns false when the run is to be skipped: a second record of a file (one-record inputs).
+bool StoreBuilder::switch_file(const BatchFile& run) {
   close_file();
   auto it = index_.find(run.file_id);
+  if (it != index_.end() && opt_.one_record_per_file) {
+    const std::string& first = first_origin_[it->second];
+    skip_or_throw(
+        fmt::format("{}: file_id '{}' was already read from {} (a sample analysed twice?)",
+                    where(run), run.file_id, first.empty() ? "an earlier record" : first));
+    return false;
+  }
   if (it != index_.end()) {  // rows of a file seen earlier: merged at the end
     current_ = it->second;
     late_ = true;
     if (late_rows_.find(current_) == late_rows_.end()) ++stats_.reappearing_files;
     late_rows_[current_];
   } else {
-    current_ = writer_.add_file(run.file_id, run.label);
+    current_ = writer_.add_file(run.file_id, run.label, run.processes);
     index_.emplace(run.file_id, current_);
     first_line_.push_back(run.first_line ? lines_before_ + run.first_line : 0);
+    if (opt_.one_record_per_file) first_origin_.push_back(run.origin);
     late_ = false;
     chunk_.files.push_back(current_);
     chunk_.file_begin.push_back(static_cast<uint32_t>(chunk_.rows()));
   }
   has_current_ = true;
+  return true;
 }
 
 void StoreBuilder::check_label(uint32_t f, const BatchFile& run) {
   int32_t expected = writer_.entry(f).label;
   if (run.label == expected) return;
   std::string before = first_line_[f] ? fmt::format(" on line {}", first_line_[f]) : "";
-  throw Error(fmt::format("{}: file_id '{}' has label {} here but label {}{}",
-                          where(run.first_line), excerpt(run.file_id), run.label, expected,
-                          before));
+  throw Error(fmt::format("{}: file_id '{}' has label {} here but label {}{}", where(run),
+                          excerpt(run.file_id), run.label, expected, before));
 }
 
 void StoreBuilder::append(const TraceBatch& b, const BatchFile& run,
@@ -110,6 +134,8 @@ void StoreBuilder::append(const TraceBatch& b, const BatchFile& run,
       c.ret.push_back(ret_is_string(v) ? ret_map[ret_string_id(v)] : v);
     }
   }
+  if (opt_.with_pid)
+    c.pid.insert(c.pid.end(), b.pid.begin() + run.row_begin, b.pid.begin() + run.row_end);
 }
 
 // Room for a chunk's rows up front: growing four columns by doubling copied each row twice.
@@ -119,6 +145,7 @@ void StoreBuilder::reserve_chunk() {
   chunk_.cols.tid.reserve(n);
   chunk_.cols.index.reserve(n);
   chunk_.cols.ret.reserve(n);
+  if (opt_.with_pid) chunk_.cols.pid.reserve(n);
 }
 
 void StoreBuilder::close_file() {
@@ -171,6 +198,7 @@ void StoreBuilder::merge_late_files() {
     take(chunk_.cols.tid, src.tid, late.tid);
     take(chunk_.cols.index, src.index, late.index);
     take(chunk_.cols.ret, src.ret, late.ret);
+    if (opt_.with_pid) take(chunk_.cols.pid, src.pid, late.pid);
     late = ChunkColumns();
     if (chunk_.rows() >= opt_.chunk_rows) flush_chunk();
   }
@@ -198,6 +226,8 @@ BuildStats StoreBuilder::finish(nlohmann::json meta) {
     counts[e.label]++;
   }
   meta["bad_rows_skipped"] = stats_.bad;
+  if (stats_.bad) meta["skipped"] = stats_.bad_examples;
+  meta["api_names"] = std::string(api_naming_name(opt_.api_names));
   meta["reappearing_files"] = stats_.reappearing_files;
   meta["class_counts"] = counts;
   const int classes = static_cast<int>(counts.size());

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/api_names.h"
 #include "io/trace_batch.h"
 #include "store/store_writer.h"
 #include "util/log.h"
@@ -23,11 +24,14 @@
 namespace malscope {
 
 struct BuildOptions {
-  bool skip_bad = false;                 ///< count and skip bad records instead of stopping
-  uint32_t chunk_rows = 1u << 20;        ///< target rows per chunk (whole files per chunk)
-  size_t bad_shown = 5;                  ///< how many skipped records to log and keep as examples
-  std::vector<std::string> class_names;  ///< one per class at least (empty: the defaults)
-  LogFn log;                             ///< skipped records and warnings
+  bool skip_bad = false;                   ///< count and skip bad records instead of stopping
+  uint32_t chunk_rows = 1u << 20;          ///< target rows per chunk (whole files per chunk)
+  size_t bad_shown = 5;                    ///< how many skipped records to log and keep as examples
+  std::vector<std::string> class_names;    ///< one per class at least (empty: the defaults)
+  bool with_pid = false;                   ///< batches carry a process id per row
+  bool one_record_per_file = false;        ///< a file_id seen again is bad input, not more rows
+  ApiNaming api_names = ApiNaming::kAsIs;  ///< names as read, or folded (io/api_names.h)
+  LogFn log;                               ///< skipped records and warnings
 };
 
 struct BuildStats {
@@ -70,7 +74,8 @@ class StoreBuilder {
   };
 
   void report_bad(const TraceBatch& b);
-  void switch_file(const BatchFile& run);
+  void skip_or_throw(const std::string& text);
+  bool switch_file(const BatchFile& run);
   void check_label(uint32_t f, const BatchFile& run);
   void append(const TraceBatch& b, const BatchFile& run, const std::vector<uint16_t>& api_map,
               const std::vector<int64_t>& ret_map);
@@ -80,6 +85,7 @@ class StoreBuilder {
   void write_front();
   void merge_late_files();
   std::string where(uint64_t line) const;
+  std::string where(const BatchFile& run) const;
 
   std::string source_;
   ThreadPool& pool_;
@@ -89,6 +95,7 @@ class StoreBuilder {
   Dictionary apis_, rets_;
   std::unordered_map<std::string, uint32_t> index_;
   std::vector<uint64_t> first_line_;
+  std::vector<std::string> first_origin_;       // per file, for one-record-per-file inputs
   std::map<uint32_t, ChunkColumns> late_rows_;  // ordered: merged in file order
   uint32_t current_ = 0;
   bool has_current_ = false;

@@ -38,7 +38,8 @@ StoreInfo describe(const TraceStore& store) {
   info.distinct_apis = store.apis().size();
   info.distinct_ret_strings = store.ret_strings().size();
   info.meta = store.meta();
-  std::vector<double> calls(info.files), threads(info.files);
+  std::vector<double> calls(info.files), threads(info.files), processes;
+  info.has_processes = store.has_processes();
   int k = std::max(store.num_classes(), 0);
   info.classes.resize(store.labeled() ? k : 1);
   for (size_t c = 0; c < info.classes.size(); ++c) {
@@ -49,12 +50,18 @@ StoreInfo describe(const TraceStore& store) {
     calls[f] = store.file_rows(f);
     threads[f] = store.file_threads(f);
     info.threads += store.file_threads(f);
+    info.files_without_calls += store.file_rows(f) == 0;
+    if (info.has_processes) {
+      processes.push_back(store.file_processes(f));
+      info.processes += store.file_processes(f);
+    }
     ClassCount& cc = info.classes[store.labeled() ? store.label(f) : 0];
     cc.files++;
     cc.rows += store.file_rows(f);
   }
   info.calls_per_file = distribution(calls);
   info.threads_per_file = distribution(threads);
+  info.processes_per_file = distribution(processes);
   info.store_bytes = MappedFile(store.path()).size();
   return info;
 }
@@ -83,18 +90,22 @@ nlohmann::json to_json(const StoreInfo& i) {
   nlohmann::json classes = nlohmann::json::array();
   for (const auto& c : i.classes)
     classes.push_back({{"label", c.label}, {"name", c.name}, {"files", c.files}, {"rows", c.rows}});
-  return {{"path", i.path},
-          {"store_bytes", i.store_bytes},
-          {"files", i.files},
-          {"rows", i.rows},
-          {"chunks", i.chunks},
-          {"distinct_apis", i.distinct_apis},
-          {"distinct_return_strings", i.distinct_ret_strings},
-          {"threads", i.threads},
-          {"classes", classes},
-          {"calls_per_file", dist_json(i.calls_per_file)},
-          {"threads_per_file", dist_json(i.threads_per_file)},
-          {"ingest", i.meta}};
+  return {
+      {"path", i.path},
+      {"store_bytes", i.store_bytes},
+      {"files", i.files},
+      {"rows", i.rows},
+      {"chunks", i.chunks},
+      {"distinct_apis", i.distinct_apis},
+      {"distinct_return_strings", i.distinct_ret_strings},
+      {"threads", i.threads},
+      {"files_without_calls", i.files_without_calls},
+      {"classes", classes},
+      {"calls_per_file", dist_json(i.calls_per_file)},
+      {"threads_per_file", dist_json(i.threads_per_file)},
+      {"processes", i.has_processes ? nlohmann::json(i.processes) : nlohmann::json()},
+      {"processes_per_file", i.has_processes ? dist_json(i.processes_per_file) : nlohmann::json()},
+      {"ingest", i.meta}};
 }
 
 std::string to_text(const StoreInfo& i) {
@@ -104,19 +115,30 @@ std::string to_text(const StoreInfo& i) {
   };
   line("store", fmt::format("{} ({})", i.path, human_bytes(i.store_bytes)));
   uint64_t in_bytes = i.meta.value("input_bytes", uint64_t(0));
-  line("source", fmt::format("{} ({}, {}, {} lines)", i.meta.value("source", "?"),
+  const bool reports = i.meta.value("reader", "") == "reports";
+  line("source", fmt::format("{} ({}, {}, {})", i.meta.value("source", "?"),
                              i.meta.value("format", "?"), human_bytes(in_bytes),
-                             i.meta.value("input_lines", uint64_t(0))));
+                             reports ? fmt::format("{} reports", i.meta.value("reports", 0))
+                                     : fmt::format("{} lines", i.meta.value("input_lines", 0))));
   if (in_bytes)
-    line("size", fmt::format("store is {:.1f}% of the CSV", 100.0 * i.store_bytes / in_bytes));
+    line("size", fmt::format("store is {:.1f}% of the {}", 100.0 * i.store_bytes / in_bytes,
+                             reports ? "reports (as read)" : "CSV"));
+  if (reports) line("API names", i.meta.value("api_names", "as-is"));
   line("files", fmt::format("{}", i.files));
   line("rows", fmt::format("{} ({})", i.rows, human_count(i.rows)));
   line("distinct APIs", fmt::format("{}", i.distinct_apis));
   line("threads", fmt::format("{} in all", i.threads));
   line("calls/file", dist_text(i.calls_per_file));
   line("threads/file", dist_text(i.threads_per_file));
+  if (i.has_processes) {
+    line("processes", fmt::format("{} in all", i.processes));
+    line("processes/file", dist_text(i.processes_per_file));
+  }
+  if (i.files_without_calls)
+    line("no calls",
+         fmt::format("{} files (reports with no behaviour, kept)", i.files_without_calls));
   uint64_t bad = i.meta.value("bad_rows_skipped", uint64_t(0));
-  if (bad) line("bad rows", fmt::format("{} skipped at ingest", bad));
+  if (bad) line(reports ? "bad reports" : "bad rows", fmt::format("{} skipped at ingest", bad));
   uint64_t back = i.meta.value("reappearing_files", uint64_t(0));
   if (back)
     line("regrouped", fmt::format("{} file_ids came back after other files (merged)", back));

@@ -32,8 +32,11 @@ struct StoreInfo {
   size_t distinct_apis = 0;
   size_t distinct_ret_strings = 0;
   uint64_t threads = 0;
-  std::vector<ClassCount> classes;  ///< by label; one entry with label -1 for unlabeled stores
-  Distribution calls_per_file, threads_per_file;
+  bool has_processes = false;        ///< sandbox reports: processes are known
+  uint64_t processes = 0;            ///< processes over all files
+  uint32_t files_without_calls = 0;  ///< reports with no behaviour, kept as files
+  std::vector<ClassCount> classes;   ///< by label; one entry with label -1 for unlabeled stores
+  Distribution calls_per_file, threads_per_file, processes_per_file;
   nlohmann::json meta;
 };
 

@@ -61,6 +61,7 @@ void sort_file(ChunkColumns& c, size_t b, size_t e) {
   permute(c.tid, b, order);
   permute(c.index, b, order);
   permute(c.ret, b, order);
+  permute(c.pid, b, order);
 }
 
 uint32_t count_threads(const ChunkColumns& c, size_t b, size_t e) {
@@ -99,6 +100,10 @@ EncodedChunk encode_chunk(ChunkRows rows) {
   out.frames[2] =
       encode_column(std::span<const uint32_t>(c.index), kCodecDelta, out.entry.columns[2]);
   out.frames[3] = encode_column(std::span<const int64_t>(c.ret), kCodecPlain, out.entry.columns[3]);
+  // pid delta (constant within a thread -> zeros); absent (width 0) when the input has none.
+  if (!c.pid.empty())
+    out.frames[4] =
+        encode_column(std::span<const uint32_t>(c.pid), kCodecDelta, out.entry.columns[4]);
   out.files = std::move(rows.files);
   out.file_begin = std::move(rows.file_begin);
   return out;
@@ -116,11 +121,12 @@ StoreWriter::StoreWriter(const std::string& path) : out_(path) {
   out_.write(&h, sizeof h);  // placeholder, rewritten by finish()
 }
 
-uint32_t StoreWriter::add_file(std::string_view id, int32_t label) {
+uint32_t StoreWriter::add_file(std::string_view id, int32_t label, uint32_t processes) {
   FileEntry e{};
   e.id_offset = file_ids_.size();
   e.id_length = static_cast<uint32_t>(id.size());
   e.label = label;
+  e.n_processes = processes;
   file_ids_.append(id);
   files_.push_back(e);
   return static_cast<uint32_t>(files_.size() - 1);
@@ -134,6 +140,7 @@ uint32_t StoreWriter::write_chunk(const EncodedChunk& c) {
   uint32_t number = static_cast<uint32_t>(chunks_.size());
   ChunkEntry entry = c.entry;
   for (int k = 0; k < kNumColumns; ++k) {
+    if (entry.columns[k].width == 0) continue;  // an absent column
     entry.columns[k].offset = out_.offset();
     out_.write(c.frames[k]);
   }
@@ -163,6 +170,7 @@ ChunkColumns StoreWriter::read_chunk(uint32_t c) {
   load(1, cols.tid);
   load(2, cols.index);
   load(3, cols.ret);
+  if (e.columns[4].width != 0) load(4, cols.pid);
   return cols;
 }
 

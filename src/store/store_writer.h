@@ -41,8 +41,9 @@ class StoreWriter {
   /// Starts a store at `path` (written under a temporary name until finish()).
   explicit StoreWriter(const std::string& path);
 
-  /// Registers a file; returns its number. Files are numbered in registration order.
-  uint32_t add_file(std::string_view id, int32_t label);
+  /// Registers a file with the number of processes of its run (0: unknown); returns its number.
+  /// Files are numbered in registration order.
+  uint32_t add_file(std::string_view id, int32_t label, uint32_t processes = 0);
   /// Number of files registered.
   uint32_t num_files() const { return static_cast<uint32_t>(files_.size()); }
   /// file_id of a registered file.

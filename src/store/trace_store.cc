@@ -16,7 +16,9 @@
 namespace malscope {
 
 using store::ChunkEntry;
+using store::ChunkEntryV1;
 using store::FileEntry;
+using store::FileEntryV1;
 using store::Header;
 using store::Section;
 
@@ -26,12 +28,16 @@ struct TraceStore::Impl {
   std::vector<std::string> apis, ret_strings;
   const FileEntry* files = nullptr;
   const ChunkEntry* chunks = nullptr;
+  std::vector<FileEntry> widened_files;  // a version-1 store's tables, widened to version 2
+  std::vector<ChunkEntry> widened_chunks;
   const char* file_ids = nullptr;
   std::vector<uint32_t> chunk_file_begin;  // files of chunk c: chunk_files[begin[c] .. begin[c+1])
   std::vector<uint32_t> chunk_files;
   nlohmann::json meta;
   int num_classes = 0;
   std::vector<std::string> class_names;
+  ApiNaming api_naming = ApiNaming::kAsIs;
+  std::vector<uint16_t> api_view;  // stored API id -> shown id, when names are folded on open
   std::once_flag index_once;
   std::unordered_map<std::string_view, uint32_t> by_id;
 
@@ -58,8 +64,70 @@ struct TraceStore::Impl {
       corrupt(fmt::format("{} section out of bounds", name));
   }
   std::vector<std::string> read_strings(const Section& s, const char* name) const;
+  void show_api_names(std::optional<ApiNaming> names);
+  void map_tables();
   void validate_tables();
 };
+
+// An as-is store shown with canonical names: names folded, and a map from the stored ids.
+void TraceStore::Impl::show_api_names(std::optional<ApiNaming> names) {
+  auto it = meta.find("api_names");
+  api_naming = it != meta.end() && it->is_string()
+                   ? parse_api_naming(it->get<std::string>(), "the store's api_names")
+                   : ApiNaming::kAsIs;
+  if (!names || *names == api_naming) return;
+  if (*names == ApiNaming::kAsIs)
+    throw Error(fmt::format(
+        "'{}' was ingested with --api-names canonical; the names as read cannot be recovered "
+        "from it (ingest the input again with --api-names as-is)",
+        map.path()));
+  std::vector<std::string> folded;
+  std::unordered_map<std::string, uint16_t> id;
+  api_view.resize(apis.size());
+  for (size_t a = 0; a < apis.size(); ++a) {
+    auto [at, fresh] = id.emplace(canonical_api_name(apis[a]), uint16_t(folded.size()));
+    if (fresh) folded.push_back(at->first);
+    api_view[a] = at->second;
+  }
+  apis = std::move(folded);
+  api_naming = ApiNaming::kCanonical;
+}
+
+// Version 2 tables are used in place; version 1 entries are copied into version-2 ones (no
+// process column, no process counts), so the rest of the reader knows one layout.
+void TraceStore::Impl::map_tables() {
+  const Header& h = header;
+  const char* base = map.data();
+  const bool v1 = h.version == 1;
+  const size_t file_bytes = v1 ? sizeof(FileEntryV1) : sizeof(FileEntry);
+  const size_t chunk_bytes = v1 ? sizeof(ChunkEntryV1) : sizeof(ChunkEntry);
+  if (h.files.size != uint64_t(h.n_files) * file_bytes ||
+      h.chunks.size != uint64_t(h.n_chunks) * chunk_bytes)
+    corrupt("table sizes disagree with the header");
+  if (!v1) {
+    files = reinterpret_cast<const FileEntry*>(base + h.files.offset);
+    chunks = reinterpret_cast<const ChunkEntry*>(base + h.chunks.offset);
+    return;
+  }
+  widened_files.resize(h.n_files);
+  for (uint32_t f = 0; f < h.n_files; ++f) {
+    FileEntryV1 old;
+    std::memcpy(&old, base + h.files.offset + f * sizeof old, sizeof old);
+    widened_files[f] = {old.id_offset, old.id_length, old.label, old.chunk, old.row_in_chunk,
+                        old.n_rows,    old.n_threads, 0,         0};
+  }
+  widened_chunks.resize(h.n_chunks);
+  for (uint32_t c = 0; c < h.n_chunks; ++c) {
+    ChunkEntryV1 old;
+    std::memcpy(&old, base + h.chunks.offset + c * sizeof old, sizeof old);
+    ChunkEntry& e = widened_chunks[c];
+    e = ChunkEntry{};
+    e.n_rows = old.n_rows;
+    std::copy(std::begin(old.columns), std::end(old.columns), e.columns);
+  }
+  files = widened_files.data();
+  chunks = widened_chunks.data();
+}
 
 std::vector<std::string> TraceStore::Impl::read_strings(const Section& s, const char* name) const {
   const char* p = map.data() + s.offset;
@@ -88,8 +156,8 @@ void TraceStore::Impl::validate_tables() {
   std::vector<uint32_t> per_chunk(h.n_chunks + 1, 0);
   for (uint32_t c = 0; c < h.n_chunks; ++c) {
     for (const auto& col : chunks[c].columns)
-      if (col.offset < sizeof(Header) || col.offset > map.size() ||
-          col.size > map.size() - col.offset)
+      if (col.width != 0 && (col.offset < sizeof(Header) || col.offset > map.size() ||
+                             col.size > map.size() - col.offset))
         corrupt(fmt::format("chunk {} out of bounds", c));
   }
   uint64_t rows = 0;
@@ -115,7 +183,7 @@ void TraceStore::Impl::validate_tables() {
   for (uint32_t f = 0; f < h.n_files; ++f) chunk_files[fill[files[f].chunk]++] = f;
 }
 
-TraceStore TraceStore::open(const std::string& path) {
+TraceStore TraceStore::open(const std::string& path, std::optional<ApiNaming> names) {
   auto impl = std::make_unique<Impl>();
   impl->map = MappedFile(path);
   const MappedFile& m = impl->map;
@@ -128,11 +196,11 @@ TraceStore TraceStore::open(const std::string& path) {
   if (m.size() < sizeof(Header)) impl->corrupt("truncated header");
   Header& h = impl->header;
   std::memcpy(&h, m.data(), sizeof h);
-  if (h.version != store::kVersion)
+  if (h.version < store::kOldestVersion || h.version > store::kVersion)
     throw Error(
-        fmt::format("'{}' is a store of format version {}, this malscope reads version {}; "
-                    "ingest the CSV again",
-                    path, h.version, store::kVersion));
+        fmt::format("'{}' is a store of format version {}, this malscope reads versions {} to {}; "
+                    "ingest the input again",
+                    path, h.version, store::kOldestVersion, store::kVersion));
   if (h.file_size == 0) impl->corrupt("the header was never completed (ingest interrupted?)");
   if (h.file_size != m.size())
     impl->corrupt(fmt::format("file is {} bytes, its header says {} (truncated or appended to)",
@@ -143,15 +211,11 @@ TraceStore TraceStore::open(const std::string& path) {
   impl->check_section(h.files, "file table");
   impl->check_section(h.chunks, "chunk table");
   impl->check_section(h.meta, "metadata");
-  if (h.files.size != uint64_t(h.n_files) * sizeof(FileEntry) ||
-      h.chunks.size != uint64_t(h.n_chunks) * sizeof(ChunkEntry))
-    impl->corrupt("table sizes disagree with the header");
   if (store::meta_checksum(m.data(), h) != h.meta_checksum)
     impl->corrupt("checksum mismatch (file damaged)");
   impl->apis = impl->read_strings(h.apis, "API");
   impl->ret_strings = impl->read_strings(h.ret_strings, "return-string");
-  impl->files = reinterpret_cast<const FileEntry*>(m.data() + h.files.offset);
-  impl->chunks = reinterpret_cast<const ChunkEntry*>(m.data() + h.chunks.offset);
+  impl->map_tables();
   impl->file_ids = m.data() + h.file_ids.offset;
   impl->validate_tables();
   try {
@@ -160,6 +224,7 @@ TraceStore TraceStore::open(const std::string& path) {
     impl->corrupt(fmt::format("bad metadata: {}", e.what()));
   }
   impl->read_class_names();
+  impl->show_api_names(names);
   return TraceStore(std::move(impl));
 }
 
@@ -186,6 +251,12 @@ bool TraceStore::labeled() const {
 bool TraceStore::has_return_value() const {
   return impl_->meta.value("has_return_value", false);
 }
+bool TraceStore::has_processes() const {
+  return impl_->meta.value("has_processes", false);
+}
+uint32_t TraceStore::format_version() const {
+  return impl_->header.version;
+}
 int TraceStore::num_classes() const {
   return impl_->num_classes;
 }
@@ -194,6 +265,9 @@ const std::vector<std::string>& TraceStore::class_names() const {
 }
 const std::vector<std::string>& TraceStore::apis() const {
   return impl_->apis;
+}
+ApiNaming TraceStore::api_naming() const {
+  return impl_->api_naming;
 }
 const std::vector<std::string>& TraceStore::ret_strings() const {
   return impl_->ret_strings;
@@ -221,6 +295,9 @@ uint32_t TraceStore::file_rows(uint32_t f) const {
 uint32_t TraceStore::file_threads(uint32_t f) const {
   return impl_->files[f].n_threads;
 }
+uint32_t TraceStore::file_processes(uint32_t f) const {
+  return impl_->files[f].n_processes;
+}
 
 std::optional<uint32_t> TraceStore::find_file(std::string_view id) const {
   std::call_once(impl_->index_once, [this] {
@@ -239,14 +316,20 @@ ChunkColumns TraceStore::read_chunk(uint32_t c, unsigned columns) const {
   const char* base = impl_->map.data();
   ChunkColumns out;
   std::string what = fmt::format("'{}' chunk {}", path(), c);
-  if (columns & kColApi)
+  if (columns & kColApi) {
     store::decode_column(base + e.columns[0].offset, e.columns[0], e.n_rows, out.api, what);
+    const std::vector<uint16_t>& view = impl_->api_view;
+    if (!view.empty())
+      for (uint16_t& a : out.api) a = a < view.size() ? view[a] : a;
+  }
   if (columns & kColTid)
     store::decode_column(base + e.columns[1].offset, e.columns[1], e.n_rows, out.tid, what);
   if (columns & kColIndex)
     store::decode_column(base + e.columns[2].offset, e.columns[2], e.n_rows, out.index, what);
   if (columns & kColRet)
     store::decode_column(base + e.columns[3].offset, e.columns[3], e.n_rows, out.ret, what);
+  if ((columns & kColPid) && e.columns[4].width != 0)  // width 0: the input had no processes
+    store::decode_column(base + e.columns[4].offset, e.columns[4], e.n_rows, out.pid, what);
   // Ids index the dictionaries: a crafted chunk must not send a reader past their ends.
   if (!out.api.empty()) {
     uint16_t top = *std::max_element(out.api.begin(), out.api.end());
@@ -282,6 +365,7 @@ FileTrace TraceStore::file_trace(const ChunkColumns& chunk, uint32_t f) const {
   t.tid = cut(chunk.tid);
   t.index = cut(chunk.index);
   t.ret = cut(chunk.ret);
+  t.pid = cut(chunk.pid);
   return t;
 }
 

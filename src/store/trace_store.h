@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/api_names.h"
 #include "io/return_value.h"
 #include "store/format.h"
 #include "util/fs.h"
@@ -25,7 +26,8 @@ enum ColumnMask : unsigned {
   kColTid = 2,
   kColIndex = 4,
   kColRet = 8,
-  kColAll = 15,
+  kColPid = 16,
+  kColAll = 31,
 };
 
 /// One file's calls in store order (tid, index, input row order). Spans of columns not decoded
@@ -38,6 +40,7 @@ struct FileTrace {
   std::span<const uint32_t> tid;
   std::span<const uint32_t> index;
   std::span<const int64_t> ret;
+  std::span<const uint32_t> pid;  ///< process id of each call; empty when the store has none
   uint32_t n_rows = 0;
   size_t size() const { return n_rows; }
 };
@@ -48,6 +51,7 @@ struct ChunkColumns {
   std::vector<uint32_t> tid;
   std::vector<uint32_t> index;
   std::vector<int64_t> ret;
+  std::vector<uint32_t> pid;  ///< empty when the store has no process column
 };
 
 /// A file's trace that owns its decoded chunk (for random access to single files).
@@ -59,8 +63,11 @@ struct OwnedTrace {
 class TraceStore {
  public:
   /// Opens and validates a store; throws Error naming the path if it is missing, foreign,
-  /// truncated, of another version or corrupt.
-  static TraceStore open(const std::string& path);
+  /// truncated, of another version or corrupt. `names`: show API names as stored (nullopt), or
+  /// as `names` asks: canonical names for an as-is store are folded on the fly (apis() holds the
+  /// folded names, decoded api columns their ids); as-is names cannot be had from a canonical
+  /// store (Error).
+  static TraceStore open(const std::string& path, std::optional<ApiNaming> names = std::nullopt);
 
   TraceStore(TraceStore&&) noexcept;
   TraceStore& operator=(TraceStore&&) noexcept;
@@ -78,6 +85,10 @@ class TraceStore {
   bool labeled() const;
   /// Whether the input had a return_value column (season 1).
   bool has_return_value() const;
+  /// Whether calls carry their process id and files their process count (sandbox reports).
+  bool has_processes() const;
+  /// The store's format version (store/format.h).
+  uint32_t format_version() const;
   /// 1 + the largest label (0 when unlabeled).
   int num_classes() const;
   /// One name per class (at least num_classes()): as given at ingest, else the defaults of
@@ -86,6 +97,8 @@ class TraceStore {
 
   /// API names, indexed by the ids in FileTrace::api.
   const std::vector<std::string>& apis() const;
+  /// How the API names are spelled (as ingested, or as open() was asked to show them).
+  ApiNaming api_naming() const;
   /// Interned non-numeric return values.
   const std::vector<std::string>& ret_strings() const;
   /// A return value as text, exactly as it was given in the input.
@@ -99,6 +112,8 @@ class TraceStore {
   uint32_t file_rows(uint32_t f) const;
   /// Number of distinct threads of file f.
   uint32_t file_threads(uint32_t f) const;
+  /// Number of processes of file f's run (0 when the store has no processes).
+  uint32_t file_processes(uint32_t f) const;
   /// Position of the file with this file_id, if any.
   std::optional<uint32_t> find_file(std::string_view id) const;
   /// Ingest metadata (source, columns, bad rows skipped, ...).
