@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/terminal.h"
 #include "export/call_summary.h"
 #include "export/csv_export.h"
@@ -34,18 +35,18 @@ void register_export(CLI::App& app, Globals& g) {
     if (a->format == "csv") {
       const bool out = a->dir == "-";
       ExportStats s = export_tianchi_csv(
-          store, a->dir, {.threads = g.threads, .progress = terminal_progress(out)});
-      if (!out)
+          store, a->dir, {.threads = g.threads, .progress = terminal_progress(out || g.quiet)});
+      if (!out && !g.quiet)
         std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}", s.files, s.rows,
                                         human_bytes(s.bytes), a->dir)
                                 .c_str());
       return;
     }
-    ExportStats s =
-        export_csv(store, a->dir, {.threads = g.threads, .progress = terminal_progress()});
-    std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}/", s.files, s.rows,
-                                    human_bytes(s.bytes), a->dir)
-                            .c_str());
+    ExportStats s = export_csv(store, a->dir, {.threads = g.threads, .progress = g.progress()});
+    if (!g.quiet)
+      std::printf("%s\n", fmt::format("wrote {} files, {} rows, {} to {}/", s.files, s.rows,
+                                      human_bytes(s.bytes), a->dir)
+                              .c_str());
   });
 }
 
@@ -58,17 +59,18 @@ void register_summary(CLI::App& app, Globals& g) {
   auto* cmd = app.add_subcommand("summary",
                                  "Per-file (api, tid, return_value) call counts, most frequent "
                                  "first, and per class (sort | uniq -c)");
-  cmd->add_option("store", a->store, "Trace store")->required();
-  cmd->add_option("-o,--output", a->dir, "Output folder: files.csv and classes.csv")->required();
-  cmd->add_option("--top", a->top, "Keep the N most frequent rows per file (0 = all)")
+  add_store_arg(cmd, a->store);
+  add_output_option(cmd, a->dir, "Output folder: files.csv and classes.csv");
+  cmd->add_option("--top", a->top, "Rows kept per file: its N most frequent calls (0 = all)")
       ->default_val(0);
   cmd->callback([a, &g] {
-    SummaryStats s =
-        write_summary(TraceStore::open(a->store), a->dir,
-                      {.threads = g.threads, .top = a->top, .progress = terminal_progress()});
-    std::printf("%s\n", fmt::format("{} files: {} rows in {}/files.csv, {} rows in {}/classes.csv",
-                                    s.files, s.file_rows, a->dir, s.class_rows, a->dir)
-                            .c_str());
+    SummaryStats s = write_summary(TraceStore::open(a->store), a->dir,
+                                   {.threads = g.threads, .top = a->top, .progress = g.progress()});
+    if (!g.quiet)
+      std::printf("%s\n",
+                  fmt::format("{} files: {} rows in {}/files.csv, {} rows in {}/classes.csv",
+                              s.files, s.file_rows, a->dir, s.class_rows, a->dir)
+                      .c_str());
   });
 }
 

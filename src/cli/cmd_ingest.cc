@@ -7,8 +7,8 @@
 #include <cstring>
 
 #include "cli/commands.h"
-#include "cli/signals.h"
 #include "cli/common.h"
+#include "cli/signals.h"
 #include "store/class_names.h"
 #include "store/ingest.h"
 #include "store/label_file.h"

@@ -1,7 +1,6 @@
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/terminal.h"
 #include "sim/simulator.h"
 
 namespace malscope::cli {
@@ -10,7 +9,6 @@ void register_simulate(CLI::App& app, Globals& g) {
   struct Args {
     SimulateOptions opt;
     std::string format = "season1", imbalance = "balanced";
-    bool quiet = false;
   };
   auto a = std::make_shared<Args>();
   SimulateOptions& o = a->opt;
@@ -72,7 +70,6 @@ void register_simulate(CLI::App& app, Globals& g) {
                   "Share of return values that are not numbers (NULL, 0x1F; not season2)")
       ->default_val(o.text_rate)
       ->check(CLI::Range(0.0, 0.5));
-  cmd->add_flag("-q,--quiet", a->quiet, "Print nothing on success");
   cmd->callback([a, &g] {
     SimulateOptions opt = a->opt;
     opt.format = a->format == "season2"  ? SimFormat::kSeason2
@@ -82,8 +79,8 @@ void register_simulate(CLI::App& app, Globals& g) {
     opt.imbalance =
         a->imbalance == "season1" ? sim::Imbalance::kSeason1 : sim::Imbalance::kBalanced;
     opt.threads = g.threads;
-    opt.progress = terminal_progress(a->quiet);
-    simulate(opt, a->quiet ? nullptr : &std::cout);
+    opt.progress = g.progress();
+    simulate(opt, g.quiet ? nullptr : &std::cout);
   });
 }
 
