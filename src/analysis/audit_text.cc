@@ -4,6 +4,7 @@
 
 #include "analysis/audit.h"
 #include "analysis/text_table.h"
+#include "util/csv.h"
 
 namespace malscope {
 

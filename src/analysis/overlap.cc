@@ -9,6 +9,7 @@
 
 #include "analysis/minhash.h"
 #include "analysis/text_table.h"
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/hash.h"
 

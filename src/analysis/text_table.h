@@ -6,9 +6,6 @@
 
 namespace malscope {
 
-/// A CSV field with RFC 4180 quoting, only when needed.
-std::string csv_field(std::string_view s);
-
 class TextTable {
  public:
   /// Columns named in `header`; a name starting with '<' is left-aligned (the '<' is dropped),

@@ -10,6 +10,7 @@
 
 #include "eval/folds.h"
 #include "models/sampling.h"
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/thread_pool.h"
@@ -251,7 +252,7 @@ void write_oof_csv(const std::string& path, const Sketches& s, const CvResult& r
     for (int c = 0; c < r.classes; ++c) out += fmt::format(",{}_prob{}", m, c);
   out += '\n';
   for (size_t i = 0; i < r.rows.size(); ++i) {
-    out += fmt::format("{},{},{}", s.file_id(r.rows[i]), r.labels[i], r.fold[i]);
+    out += fmt::format("{},{},{}", csv_field(s.file_id(r.rows[i])), r.labels[i], r.fold[i]);
     for (double p : r.blended.row(i)) out += fmt::format(",{:.6g}", p);
     for (const Predictions& p : r.oof)
       for (double v : p.row(i)) out += fmt::format(",{:.6g}", v);

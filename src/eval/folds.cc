@@ -6,8 +6,8 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "eval/csv_lines.h"
 #include "store/trace_store.h"
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/random.h"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "eval/csv_lines.h"
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -56,7 +56,7 @@ std::string format_submission(std::span<const std::string> file_ids, const Predi
       rest -= units[c];
     }
     units[top] = rest;
-    out += file_ids[r];
+    csv_append(out, file_ids[r]);
     for (int c = 0; c < pred.classes; ++c) {
       out += ',';
       append_units(out, units[c]);

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -56,13 +57,14 @@ void format_file(std::string& out, const TraceStore& store, const FileTrace& t,
   size_t n = top ? std::min<size_t>(top, counts.size()) : counts.size();
   for (size_t i = 0; i < n; ++i) {
     const CallCount& c = counts[i];
-    out.append(t.id);
+    csv_append(out, t.id);
     if (t.label >= 0)
       fmt::format_to(it, ",{}", t.label);
     else
       out += ',';
     std::string ret = store.has_return_value() ? store.format_return(c.ret) : "";
-    fmt::format_to(it, ",{},{},{},{}\n", store.apis()[c.api], c.tid, ret, c.count);
+    fmt::format_to(it, ",{},{},{},{}\n", csv_field(store.apis()[c.api]), c.tid, csv_field(ret),
+                   c.count);
   }
 }
 
@@ -140,8 +142,8 @@ SummaryStats write_summary(const TraceStore& store, const std::string& dir,
   for (auto& [k, v] : rows) {
     if (k.label >= 0) out += std::to_string(k.label);
     std::string ret = store.has_return_value() ? store.format_return(k.ret) : "";
-    fmt::format_to(std::back_inserter(out), ",{},{},{},{}\n", store.apis()[k.api], ret, v.calls,
-                   v.files);
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{}\n", csv_field(store.apis()[k.api]),
+                   csv_field(ret), v.calls, v.files);
   }
   stats.class_rows = rows.size();
   write_file_atomic((std::filesystem::path(folder.temp_path()) / "classes.csv").string(), out);

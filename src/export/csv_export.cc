@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "util/csv.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -34,15 +35,15 @@ std::string csv_header(const TraceStore& store) {
 
 void append_csv_row(std::string& out, const TraceStore& store, const FileTrace& t, size_t i) {
   auto it = std::back_inserter(out);
-  out.append(t.id);
+  csv_append(out, t.id);
   if (store.labeled()) fmt::format_to(it, ",{}", t.label);
   out += ',';
-  out += store.apis()[t.api[i]];
+  csv_append(out, store.apis()[t.api[i]]);
   fmt::format_to(it, ",{}", t.tid[i]);
   if (store.has_return_value()) {
     out += ',';
     if (ret_is_string(t.ret[i]))
-      out += store.format_return(t.ret[i]);
+      csv_append(out, store.format_return(t.ret[i]));
     else
       fmt::format_to(it, "{}", t.ret[i]);
   }

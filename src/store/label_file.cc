@@ -3,43 +3,19 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <map>
 
 #include "store/class_names.h"
+#include "util/csv.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
 
-// Fields of one CSV line; "..." quoting with "" for a quote.
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  for (std::string& f : out) {
-    f.erase(0, f.find_first_not_of(" \t"));
-    f.erase(f.find_last_not_of(" \t") + 1);
-  }
-  return out;
+std::string trimmed(std::string_view f) {
+  size_t b = f.find_first_not_of(" \t"), e = f.find_last_not_of(" \t");
+  return b == std::string_view::npos ? std::string() : std::string(f.substr(b, e - b + 1));
 }
 
 int column(const std::vector<std::string>& header, std::initializer_list<std::string_view> names) {
@@ -93,35 +69,30 @@ std::map<std::string, int32_t> number_names(const std::vector<Row>& rows,
 }  // namespace
 
 LabelFile read_label_file(const std::string& path, const std::vector<std::string>& given) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("cannot open labels file '{}'", path));
-  std::string line;
-  uint64_t n = 0;
+  CsvLines csv(path);
   std::vector<std::string> header;
   int id_col = -1, label_col = -1;
   std::vector<Row> rows;
-  while (std::getline(in, line)) {
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    std::vector<std::string> f = split_csv(line);
+  std::vector<std::string_view> fields;
+  while (csv.next(fields)) {
+    std::vector<std::string> f;
+    for (std::string_view x : fields) f.push_back(trimmed(x));
     if (header.empty()) {
       header = f;
       id_col = column(header, {"sha256", "file_id", "md5"});
       label_col = column(header, {"label", "family", "classification_family"});
       if (id_col < 0 || label_col < 0)
-        throw Error(fmt::format(
-            "{}:{}: expected a header with an id column (sha256, md5 or file_id) and a label "
-            "column (label, family or classification_family), got '{}'",
-            path, n, line));
+        csv.fail(fmt::format(
+            "expected a header with an id column (sha256, md5 or file_id) and a label column "
+            "(label, family or classification_family), got '{}'",
+            excerpt(fmt::format("{}", fmt::join(header, ",")), 200)));
       continue;
     }
     const size_t need = static_cast<size_t>(std::max(id_col, label_col)) + 1;
     if (f.size() < need || f[id_col].empty() || f[label_col].empty())
-      throw Error(fmt::format("{}:{}: expected a {} and a {}, got '{}'", path, n, header[id_col],
-                              header[label_col], line));
-    rows.push_back({f[id_col], f[label_col], n});
+      csv.fail(fmt::format("expected a {} and a {}, got '{}'", header[id_col], header[label_col],
+                           excerpt(fmt::format("{}", fmt::join(f, ",")), 200)));
+    rows.push_back({f[id_col], f[label_col], csv.line()});
   }
   if (header.empty()) throw Error(fmt::format("labels file '{}' is empty", path));
 
