@@ -8,6 +8,10 @@ PKGS=(
   libxgboost-dev liblinear-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libzstd-dev
   libsimdjson-dev libdeflate-dev
+  libcpp-httplib-dev libssl-dev
+  libtorch-dev
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  wrk
   chromium
   gawk time
   python3-pandas python3-sklearn python3-xgboost python3-scipy
