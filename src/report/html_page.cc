@@ -58,6 +58,34 @@ std::string script_json(const nlohmann::json& value) {
 
 namespace {
 
+// plotly.js reads <a>, <b>, <br>, <span style> ... inside any label, title, category or hover
+// value as markup, and decodes entities only after that: escaping '&', '<' and '>' makes a
+// hostile API name or file id show as the text it is. Templates are the page's own markup.
+void escape_plotly_text(nlohmann::json& v, std::string_view key = {}) {
+  if (v.is_string()) {
+    if (key.size() >= 8 && key.substr(key.size() - 8) == "template") return;
+    const std::string& s = v.get_ref<const std::string&>();
+    if (s.find_first_of("&<>") == std::string::npos) return;
+    std::string out;
+    out.reserve(s.size() + 16);
+    for (char c : s) {
+      if (c == '&')
+        out += "&amp;";
+      else if (c == '<')
+        out += "&lt;";
+      else if (c == '>')
+        out += "&gt;";
+      else
+        out += c;
+    }
+    v = std::move(out);
+  } else if (v.is_object()) {
+    for (auto it = v.begin(); it != v.end(); ++it) escape_plotly_text(it.value(), it.key());
+  } else if (v.is_array()) {
+    for (auto& e : v) escape_plotly_text(e, key);
+  }
+}
+
 bool looks_numeric(std::string_view s) {
   if (s.empty()) return false;
   size_t digits = 0;
@@ -175,7 +203,9 @@ std::string HtmlPage::render() const {
   if (in_grid_) out += "</div>\n";
   if (!toc_.empty()) out += "</section>\n";
   out += "</main>\n<script type=\"application/json\" id=\"malscope-data\">";
-  out += script_json({{"charts", charts_}, {"shared", shared_}});
+  nlohmann::json data = {{"charts", charts_}, {"shared", shared_}};
+  escape_plotly_text(data);
+  out += script_json(data);
   out += "</script>\n<script>";
   out += page_boot_js();
   out += "</script>\n</body>\n</html>\n";

@@ -1,6 +1,7 @@
 // The report and a plot page in Debian's headless Chromium: the pages load without console
 // errors, every chart element holds a drawn chart, and a screenshot is taken (kept in
 // $MALSCOPE_ARTIFACTS when set). Skips when Chromium is not installed.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -116,6 +117,32 @@ TEST_F(BrowserTest, PlotPageDrawsEverySample) {
   std::string log = b.open(page, "--dump-dom");
   EXPECT_EQ(console_problems(log), std::vector<std::string>{});
   expect_all_charts_drawn(read_text(b.dir.file("out.txt")), "plot");
+}
+
+// An API name and a file id that are HTML: plotly.js would draw them as live links; escaped,
+// the page shows them as text and holds no link to the hostile address.
+TEST_F(BrowserTest, HostileNamesRenderAsText) {
+  std::string csv = "file_id,label,api,tid,return_value,index\n";
+  const std::string evil = "\"<a href=\"\"https://x.example\"\">EVIL</a>\"";
+  for (int f = 0; f < 12; ++f)
+    for (int i = 0; i < 30; ++i)
+      csv += fmt::format("{},{},{},1,0,{}\n", f == 3 ? evil : std::to_string(f), f % 2,
+                         i % 3 == 0 ? evil : (i % 3 == 1 ? "LdrLoadDll" : "NtClose"), i);
+  testing_analysis::TestStore ts(csv);
+  std::string report = ts.file("report.html"), plot = ts.file("plot.html");
+  ASSERT_EQ(malscope("report " + ts.path() + " -o " + report).code, 0);
+  ASSERT_EQ(malscope("plot " + ts.path() + " --file 1 --file 2 -o " + plot).code, 0);
+  Browser b;
+  for (const std::string& page : {report, plot}) {
+    std::string log = b.open(page, "--dump-dom");
+    std::string dom = read_text(b.dir.file("out.txt"));
+    EXPECT_EQ(console_problems(log), std::vector<std::string>{}) << page;
+    expect_all_charts_drawn(dom, page);
+    // Text nodes serialise '<' as "&lt;": a match is a real link element (plotly writes
+    // xlink:href).
+    EXPECT_FALSE(std::regex_search(dom, std::regex(R"re(<a [^>]*x\.example)re"))) << page;
+    EXPECT_NE(dom.find("&lt;a href="), std::string::npos) << page << ": the name is not shown";
+  }
 }
 
 }  // namespace
