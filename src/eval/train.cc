@@ -70,6 +70,8 @@ std::vector<double> normalized_weights(std::vector<double> w, size_t models) {
     throw UsageError(fmt::format("--weights gives {} weights for {} models", w.size(), models));
   double sum = 0;
   for (double x : w) {
+    if (!std::isfinite(x))
+      throw UsageError(fmt::format("--weights must be finite numbers, not {}", x));
     if (x < 0) throw UsageError("--weights must not be negative");
     sum += x;
   }

@@ -1,5 +1,6 @@
 // Where a bundle's blend weights come from: given, a CV results file, a single model, or CV run
 // for them (and bagging); with today's messages for what does not fit.
+#include <cmath>
 #include "eval/train.h"
 
 #include <gtest/gtest.h>
@@ -42,6 +43,11 @@ TEST(NormalizedWeights, ScaleToOneAndRefuseWhatDoesNotFit) {
             }),
             "--weights must not be negative");
   EXPECT_EQ(usage_message([] { normalized_weights({0, 0}, 2); }), "--weights sum to 0");
+  // NaN passes "< 0" and "<= 0": without its own check the blend predicted 1/K everywhere.
+  EXPECT_EQ(usage_message([] { normalized_weights({std::nan(""), 1}, 2); }),
+            "--weights must be finite numbers, not nan");
+  EXPECT_EQ(usage_message([] { normalized_weights({1, HUGE_VAL}, 2); }),
+            "--weights must be finite numbers, not inf");
 }
 
 class ChooseWeights : public ::testing::Test {
