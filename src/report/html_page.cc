@@ -38,22 +38,23 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// s with '<', '>' and '&' replaced by the three given spellings.
+std::string replace_markup(std::string_view s, std::string_view lt, std::string_view gt,
+                           std::string_view amp) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) out += c == '<' ? lt : c == '>' ? gt : c == '&' ? amp : std::string_view(&c, 1);
+  return out;
+}
+
+}  // namespace
+
 std::string script_json(const nlohmann::json& value) {
   // '<', '>' and '&' only occur inside JSON strings, where \u escapes mean the same.
-  std::string s = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '<')
-      out += "\\u003c";
-    else if (c == '>')
-      out += "\\u003e";
-    else if (c == '&')
-      out += "\\u0026";
-    else
-      out += c;
-  }
-  return out;
+  return replace_markup(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                        "\\u003c", "\\u003e", "\\u0026");
 }
 
 namespace {
@@ -65,20 +66,7 @@ void escape_plotly_text(nlohmann::json& v, std::string_view key = {}) {
   if (v.is_string()) {
     if (key.size() >= 8 && key.substr(key.size() - 8) == "template") return;
     const std::string& s = v.get_ref<const std::string&>();
-    if (s.find_first_of("&<>") == std::string::npos) return;
-    std::string out;
-    out.reserve(s.size() + 16);
-    for (char c : s) {
-      if (c == '&')
-        out += "&amp;";
-      else if (c == '<')
-        out += "&lt;";
-      else if (c == '>')
-        out += "&gt;";
-      else
-        out += c;
-    }
-    v = std::move(out);
+    if (s.find_first_of("&<>") != std::string::npos) v = replace_markup(s, "&lt;", "&gt;", "&amp;");
   } else if (v.is_object()) {
     for (auto it = v.begin(); it != v.end(); ++it) escape_plotly_text(it.value(), it.key());
   } else if (v.is_array()) {
