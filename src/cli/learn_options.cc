@@ -41,6 +41,39 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
       "Parameters (see docs/learning.md)");
 }
 
+void apply_config_json(const nlohmann::json& j, const std::string& path, Params& params,
+                       std::string& models) {
+  if (!j.is_object())
+    throw Error(fmt::format("{}: a config is a JSON object with \"params\" and \"models\", not {}",
+                            path, j.type_name()));
+  for (const auto& [key, value] : j.items()) {
+    if (key == "params") {
+      if (!value.is_object())
+        throw Error(fmt::format("{}: \"params\" must be an object of name: value, not {}", path,
+                                value.type_name()));
+      try {
+        params.update(value);
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}: \"params\": {}", path, e.what()));
+      }
+    } else if (key == "models") {
+      bool strings = value.is_array() && std::all_of(value.begin(), value.end(),
+                                                     [](const auto& m) { return m.is_string(); });
+      if (!strings)
+        throw Error(fmt::format(
+            "{}: \"models\" must be a list of model names, such as "
+            "[\"xgb\", \"linear\"], not {}",
+            path, excerpt(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))));
+      models = fmt::format("{}", fmt::join(value.get<std::vector<std::string>>(), ","));
+    } else if (key != "about" && key != "cv" && key != "folds" && key != "seed") {
+      // "about" is a comment; tune --best-out adds what it measured ("cv", "folds", "seed").
+      throw Error(fmt::format(
+          "{}: unknown key \"{}\" (a config holds \"params\", \"models\" and \"about\")", path,
+          excerpt(key)));
+    }
+  }
+}
+
 LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
   LearnSetup s;
   std::string models = a.models;
@@ -51,9 +84,7 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
     } catch (const nlohmann::json::exception& e) {
       throw Error(fmt::format("'{}' is not JSON: {}", a.config, e.what()));
     }
-    if (j.contains("params")) s.params.update(j["params"]);
-    if (j.contains("models") && j["models"].is_array())
-      models = fmt::format("{}", fmt::join(j["models"].get<std::vector<std::string>>(), ","));
+    apply_config_json(j, a.config, s.params, models);
   }
   for (const std::string& kv : a.sets) s.params.set_assignment(kv);
   for (const auto& [name, value] : a.values) s.params.set(name, value);

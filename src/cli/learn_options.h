@@ -30,6 +30,10 @@ struct LearnArgs {
 void add_learn_options(CLI::App* cmd, LearnArgs& a);
 /// Resolves the flags: defaults < --config file < --set < --<parameter>, then --models/--seed.
 LearnSetup make_setup(const LearnArgs& a, const Globals& g);
+/// Applies a --config file's JSON (PATH names it in errors): "params" into params, "models"
+/// into models (comma-separated); any other key but the informational ones is an error.
+void apply_config_json(const nlohmann::json& j, const std::string& path, Params& params,
+                       std::string& models);
 
 /// Makes sure OpenMP (XGBoost's threads) sleeps instead of spinning while it waits: libgomp reads
 /// OMP_WAIT_POLICY once, at load, so when it is unset the process re-executes itself with

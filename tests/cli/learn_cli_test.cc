@@ -224,6 +224,34 @@ TEST_F(LearnCli, UsageErrorsExitTwo) {
   EXPECT_THAT(r.out, HasSubstr("unknown parameter 'xgb.nope'"));
 }
 
+// A config that is not what it should be stops the run, naming the file and the key; it used to
+// run as if it were empty.
+TEST_F(LearnCli, ConfigFilesAreCheckedNamingTheKey) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[1,2]", "a config is a JSON object with \"params\" and \"models\", not array"},
+      {R"({"models":"nope"})", "\"models\" must be a list of model names"},
+      {R"({"models":["linear", 3]})", "\"models\" must be a list of model names"},
+      {R"({"model":["linear"]})", "unknown key \"model\""},
+      {R"({"params":[1]})", "\"params\" must be an object of name: value, not array"},
+      {R"({"params":{"xgb.etaa":0.1}})", "unknown parameter 'xgb.etaa'"},
+      {R"({"params":{"xgb.eta":"fast"}})", "xgb.eta: 'fast' is not a number"},
+      {R"({"params":{"xgb.eta":[0.1]}})", "xgb.eta"},
+  };
+  for (const auto& [text, message] : cases) {
+    write_text(dir.file("c.json"), text);
+    auto r =
+        malscope("cv " + dir.file("train.store") + " -q --folds 2 --config " + dir.file("c.json"));
+    EXPECT_EQ(r.code, 1) << text;
+    EXPECT_THAT(r.out, HasSubstr("c.json: ")) << text;
+    EXPECT_THAT(r.out, HasSubstr(message)) << text;
+  }
+  write_text(dir.file("c.json"),
+             R"({"about":"why", "models":["linear"], "params":{"linear.C":1}, "seed":1})");
+  auto r =
+      malscope("cv " + dir.file("train.store") + " -q --folds 2 --config " + dir.file("c.json"));
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
 TEST_F(LearnCli, TuneRanksAndWritesBestConfig) {
   auto r = malscope("tune " + dir.file("train.store") + kFast +
                     "--models linear --folds 2 --space 'linear.C=0.01,10' --best-out " +
