@@ -15,7 +15,7 @@
 
 namespace malscope::cli {
 
-void register_audit(CLI::App& app, Globals& g) {
+void add_audit(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, groups_out, class_names, against, matches_out;
     MinHashOptions minhash;
@@ -23,10 +23,6 @@ void register_audit(CLI::App& app, Globals& g) {
     bool json = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "audit",
-      "Data quality: exact and near-duplicate clusters, label conflicts, leakage through "
-      "file_id order, and what duplicates do to a k-fold CV score");
   add_store_arg(cmd, a->store);
   add_json_flag(cmd, a->json);
   cmd->add_option("--groups-out", a->groups_out,

@@ -14,7 +14,7 @@
 
 namespace malscope::cli {
 
-void register_cv(CLI::App& app, Globals& g) {
+void add_cv(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, groups, json_out, oof_out, bundle_out;
     int folds = 5;
@@ -22,11 +22,6 @@ void register_cv(CLI::App& app, Globals& g) {
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "cv",
-      "Stratified k-fold cross-validation: features fitted per fold, models blended on "
-      "out-of-fold predictions; prints logloss (plain and Tianchi), accuracy, macro-F1, "
-      "per class, class-0-vs-k and the confusion matrix");
   add_store_arg(cmd, a->store, "Labeled trace store");
   add_folds_option(cmd, a->folds, "Number of folds");
   add_groups_option(cmd, a->groups);

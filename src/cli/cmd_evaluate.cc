@@ -9,16 +9,12 @@
 
 namespace malscope::cli {
 
-void register_evaluate(CLI::App& app, Globals&) {
+void add_evaluate(CLI::App* cmd, Globals&) {
   struct Args {
     std::string submission, labels, class_names;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "evaluate",
-      "Score a submission against true labels: logloss (plain and Tianchi), accuracy, macro-F1, "
-      "per class, class-0-vs-k pairs, confusion matrix");
   add_store_arg(cmd, a->submission, "Submission CSV (file_id,prob0..prob{K-1})", "submission");
   add_store_arg(cmd, a->labels, "Labels CSV (file_id,label)", "labels");
   add_json_flag(cmd, a->json);

@@ -10,15 +10,11 @@
 
 namespace malscope::cli {
 
-void register_export(CLI::App& app, Globals& g) {
+void add_export(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, dir, format = "split";
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "export",
-      "Write one CSV per file, in one folder per class (the awk split), or the whole store as "
-      "one Tianchi CSV (--format csv)");
   cmd->add_option("store", a->store, "Trace store")->required();
   cmd->add_option("-o,--output", a->dir,
                   "split: output folder (created if needed); csv: the CSV file, - for standard "
@@ -50,15 +46,12 @@ void register_export(CLI::App& app, Globals& g) {
   });
 }
 
-void register_summary(CLI::App& app, Globals& g) {
+void add_summary(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, dir;
     uint32_t top = 0;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("summary",
-                                 "Per-file (api, tid, return_value) call counts, most frequent "
-                                 "first, and per class (sort | uniq -c)");
   add_store_arg(cmd, a->store);
   add_output_option(cmd, a->dir, "Output folder: files.csv and classes.csv");
   cmd->add_option("--top", a->top, "Rows kept per file: its N most frequent calls (0 = all)")

@@ -7,14 +7,12 @@
 
 namespace malscope::cli {
 
-void register_info(CLI::App& app, Globals& g) {
+void add_info(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store;
     bool json = false, check = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "info", "Files, rows, classes, APIs, threads and calls-per-file of a store");
   add_store_arg(cmd, a->store);
   add_json_flag(cmd, a->json);
   cmd->add_flag("--check", a->check,

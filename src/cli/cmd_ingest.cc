@@ -30,7 +30,7 @@ void keep_freed_memory() {
 
 }  // namespace
 
-void register_ingest(CLI::App& app, Globals& g) {
+void add_ingest(CLI::App* cmd, Globals& g) {
   struct Args {
     std::vector<std::string> inputs;
     std::string output;
@@ -38,10 +38,6 @@ void register_ingest(CLI::App& app, Globals& g) {
     std::string class_names, labels, api_names = "as-is";
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "ingest",
-      "Read a Tianchi-format CSV (or - for stdin), or CAPEv2 / Cuckoo sandbox reports, into a "
-      "trace store");
   cmd->add_option("input", a->inputs,
                   "A CSV file, or - for standard input (e.g. `unzip -p train.zip | malscope ingest "
                   "- -o train.store`); or sandbox reports: report files (.json, .json.gz), "

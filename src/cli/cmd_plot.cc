@@ -12,17 +12,13 @@
 
 namespace malscope::cli {
 
-void register_plot(CLI::App& app, Globals& g) {
+void add_plot(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, output, class_names;
     std::vector<std::string> files;
     PlotPageOptions opt;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "plot",
-      "Per-sample call plots in one offline HTML page: 2-D (position x API, colour thread) and "
-      "rotatable 3-D (position x API x thread), several samples side by side");
   add_store_arg(cmd, a->store);
   cmd->add_option(
          "--file", a->files,

@@ -16,15 +16,11 @@
 
 namespace malscope::cli {
 
-void register_predict(CLI::App& app, Globals& g) {
+void add_predict(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string model, store, output;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "predict",
-      "Predict class probabilities for every file of a store with a model bundle and "
-      "write a Tianchi submission (file_id,prob0..prob{K-1})");
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
       ->check(CLI::ExistingFile);

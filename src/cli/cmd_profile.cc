@@ -9,17 +9,13 @@
 
 namespace malscope::cli {
 
-void register_profile(CLI::App& app, Globals& g) {
+void add_profile(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, class_names;
     ProfileOptions opt;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "profile",
-      "Per class: share of each API, APIs over-/under-represented against class 0 (with "
-      "z-scores and counts), thread-structure and API-family traits");
   add_store_arg(cmd, a->store);
   add_json_flag(cmd, a->json);  // every API's share, every trait's p10/p50/p90
   add_param_options(cmd, profile_params(), a->opt);

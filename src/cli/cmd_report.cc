@@ -13,7 +13,7 @@
 
 namespace malscope::cli {
 
-void register_report(CLI::App& app, Globals& g) {
+void add_report(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, output, cv, class_names, test;
     MinHashOptions minhash;
@@ -22,11 +22,6 @@ void register_report(CLI::App& app, Globals& g) {
     ReportOptions opt;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "report",
-      "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
-      "plots per class, audit findings, CV results with --cv, test files copied from this store "
-      "with --test");
   add_store_arg(cmd, a->store);
   add_output_option(cmd, a->output, "HTML file to write (- for standard output)");
   cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")

@@ -29,7 +29,7 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
 
 }  // namespace
 
-void register_train(CLI::App& app, Globals& g) {
+void add_train(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, output, cv, groups;
     std::vector<double> weights;
@@ -38,10 +38,6 @@ void register_train(CLI::App& app, Globals& g) {
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "train",
-      "Fit the feature pipeline and models on a labeled store and write one model "
-      "bundle for `predict`");
   add_store_arg(cmd, a->store, "Labeled trace store");
   add_output_option(cmd, a->output, "Model bundle to write");
   auto* cv_opt = cmd->add_option("--cv", a->cv,

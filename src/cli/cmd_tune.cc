@@ -15,7 +15,7 @@
 
 namespace malscope::cli {
 
-void register_tune(CLI::App& app, Globals& g) {
+void add_tune(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, space, best_out, groups;
     int folds = 5;
@@ -24,8 +24,6 @@ void register_tune(CLI::App& app, Globals& g) {
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand(
-      "tune", "Grid or random search over parameters by CV logloss; prints a ranked table");
   cmd->add_option("store", a->store, "Labeled trace store");
   cmd->add_option("--space", a->space,
                   "Parameters and values to search, e.g. "

@@ -1,7 +1,8 @@
 #pragma once
-// The sub-command table. Each command lives in its own cmd_<name>.cc and registers itself on the
-// CLI11 app: flags, help text and a callback that calls into the library and prints.
+// The sub-command table (name, flags, help), as ninja's. Each command's flags and callback live in
+// its own cmd_<name>.cc; the callback calls into the library and prints.
 #include <CLI/CLI.hpp>
+#include <span>
 
 #include "util/log.h"
 
@@ -17,39 +18,34 @@ struct Globals {
   ProgressFn progress() const;
 };
 
-// One line per command, in the order `malscope --help` lists them.
-void register_simulate(CLI::App& app, Globals& g);
-void register_ingest(CLI::App& app, Globals& g);
-void register_info(CLI::App& app, Globals& g);
-void register_export(CLI::App& app, Globals& g);
-void register_summary(CLI::App& app, Globals& g);
-void register_cv(CLI::App& app, Globals& g);
-void register_train(CLI::App& app, Globals& g);
-void register_predict(CLI::App& app, Globals& g);
-void register_evaluate(CLI::App& app, Globals& g);
-void register_tune(CLI::App& app, Globals& g);
-void register_profile(CLI::App& app, Globals& g);
-void register_plot(CLI::App& app, Globals& g);
-void register_audit(CLI::App& app, Globals& g);
-void register_report(CLI::App& app, Globals& g);
+// Each command's flags and callback, added to its sub-command (one cmd_<name>.cc each).
+void add_simulate(CLI::App* cmd, Globals& g);
+void add_ingest(CLI::App* cmd, Globals& g);
+void add_info(CLI::App* cmd, Globals& g);
+void add_export(CLI::App* cmd, Globals& g);
+void add_summary(CLI::App* cmd, Globals& g);
+void add_cv(CLI::App* cmd, Globals& g);
+void add_train(CLI::App* cmd, Globals& g);
+void add_predict(CLI::App* cmd, Globals& g);
+void add_evaluate(CLI::App* cmd, Globals& g);
+void add_tune(CLI::App* cmd, Globals& g);
+void add_profile(CLI::App* cmd, Globals& g);
+void add_plot(CLI::App* cmd, Globals& g);
+void add_audit(CLI::App* cmd, Globals& g);
+void add_report(CLI::App* cmd, Globals& g);
 
-/// Adds every command to the app.
-inline void register_all(CLI::App& app, Globals& g) {
-  register_simulate(app, g);
-  register_ingest(app, g);
-  register_info(app, g);
-  register_export(app, g);
-  register_summary(app, g);
-  register_cv(app, g);
-  register_train(app, g);
-  register_predict(app, g);
-  register_evaluate(app, g);
-  register_tune(app, g);
-  register_profile(app, g);
-  register_plot(app, g);
-  register_audit(app, g);
-  register_report(app, g);
-}
+/// One row of the sub-command table: the name, what adds its flags, the help line.
+struct Command {
+  const char* name;
+  void (*add)(CLI::App* cmd, Globals& g);
+  const char* help;
+};
+
+/// Every command, in the order `malscope --help` lists them.
+std::span<const Command> commands();
+
+/// Adds every command of the table to the app.
+void register_all(CLI::App& app, Globals& g);
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).
 int run(int argc, char** argv);

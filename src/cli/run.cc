@@ -10,7 +10,8 @@ namespace malscope::cli {
 
 int run(int argc, char** argv) {
   CLI::App app{
-      "malscope: sandbox API-call logs (Tianchi CSV) -> trace store, features, malware-family "
+      "malscope: sandbox API-call logs (Tianchi CSV, CAPEv2 / Cuckoo reports) -> trace store, "
+      "features, malware-family "
       "verdicts and reports"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "malscope 0.1.0");

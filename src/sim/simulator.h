@@ -21,6 +21,7 @@
 
 #include "sim/corpus_plan.h"
 #include "util/log.h"
+#include "util/param_table.h"
 #include "util/random.h"
 
 namespace malscope {
@@ -70,6 +71,10 @@ struct SimulateSummary {
   std::string train_labels_path;  ///< report formats: labels.csv (sha256,label by class name)
   double seconds = 0;
 };
+
+/// The simulator's numeric knobs (`--mean-calls`, `--repeat-rate`, ...): name, range, help, bound
+/// to their members; simulate() checks them with it.
+const ParamTable<SimulateOptions>& simulate_params();
 
 /// Writes the data set; a summary goes to `log` (if not null), progress to options.progress. Throws
 /// UsageError for options out of range, Error if the output cannot be written (no partial file
