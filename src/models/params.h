@@ -25,6 +25,8 @@ struct XgbConfig {
   double valid_share = 0.1;       ///< training rows held out for early stopping
   double eta = 0.2;               ///< learning rate
   int max_depth = 4;              ///< tree depth
+  std::string grow_policy = "depthwise";  ///< depthwise, or lossguide (leaf-wise, as LightGBM)
+  int max_leaves = 0;                     ///< most leaves per tree (0 = no limit)
   double min_child_weight = 1;    ///< smallest hessian sum in a leaf
   double subsample = 0.8;         ///< row share per tree
   double colsample_bytree = 0.1;  ///< column share per tree
@@ -54,6 +56,8 @@ struct LinearConfig {
 struct BlendConfig {
   double step = 0.05;       ///< grid step of the weights searched on out-of-fold predictions
   double floor = kProbEps;  ///< smallest class probability of the blend
+  std::string combine = "auto";  ///< blend, temperature, stack, or auto (CV picks the best)
+  double stack_l2 = 0.01;        ///< stacker's L2 pull towards the geometric mean
 
   bool operator==(const BlendConfig&) const = default;
 };
