@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/learn_options.h"
+#include "eval/adaptive.h"
 #include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
@@ -60,10 +61,9 @@ void register_train(CLI::App& app, Globals& g) {
   auto* bag = cmd->add_flag("--bag", a->bag,
                             "Keep the k fold models of one CV run and average them (bagging; the "
                             "CV also chooses the blend weights) instead of fitting once on all "
-                            "files (the default without --cv and --weights on up to 20,000 files)")
+                            "files")
                   ->excludes(cv_opt);
-  cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files, whatever their number")
-      ->excludes(bag);
+  cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files (the default)")->excludes(bag);
   add_groups_option(cmd, a->groups);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
@@ -72,6 +72,8 @@ void register_train(CLI::App& app, Globals& g) {
     TraceStore store = open_training_store(a->store, "train");
     const LogFn log = g.log();
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    const auto adapted = adapt_defaults(s, setup);
+    if (log) log(adapted_text(adapted));
     WeightSource from{a->weights, a->cv, {}, {}};
     if (a->bag || a->no_bag) from.bag = a->bag;
     from.cv.folds = a->folds;
@@ -80,6 +82,7 @@ void register_train(CLI::App& app, Globals& g) {
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
     Bundle b = make_bundle(s, setup, w, name, log);
     b.info["class_names"] = store.class_names();
+    b.info["adapted"] = adapted_json(adapted);
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });

@@ -41,9 +41,8 @@ std::string CombineChoice::why() const {
   std::string how = kind == "temperature" ? fmt::format("temperature {:.3f}", temperature)
                     : kind == "stack"     ? std::string("stack (logistic regression)")
                                           : std::string("blend");
-  return fmt::format(
-      "combine: {} (nested out-of-fold logloss: blend {}, temperature {}, stack {})", how,
-      fig(blend_logloss), fig(temperature_logloss), fig(stack_logloss));
+  return fmt::format("combine: {} (nested out-of-fold logloss: blend {}, temperature {}, stack {})",
+                     how, fig(blend_logloss), fig(temperature_logloss), fig(stack_logloss));
 }
 
 CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const int32_t> labels,
@@ -63,7 +62,11 @@ CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const 
   const size_t n = labels.size();
   const int classes = oof[0].classes;
   const uint32_t folds = fold.empty() ? 0 : *std::max_element(fold.begin(), fold.end()) + 1;
-  Predictions nb = Predictions::zeros(n, classes), nt = nb, ns = nb;
+  // The stack's penalty is chosen too: with K classes it has K (M K + 1) weights, and what suits
+  // 2 classes (MalbehavD: 0.01) overfits 8 classes of 600 files by far.
+  const double l2s[] = {p.stack_l2, 10 * p.stack_l2, 100 * p.stack_l2};
+  Predictions nb = Predictions::zeros(n, classes), nt = nb;
+  std::vector<Predictions> ns(std::size(l2s), nb);
   for (uint32_t f = 0; f < folds; ++f) {
     std::vector<uint32_t> in, out;
     for (uint32_t i = 0; i < n; ++i) (fold[i] == f ? out : in).push_back(i);
@@ -79,11 +82,20 @@ CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const 
       apply_temperature(b_out, fit_temperature(blend(p_in, w), y_in));
       put_rows(b_out, out, nt);
     }
-    if (try_stack) put_rows(Stacker::fit(p_in, y_in, p.stack_l2).predict(p_out), out, ns);
+    for (size_t k = 0; try_stack && k < std::size(l2s); ++k)
+      put_rows(Stacker::fit(p_in, y_in, l2s[k], w).predict(p_out), out, ns[k]);
   }
   c.blend_logloss = floored_logloss(labels, nb, p.floor);
   c.temperature_logloss = try_temp ? floored_logloss(labels, nt, p.floor) : nan;
-  c.stack_logloss = try_stack ? floored_logloss(labels, ns, p.floor) : nan;
+  c.stack_logloss = nan;
+  size_t best_l2 = 0;
+  for (size_t k = 0; try_stack && k < std::size(l2s); ++k) {
+    const double loss = floored_logloss(labels, ns[k], p.floor);
+    if (k == 0 || loss < c.stack_logloss) {
+      c.stack_logloss = loss;
+      best_l2 = k;
+    }
+  }
   // The simpler combination wins ties; the stack must gain more than noise in the last digits.
   c.kind = "blend";
   double best = c.blend_logloss;
@@ -95,10 +107,10 @@ CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const 
   }
   if (try_stack && (p.combine == "stack" || c.stack_logloss < best - 1e-4)) {
     c.kind = "stack";
-    c.oof = std::move(ns);
+    c.oof = std::move(ns[best_l2]);
   }
   if (c.kind == "temperature") c.temperature = fit_temperature(blend(oof, c.weights), labels);
-  if (c.kind == "stack") c.stack = Stacker::fit(oof, labels, p.stack_l2);
+  if (c.kind == "stack") c.stack = Stacker::fit(oof, labels, l2s[best_l2], c.weights);
   return c;
 }
 

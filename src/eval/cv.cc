@@ -246,8 +246,8 @@ std::string cv_text(const CvResult& r) {
                        mm.logloss, mm.tianchi_logloss, mm.accuracy, mm.macro_f1, r.weights[m]);
   }
   out += fmt::format("{:<8} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f}\n\n{}\nout-of-fold, {:.1f}s\n",
-                     r.combine.kind, r.metrics.logloss, r.metrics.tianchi_logloss, r.metrics.accuracy,
-                     r.metrics.macro_f1, r.combine.why(), r.seconds);
+                     r.combine.kind, r.metrics.logloss, r.metrics.tianchi_logloss,
+                     r.metrics.accuracy, r.metrics.macro_f1, r.combine.why(), r.seconds);
   return out + metrics_text(r.metrics);
 }
 

@@ -108,13 +108,12 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
                             const LogFn& log) {
   const size_t models = setup.models.size();
   WeightChoice c;
-  const size_t files = from.cv.rows.empty() ? s.size() : from.cv.rows.size();
-  c.bag = from.bag.value_or(from.cv_path.empty() && from.weights.empty() && files <= kAutoBagFiles);
-  if (log && !from.bag && c.bag)
+  c.bag = from.bag.value_or(false);
+  if (log && !from.bag)
     log(fmt::format(
-        "bagging the {} fold models of a {}-fold CV ({} files, at most {}: on small data their "
-        "average is steadier than one fit; --no-bag fits once)",
-        from.cv.folds, from.cv.folds, files, kAutoBagFiles));
+        "fitting once on all {} files (--bag averages the {} fold models instead: nested CV "
+        "scored one fit better on small data, docs/learning.md)",
+        from.cv.rows.empty() ? s.size() : from.cv.rows.size(), from.cv.folds));
   if (c.bag) {
     if (!from.cv_path.empty()) throw UsageError("bagging runs its own CV: it takes no CV file");
     CvOptions opt = from.cv;

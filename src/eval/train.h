@@ -18,17 +18,13 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
                     const std::string& store, const LogFn& log = {},
                     std::span<const uint32_t> rows = {});
 
-/// Up to this many files `train` bags the fold members of its CV by default: on small data the
-/// average of the k fold models is steadier than one fit, and the CV that chooses the weights
-/// and the combination runs in any case (above it, one fit on all files is cheaper to predict).
-inline constexpr size_t kAutoBagFiles = 20000;
-
 /// Where a bundle's blend weights come from.
 struct WeightSource {
   std::vector<double> weights;  ///< given, one per model (scaled to sum to 1)
   std::string cv_path;          ///< else the blend of this CV results file (`cv --json-out`)
-  /// Bagging: the CV runs in any case and keeps its fold members. Unset: bag when neither
-  /// weights nor a CV file are given and there are at most kAutoBagFiles files.
+  /// Bagging: the CV runs in any case and keeps its fold members. Unset: one fit on all files
+  /// (nested CV preferred it to the fold members' average on small data, docs/learning.md),
+  /// and the log says so.
   std::optional<bool> bag;
   CvOptions cv;  ///< the CV that chooses them when nothing else does, or bags
 };
@@ -42,8 +38,8 @@ struct WeightChoice {
 };
 
 /// Decides the blend weights and combination: the given weights (a plain blend); else the CV
-/// file's; else 1 for a single model; else k-fold CV's choice (logged). When bagging (given, or
-/// by default on small data, logged with why), the CV always runs, keeping its members, and
+/// file's; else 1 for a single model; else k-fold CV's choice (logged). When bagging, the CV
+/// always runs, keeping its members, and
 /// given weights replace its choice. Throws UsageError for given weights that do not fit and
 /// for bagging with a CV file; Error for a CV file without weights for these models.
 WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const WeightSource& from,

@@ -59,12 +59,13 @@ void scores(const std::vector<double>& coef, int classes, std::span<const double
   }
 }
 
-// The geometric mean of the models as coefficients: z_c = (1/M) sum_m log p_m(c).
-std::vector<double> geometric_mean_coef(int classes, int models) {
+// The weighted geometric mean of the models as coefficients: z_c = sum_m v_m log p_m(c).
+std::vector<double> geometric_mean_coef(int classes, int models, std::span<const double> v) {
   const size_t stride = size_t(models) * classes + 1;
   std::vector<double> coef(classes * stride, 0.0);
   for (int c = 0; c < classes; ++c)
-    for (int m = 0; m < models; ++m) coef[c * stride + m * classes + c] = 1.0 / models;
+    for (int m = 0; m < models; ++m)
+      coef[c * stride + m * classes + c] = v.empty() ? 1.0 / models : v[m];
   return coef;
 }
 
@@ -223,8 +224,7 @@ double fit_temperature(const Predictions& p, std::span<const int32_t> labels) {
 }
 
 void Stacker::check(const char* what) const {
-  if (classes < 2 || models < 1 ||
-      coef.size() != size_t(classes) * (size_t(models) * classes + 1))
+  if (classes < 2 || models < 1 || coef.size() != size_t(classes) * (size_t(models) * classes + 1))
     throw Error(fmt::format("{}: a stacker of {} coefficients for {} models of {} classes", what,
                             coef.size(), models, classes));
 }
@@ -241,8 +241,8 @@ Predictions Stacker::predict(std::span<const Predictions> preds) const {
   return out;
 }
 
-Stacker Stacker::fit(std::span<const Predictions> oof, std::span<const int32_t> labels,
-                     double l2) {
+Stacker Stacker::fit(std::span<const Predictions> oof, std::span<const int32_t> labels, double l2,
+                     std::span<const double> prior_weights) {
   if (oof.empty()) throw Error("stacker: no models");
   Stacker s;
   s.classes = oof[0].classes;
@@ -251,7 +251,9 @@ Stacker Stacker::fit(std::span<const Predictions> oof, std::span<const int32_t> 
   if (labels.size() != in.rows) throw Error("stacker: labels do not match the predictions");
   for (int32_t y : labels)
     if (y < 0 || y >= s.classes) throw Error(fmt::format("stacker: label {} out of range", y));
-  const std::vector<double> prior = geometric_mean_coef(s.classes, s.models);
+  if (!prior_weights.empty() && prior_weights.size() != oof.size())
+    throw Error("stacker: prior weights do not match the models");
+  const std::vector<double> prior = geometric_mean_coef(s.classes, s.models, prior_weights);
   s.coef = prior;
   StackObjective f{in, labels, s.classes, l2, prior};
   minimize_lbfgs(f, s.coef, 200);

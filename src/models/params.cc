@@ -78,7 +78,8 @@ const ParamTable<BlendConfig>& blend_params() {
        "on the models' out-of-fold log-probabilities), or auto: whichever a CV nested in the "
        "out-of-fold predictions scores best"},
       {"blend.stack_l2", &C::stack_l2, 0, 100,
-       "L2 penalty of the stack's weights (towards the models' geometric mean)"},
+       "L2 penalty of the stack's weights (towards the models' weighted geometric mean); the "
+       "nested CV tries it, 10 and 100 times it"},
   };
   return table;
 }

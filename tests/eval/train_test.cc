@@ -97,15 +97,24 @@ TEST_F(ChooseWeights, ASingleModelWeighsOne) {
   EXPECT_EQ(c.combine.kind, "blend");
 }
 
-TEST_F(ChooseWeights, SmallDataBagsByDefaultAndSaysWhy) {
-  WeightChoice c = choose(source());
-  EXPECT_TRUE(c.bag);
-  ASSERT_TRUE(c.cv);
-  EXPECT_EQ(c.cv->members.size(), 3u);
-  EXPECT_NE(log.find("bagging the 3 fold models of a 3-fold CV (90 files, at most 20000"),
+TEST_F(ChooseWeights, OneFitByDefaultSaysWhyAndBaggingKeepsTheCombination) {
+  WeightChoice one = choose(source());
+  EXPECT_FALSE(one.bag);
+  EXPECT_NE(log.find("fitting once on all 90 files (--bag averages the 3 fold models"),
             std::string::npos)
       << log;
   EXPECT_NE(log.find("combine: "), std::string::npos) << log;
+  Bundle single = make_bundle(fx.sketches, fx.setup, one, "t.store");
+  EXPECT_EQ(single.members.size(), 1u);
+  EXPECT_EQ(single.temperature, one.combine.temperature);
+  EXPECT_EQ(single.info["combine"]["kind"], one.combine.kind);
+
+  WeightSource from = source();
+  from.bag = true;
+  WeightChoice c = choose(from);
+  EXPECT_TRUE(c.bag);
+  ASSERT_TRUE(c.cv);
+  EXPECT_EQ(c.cv->members.size(), 3u);
   Bundle b = make_bundle(fx.sketches, fx.setup, c, "t.store");
   EXPECT_EQ(b.members.size(), 3u);
   EXPECT_EQ(b.temperature, c.combine.temperature);
