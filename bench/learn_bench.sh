@@ -54,7 +54,8 @@ ours() {
   "$MALSCOPE" evaluate "$d/submission.csv" "$labels" >"$d/test.txt"
   t5=$(now)
   local cv_ll test_ll acc
-  cv_ll=$(awk '$1 == "blend" { print $2; exit }' "$d/cv.txt")
+  # The row of the combination cv chose (blend.combine): blend, temperature or stack.
+  cv_ll=$(awk '$1 == "blend" || $1 == "temperature" || $1 == "stack" { print $2; exit }' "$d/cv.txt")
   test_ll=$(metric logloss "$d/test.txt" | head -1)
   acc=$(metric accuracy "$d/test.txt")
   local total

@@ -2,6 +2,7 @@
 // outer fold, an inner k-fold CV on the outer-training files chooses blend weights, then
 //   single  one pipeline + models fitted on all outer-training files (`malscope train`)
 //   bagged  the inner CV's k fold models averaged (`malscope train --bag`)
+// each combined as the inner CV chose (blend, temperature or stack: blend.combine),
 // are both scored on the outer held-out files. Prints per-fold and pooled logloss / accuracy.
 // usage: learn_nested STORE [--models xgb,linear] [--outer 5] [--inner 5] [--groups CSV]
 //                     [--config JSON] [--set name=value ...]
@@ -69,6 +70,8 @@ int main(int argc, char** argv) {
     CvResult r = cross_validate(s, setup, opt);
     Bundle bag = bagged_bundle(r, setup, store_path);
     Bundle one = train_bundle(s, setup, bag.weights, store_path, {}, train);
+    one.temperature = bag.temperature;  // the combination the inner CV chose, for both
+    one.stack = bag.stack;
     Predictions pb = bag.predict(s), po = one.predict(s);
     Predictions vb = Predictions::zeros(valid.size(), classes), vo = vb;
     std::vector<int32_t> y;

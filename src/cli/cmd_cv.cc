@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/learn_options.h"
+#include "eval/adaptive.h"
 #include "eval/cv.h"
 #include "eval/folds.h"
 #include "store/trace_store.h"
@@ -42,6 +43,8 @@ void add_cv(CLI::App* cmd, Globals& g) {
     opt.keep_members = !a->bundle_out.empty();
     if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    const auto adapted = adapt_defaults(s, setup);
+    if (const LogFn log = g.log()) log(adapted_text(adapted));
     CvResult r = cross_validate(s, setup, opt, g.log());
     r.metrics.class_names = store.class_names();
     CvSummary summary = summarize(r, setup, a->store, a->oof_out);
@@ -52,6 +55,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
       std::string name = a->store.substr(a->store.find_last_of('/') + 1);
       Bundle b = bagged_bundle(r, setup, name);
       b.info["class_names"] = store.class_names();
+      b.info["adapted"] = adapted_json(adapted);
       b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
       write_output(a->bundle_out, save_bundle(b));
     }

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/learn_options.h"
+#include "eval/adaptive.h"
 #include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
@@ -21,9 +22,12 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
   std::string how = b.members.size() > 1 ? fmt::format("{} fold members, CV logloss {:.5f}",
                                                        b.members.size(), cv_logloss)
                                          : std::string("fitted on all files");
-  std::printf("%s\n", fmt::format("wrote {} ({} bytes): {} classes, models {}, weights {}; {}",
+  std::string combine = !b.stack.empty()       ? "; stacked"
+                        : b.temperature != 1.0 ? fmt::format("; temperature {:.3f}", b.temperature)
+                                               : "";
+  std::printf("%s\n", fmt::format("wrote {} ({} bytes): {} classes, models {}, weights {}{}; {}",
                                   path, bytes.size(), b.classes, fmt::join(b.model_names, ","),
-                                  fmt::join(b.weights, ","), how)
+                                  fmt::join(b.weights, ","), combine, how)
                           .c_str());
 }
 
@@ -34,7 +38,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     std::string store, output, cv, groups;
     std::vector<double> weights;
     int folds = 5;
-    bool bag = false;
+    bool bag = false, no_bag = false;
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
@@ -50,10 +54,12 @@ void add_train(CLI::App* cmd, Globals& g) {
       ->delimiter(',')
       ->excludes(cv_opt);
   add_folds_option(cmd, a->folds, "Folds of the CV that chooses blend weights (or --bag's)");
-  cmd->add_flag("--bag", a->bag,
-                "Keep the k fold models of one CV run and average them (bagging; the CV also "
-                "chooses the blend weights) instead of fitting once on all files")
-      ->excludes(cv_opt);
+  auto* bag = cmd->add_flag("--bag", a->bag,
+                            "Keep the k fold models of one CV run and average them (bagging; the "
+                            "CV also chooses the blend weights) instead of fitting once on all "
+                            "files")
+                  ->excludes(cv_opt);
+  cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files (the default)")->excludes(bag);
   add_groups_option(cmd, a->groups);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
@@ -62,14 +68,17 @@ void add_train(CLI::App* cmd, Globals& g) {
     TraceStore store = open_training_store(a->store, "train");
     const LogFn log = g.log();
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
-    WeightSource from{a->weights, a->cv, a->bag, {}};
+    const auto adapted = adapt_defaults(s, setup);
+    if (log) log(adapted_text(adapted));
+    WeightSource from{a->weights, a->cv, {}, {}};
+    if (a->bag || a->no_bag) from.bag = a->bag;
     from.cv.folds = a->folds;
     if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
     WeightChoice w = choose_weights(s, setup, from, log);
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
-    Bundle b =
-        a->bag ? bagged_bundle(*w.cv, setup, name) : train_bundle(s, setup, w.weights, name, log);
+    Bundle b = make_bundle(s, setup, w, name, log);
     b.info["class_names"] = store.class_names();
+    b.info["adapted"] = adapted_json(adapted);
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });

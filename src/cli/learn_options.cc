@@ -85,9 +85,17 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
       throw Error(fmt::format("'{}' is not JSON: {}", a.config, e.what()));
     }
     apply_config_json(j, a.config, s.params, models);
+    if (j.contains("params") && j["params"].is_object())
+      for (const auto& [name, value] : j["params"].items()) s.given.push_back(name);
   }
-  for (const std::string& kv : a.sets) s.params.set_assignment(kv);
-  for (const auto& [name, value] : a.values) s.params.set(name, value);
+  for (const std::string& kv : a.sets) {
+    s.params.set_assignment(kv);
+    s.given.push_back(kv.substr(0, kv.find('=')));
+  }
+  for (const auto& [name, value] : a.values) {
+    s.params.set(name, value);
+    s.given.push_back(name);
+  }
   s.models.clear();
   for (const std::string& name : split(models, ',')) {
     if (name.empty()) continue;

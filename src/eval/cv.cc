@@ -131,9 +131,10 @@ CvResult merge_cv(CvPlan plan, std::vector<FoldResult> results, const LearnSetup
     split_fold(r.fold, uint32_t(f), train_pos, valid_pos);
     merge_fold(std::move(results[f]), valid_pos, r, gain);
   }
-  r.weights = choose_blend_weights(r.oof, r.labels, setup.params.get_double("blend.step"));
-  r.blended = blend(r.oof, r.weights);
-  apply_floor(r.blended, setup.params.get_double("blend.floor"));
+  r.combine = choose_combiner(r.oof, r.labels, r.fold, setup.params.blend());
+  r.weights = r.combine.weights;
+  r.blended = std::move(r.combine.oof);
+  r.combine.oof = {};
   r.metrics = compute_metrics(r.labels, r.blended);
   for (const Predictions& p : r.oof) r.model_metrics.push_back(compute_metrics(r.labels, p));
   for (auto& [name, g] : gain) r.importance.emplace_back(name, g / double(folds));
@@ -175,6 +176,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
   }
   CvResult r = merge_cv(std::move(plan), std::move(done), setup);
   r.seconds = since(t0);
+  if (log) log(r.combine.why());
   return r;
 }
 
@@ -185,6 +187,8 @@ Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& st
   b.model_names = r.models;
   b.weights = r.weights;
   b.floor = setup.params.get_double("blend.floor");
+  b.temperature = r.combine.temperature;
+  b.stack = r.combine.stack;
   b.members = std::move(r.members);
   r.members.clear();
   nlohmann::json rounds = nlohmann::json::array();
@@ -197,6 +201,7 @@ Bundle bagged_bundle(CvResult& r, const LearnSetup& setup, const std::string& st
             {"files", r.labels.size()},
             {"classes", r.classes},
             {"bagged_folds", b.members.size()},
+            {"combine", combine_json(r.combine)},
             {"rounds", rounds},
             {"cv", overall_json(r.metrics)}};
   return b;
@@ -214,6 +219,7 @@ CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::strin
                       r.importance.begin() + std::min(top_features, r.importance.size()));
   c.oof_path = oof_path;
   c.weights = r.weights;
+  c.combine = combine_json(r.combine);
   c.model_metrics = r.model_metrics;
   c.params = setup.params.to_json();
   c.seconds = r.seconds;
@@ -239,9 +245,9 @@ std::string cv_text(const CvResult& r) {
     out += fmt::format("{:<8} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f} {:>7.2f}\n", r.models[m],
                        mm.logloss, mm.tianchi_logloss, mm.accuracy, mm.macro_f1, r.weights[m]);
   }
-  out += fmt::format("{:<8} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f}\n\nout-of-fold blend, {:.1f}s\n",
-                     "blend", r.metrics.logloss, r.metrics.tianchi_logloss, r.metrics.accuracy,
-                     r.metrics.macro_f1, r.seconds);
+  out += fmt::format("{:<8} {:>9.5f} {:>9.5f} {:>9.4f} {:>9.4f}\n\n{}\nout-of-fold, {:.1f}s\n",
+                     r.combine.kind, r.metrics.logloss, r.metrics.tianchi_logloss,
+                     r.metrics.accuracy, r.metrics.macro_f1, r.combine.why(), r.seconds);
   return out + metrics_text(r.metrics);
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/combine_choice.h"
 #include "eval/cv_summary.h"
 #include "eval/fold_task.h"
 #include "eval/metrics.h"
@@ -29,6 +30,9 @@ struct LearnSetup {
   uint64_t seed = 0;
   int threads = 1;
   int fold_jobs = 0;  ///< CV folds run side by side, threads split among them (0: auto)
+  /// Parameters the user set (config, --set, --<parameter>): defaults adapted to the data
+  /// (eval/adaptive.h) leave these as they are.
+  std::vector<std::string> given;
 };
 
 /// The feature.* parameters as a FeatureConfig.
@@ -56,8 +60,9 @@ struct CvResult {
   std::vector<std::string> models;     ///< as in the setup
   std::vector<Predictions> oof;        ///< per model, out-of-fold
   std::vector<double> weights;         ///< blend weights chosen on oof
-  Predictions blended;                 ///< the blend of oof
-  Metrics metrics;                     ///< of the blend
+  CombineChoice combine;               ///< how the models become one (its oof moved to blended)
+  Predictions blended;                 ///< the chosen combination of oof (nested), floored
+  Metrics metrics;                     ///< of the combination
   std::vector<Metrics> model_metrics;  ///< of each model alone
   std::vector<std::pair<std::string, double>> importance;  ///< column, mean total gain (xgb)
   std::vector<FoldReport> folds;

@@ -70,6 +70,7 @@ void read_extensions(const JsonReader& r, const json& j, CvSummary& c) {
     }
   }
   if (j.contains("params")) c.params = r.object(j, "params", "");
+  if (j.contains("combine")) c.combine = r.object(j, "combine", "");
   if (j.contains("seconds")) c.seconds = r.number(j, "seconds", "");
 }
 
@@ -98,6 +99,7 @@ json CvSummary::to_json() const {
     for (size_t m = 0; m < models.size(); ++m) per[models[m]] = overall_json(model_metrics.at(m));
   }
   if (!params.is_null()) j["params"] = params;
+  if (!combine.is_null()) j["combine"] = combine;
   if (seconds) j["seconds"] = *seconds;
   return j;
 }

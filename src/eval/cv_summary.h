@@ -5,7 +5,7 @@
 //   accuracy, macro_f1}, per_class [{class, files, logloss, precision, recall, f1}],
 //   pairs [{class, logloss, files}], confusion, feature_importance [{name, gain}], oof_path;
 // and beyond it (cv writes them, other writers may not): blend {model: weight}, model_metrics
-// {model: {logloss, ...}}, params, seconds.
+// {model: {logloss, ...}}, params, combine {kind, temperature, stack, nested_logloss}, seconds.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +31,7 @@ struct CvSummary {
   std::vector<double> weights;         ///< blend weight per model (empty: the file has none)
   std::vector<Metrics> model_metrics;  ///< per model, overall figures only (empty: none)
   nlohmann::json params;               ///< the parameters, as Params::to_json (null: none)
+  nlohmann::json combine;              ///< how the models became one (combine_json; null: none)
   std::optional<double> seconds;       ///< wall time of the CV
 
   /// The contract JSON (the extensions only when present).

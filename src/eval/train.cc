@@ -108,17 +108,31 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
                             const LogFn& log) {
   const size_t models = setup.models.size();
   WeightChoice c;
-  if (from.bag) {
+  c.bag = from.bag.value_or(false);
+  if (log && !from.bag)
+    log(fmt::format(
+        "fitting once on all {} files (--bag averages the {} fold models instead: nested CV "
+        "scored one fit better on small data, docs/learning.md)",
+        from.cv.rows.empty() ? s.size() : from.cv.rows.size(), from.cv.folds));
+  if (c.bag) {
     if (!from.cv_path.empty()) throw UsageError("bagging runs its own CV: it takes no CV file");
     CvOptions opt = from.cv;
     opt.keep_members = true;
     c.cv = cross_validate(s, setup, opt, log);
-    if (!from.weights.empty()) c.cv->weights = normalized_weights(from.weights, models);
+    if (!from.weights.empty()) {
+      c.cv->weights = normalized_weights(from.weights, models);
+      c.cv->combine = CombineChoice{};  // fitted for other weights: the given blend as it is
+      c.cv->combine.weights = c.cv->weights;
+    }
     c.weights = c.cv->weights;
+    c.combine = c.cv->combine;
     return c;
   }
   if (!from.cv_path.empty()) {
-    c.weights = blend_weights(CvSummary::load(from.cv_path), setup, from.cv_path);
+    CvSummary cv = CvSummary::load(from.cv_path);
+    c.weights = blend_weights(cv, setup, from.cv_path);
+    if (!cv.combine.is_null())
+      c.combine = combine_from_json(cv.combine, int(models), cv.metrics.classes, from.cv_path);
   } else if (!from.weights.empty()) {
     c.weights = from.weights;
   } else if (models == 1) {
@@ -126,12 +140,27 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
   } else {
     c.cv = cross_validate(s, setup, from.cv, log);
     c.weights = c.cv->weights;
+    c.combine = c.cv->combine;
     if (log)
       log(fmt::format("blend weights from {}-fold CV: {} (logloss {:.5f})", from.cv.folds,
                       fmt::join(c.weights, ", "), c.cv->metrics.logloss));
   }
   c.weights = normalized_weights(std::move(c.weights), models);
+  c.combine.weights = c.weights;
   return c;
+}
+
+Bundle make_bundle(const Sketches& s, const LearnSetup& setup, WeightChoice& c,
+                   const std::string& store, const LogFn& log) {
+  if (c.bag) {
+    if (!c.cv) throw Error("make_bundle: bagging without its CV");
+    return bagged_bundle(*c.cv, setup, store);
+  }
+  Bundle b = train_bundle(s, setup, c.weights, store, log);
+  b.temperature = c.combine.temperature;
+  b.stack = c.combine.stack;
+  b.info["combine"] = combine_json(c.combine);
+  return b;
 }
 
 }  // namespace malscope

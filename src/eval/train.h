@@ -22,22 +22,34 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
 struct WeightSource {
   std::vector<double> weights;  ///< given, one per model (scaled to sum to 1)
   std::string cv_path;          ///< else the blend of this CV results file (`cv --json-out`)
-  bool bag = false;             ///< bagging: the CV runs in any case and keeps its fold members
-  CvOptions cv;                 ///< the CV that chooses them when nothing else does, or bags
+  /// Bagging: the CV runs in any case and keeps its fold members. Unset: one fit on all files
+  /// (nested CV preferred it to the fold members' average on small data, docs/learning.md),
+  /// and the log says so.
+  std::optional<bool> bag;
+  CvOptions cv;  ///< the CV that chooses them when nothing else does, or bags
 };
 
-/// Blend weights, and the CV result when a CV ran to choose them (or to bag).
+/// Blend weights and combination, and the CV result when a CV ran to choose them (or to bag).
 struct WeightChoice {
   std::vector<double> weights;  ///< one per model, summing to 1
+  CombineChoice combine;        ///< temperature or stacker (kind blend: none)
+  bool bag = false;             ///< the bundle is the CV's fold members
   std::optional<CvResult> cv;
 };
 
-/// Decides the blend weights: the given ones; else the CV file's; else 1 for a single model;
-/// else k-fold CV's choice (logged). With `bag`, the CV always runs, keeping its members, and
+/// Decides the blend weights and combination: the given weights (a plain blend); else the CV
+/// file's; else 1 for a single model; else k-fold CV's choice (logged). When bagging, the CV
+/// always runs, keeping its members, and
 /// given weights replace its choice. Throws UsageError for given weights that do not fit and
 /// for bagging with a CV file; Error for a CV file without weights for these models.
 WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const WeightSource& from,
                             const LogFn& log = {});
+
+/// The bundle of a choice: the fold members of its CV when it bagged (moved out of c.cv), else
+/// the pipeline and models fitted on all rows of `s`; with the choice's weights and combination,
+/// recorded in the bundle's info.
+Bundle make_bundle(const Sketches& s, const LearnSetup& setup, WeightChoice& c,
+                   const std::string& store, const LogFn& log = {});
 
 /// `w` scaled to sum to 1; throws UsageError unless there is one non-negative weight per model
 /// and their sum is positive.

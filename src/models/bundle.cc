@@ -13,8 +13,9 @@ namespace malscope {
 namespace {
 
 constexpr std::string_view kMagic = "MSBUNDLE";
-// Version 2 stores the floor as a field; version 1 (no floor) still loads.
-constexpr uint32_t kVersion = 2;
+// Version 2 stores the floor as a field, version 3 the temperature and stacker; versions 1 (no
+// floor) and 2 still load.
+constexpr uint32_t kVersion = 3;
 
 // The floor a version-1 bundle was trained with: its info's params["blend.floor"], read as
 // plain JSON (not through the parameter table, so renaming or retightening a parameter cannot
@@ -58,7 +59,7 @@ std::vector<std::string> Bundle::class_names() const {
 Predictions Bundle::predict(const Sketches& s) const {
   Predictions sum;
   for (const BundleMember& m : members) {
-    Predictions p = blend(predict_models(m.pipeline, m.models, s, {}), weights);
+    Predictions p = combine(predict_models(m.pipeline, m.models, s, {}));
     if (sum.classes == 0) {
       sum = std::move(p);
       continue;
@@ -68,6 +69,13 @@ Predictions Bundle::predict(const Sketches& s) const {
   for (double& v : sum.prob) v /= double(members.size());
   apply_floor(sum, floor);
   return sum;
+}
+
+Predictions Bundle::combine(std::span<const Predictions> preds) const {
+  if (!stack.empty()) return stack.predict(preds);
+  Predictions p = blend(preds, weights);
+  apply_temperature(p, temperature);
+  return p;
 }
 
 void apply_floor(Predictions& p, double floor) {
@@ -85,6 +93,9 @@ void Bundle::save(ByteWriter& w) const {
   for (const std::string& n : model_names) p.put_bytes(n);
   p.put_vector(weights);
   p.put<double>(floor);
+  p.put<double>(temperature);
+  p.put<int32_t>(stack.models);
+  p.put_vector(stack.coef);
   p.put<uint32_t>(uint32_t(members.size()));
   for (const BundleMember& m : members) {
     if (m.models.size() != model_names.size()) throw Error("bundle: a member lacks models");
@@ -101,8 +112,8 @@ Bundle Bundle::load(ByteReader& r, const ModelContext& ctx) {
   const std::string& what = r.what();
   r.expect_raw(kMagic, "a malscope model bundle (train one with `malscope train`)");
   const uint32_t version = r.get<uint32_t>();
-  if (version != 1 && version != kVersion)
-    throw Error(fmt::format("{} has version {}, this malscope reads versions 1 and {}", what,
+  if (version < 1 || version > kVersion)
+    throw Error(fmt::format("{} has version {}, this malscope reads versions 1 to {}", what,
                             version, kVersion));
   std::string_view payload = r.get_bytes();
   if (r.get<uint64_t>() != hash_bytes(payload)) r.fail("checksum mismatch");
@@ -123,6 +134,22 @@ Bundle Bundle::load(ByteReader& r, const ModelContext& ctx) {
   b.floor = version == 1 ? floor_of_version_1(b.info) : p.get<double>();
   if (!(b.floor >= 0 && b.floor < 0.5))
     p.fail(fmt::format("its floor {} is not in [0, 0.5)", b.floor));
+  if (version >= 3) {
+    b.temperature = p.get<double>();
+    if (!(b.temperature > 0 && b.temperature < 1e3))
+      p.fail(fmt::format("its temperature {} is not positive", b.temperature));
+    b.stack.models = p.get<int32_t>();
+    b.stack.coef = p.get_vector<double>();
+    if (!b.stack.coef.empty()) {
+      b.stack.classes = b.classes;
+      if (b.stack.models != int(n)) p.fail("its stacker does not match the models");
+      try {
+        b.stack.check("stacker");
+      } catch (const Error& e) {
+        p.fail(e.what());
+      }
+    }
+  }
   const uint32_t members = p.get<uint32_t>();
   if (members == 0 || members > 1000) p.fail(fmt::format("{} members", members));
   for (uint32_t k = 0; k < members; ++k) {

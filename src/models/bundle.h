@@ -9,6 +9,9 @@
 // (f64), f64 floor, u32 member count, then per member its pipeline blob and one blob per model
 // (each a u64 length and what the object's save() writes). Version 1 (written until the floor
 // became a field) has no floor: it is read from the info's blend.floor, 1e-6 when absent.
+// Version 3 adds, after the floor, the blend's temperature (f64) and the stacker (i32 models,
+// then its coefficients as a vector of f64; none: a plain blend); versions 1 and 2 load with
+// temperature 1 and no stacker.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +21,7 @@
 
 #include "features/pipeline.h"
 #include "features/sketches.h"
+#include "models/combine.h"
 #include "models/model.h"
 
 namespace malscope {
@@ -33,6 +37,8 @@ struct Bundle {
   std::vector<std::string> model_names;
   std::vector<double> weights;  ///< blend weight per model, summing to 1
   double floor = kProbEps;      ///< smallest class probability of the blend (blend.floor)
+  double temperature = 1;       ///< the blend's temperature, fitted on out-of-fold predictions
+  Stacker stack;                ///< when fitted, replaces the blend (and its temperature)
   std::vector<BundleMember> members;
   nlohmann::json info;  ///< how it was trained: params, models, seed, store, files
 
@@ -42,12 +48,16 @@ struct Bundle {
   /// The feature config every member shares (sketches for predict are read with it).
   const FeatureConfig& feature_config() const { return members.at(0).pipeline.config(); }
   /// Class probabilities of every row of `s`: per member each model on the values it wants,
-  /// blended with `weights`, then averaged over members, then floored (apply_floor).
+  /// combined (combine()), then averaged over members, then floored (apply_floor).
   Predictions predict(const Sketches& s) const;
 
-  /// Writes the bundle, version 2 (deterministic: the same bundle gives the same bytes).
+  /// One member's model predictions as one: the stacker if there is one, else the blend with
+  /// `weights` at `temperature`.
+  Predictions combine(std::span<const Predictions> preds) const;
+
+  /// Writes the bundle, version 3 (deterministic: the same bundle gives the same bytes).
   void save(ByteWriter& w) const;
-  /// Reads a bundle of version 1 or 2, with everything predict() needs (no parameter is parsed);
+  /// Reads a bundle of version 1, 2 or 3, with everything predict() needs (no parameter is parsed);
   /// models predict with ctx's threads. Throws Error naming r's data if the bytes are not a
   /// bundle (bad magic), of another version, truncated or corrupt (checksum mismatch).
   static Bundle load(ByteReader& r, const ModelContext& ctx);

@@ -21,6 +21,12 @@ const ParamTable<XgbConfig>& xgb_params() {
        "Share of the training rows held out (stratified) for early stopping"},
       {"xgb.eta", &C::eta, 1e-4, 1, "Learning rate"},
       {"xgb.max_depth", &C::max_depth, 1, 20, "Tree depth"},
+      {"xgb.grow_policy",
+       &C::grow_policy,
+       {"depthwise", "lossguide"},
+       "depthwise (level by level) or lossguide (leaf-wise: the leaf with the largest gain splits "
+       "next, as LightGBM grows trees; bound it with xgb.max_leaves)"},
+      {"xgb.max_leaves", &C::max_leaves, 0, 1e6, "Most leaves per tree (0 = no limit)"},
       {"xgb.min_child_weight", &C::min_child_weight, 0, 1e6, "Smallest hessian sum in a leaf"},
       {"xgb.subsample", &C::subsample, 0.05, 1, "Row share sampled per tree"},
       {"xgb.colsample_bytree", &C::colsample_bytree, 0.01, 1, "Column share sampled per tree"},
@@ -64,6 +70,16 @@ const ParamTable<BlendConfig>& blend_params() {
       {"blend.floor", &C::floor, 1e-6, 0.1,
        "Smallest class probability of the blend (rows renormalised): above the submission's 1e-6 "
        "it caps what one confident mistake costs"},
+      {"blend.combine",
+       &C::combine,
+       {"auto", "blend", "temperature", "stack"},
+       "How the models' probabilities become one: the weighted blend, the blend with a "
+       "temperature fitted on out-of-fold predictions, a stack (multinomial logistic regression "
+       "on the models' out-of-fold log-probabilities), or auto: whichever a CV nested in the "
+       "out-of-fold predictions scores best"},
+      {"blend.stack_l2", &C::stack_l2, 0, 100,
+       "L2 penalty of the stack's weights (towards the models' weighted geometric mean); the "
+       "nested CV tries it, 10 and 100 times it"},
   };
   return table;
 }

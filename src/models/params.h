@@ -20,11 +20,15 @@ namespace malscope {
 
 /// The xgb.* parameters: how XgbModel fits (predicting needs none of them).
 struct XgbConfig {
-  int rounds = 1000;              ///< most boosting rounds
-  int early_stop = 30;            ///< rounds without a better validation logloss (0 = never)
-  double valid_share = 0.1;       ///< training rows held out for early stopping
-  double eta = 0.2;               ///< learning rate
-  int max_depth = 4;              ///< tree depth
+  int rounds = 1000;         ///< most boosting rounds
+  int early_stop = 30;       ///< rounds without a better validation logloss (0 = never)
+  double valid_share = 0.1;  ///< training rows held out for early stopping
+  double eta = 0.2;          ///< learning rate
+  int max_depth = 4;         ///< tree depth
+  /// depthwise, or lossguide (leaf-wise, as LightGBM grows trees)
+  std::string grow_policy = "depthwise";
+  /// most leaves per tree (0 = no limit)
+  int max_leaves = 0;
   double min_child_weight = 1;    ///< smallest hessian sum in a leaf
   double subsample = 0.8;         ///< row share per tree
   double colsample_bytree = 0.1;  ///< column share per tree
@@ -52,8 +56,10 @@ struct LinearConfig {
 
 /// The blend.* parameters: how models' probabilities are combined.
 struct BlendConfig {
-  double step = 0.05;       ///< grid step of the weights searched on out-of-fold predictions
-  double floor = kProbEps;  ///< smallest class probability of the blend
+  double step = 0.05;            ///< grid step of the weights searched on out-of-fold predictions
+  double floor = kProbEps;       ///< smallest class probability of the blend
+  std::string combine = "auto";  ///< blend, temperature, stack, or auto (CV picks the best)
+  double stack_l2 = 0.01;        ///< stacker's L2 pull towards the geometric mean
 
   bool operator==(const BlendConfig&) const = default;
 };

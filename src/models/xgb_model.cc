@@ -179,6 +179,8 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
       // Each setting as its parameter's canonical text (numbers: the shortest round-trip decimal).
       {"eta", param_format(cfg_.eta)},
       {"max_depth", param_format(cfg_.max_depth)},
+      {"grow_policy", cfg_.grow_policy},
+      {"max_leaves", param_format(cfg_.max_leaves)},
       {"min_child_weight", param_format(cfg_.min_child_weight)},
       {"subsample", param_format(cfg_.subsample)},
       {"colsample_bytree", param_format(cfg_.colsample_bytree)},

@@ -97,9 +97,9 @@ TEST(CvSummary, WhatCvWritesRoundTrips) {
   const nlohmann::json j = summarize(r, fx.setup, "t.store", "oof.csv").to_json();
   for (const char* key :
        {"dataset", "folds", "seed", "models", "metrics", "per_class", "pairs", "confusion",
-        "feature_importance", "oof_path", "blend", "model_metrics", "params", "seconds"})
+        "feature_importance", "oof_path", "blend", "model_metrics", "params", "combine", "seconds"})
     EXPECT_TRUE(j.contains(key)) << key;
-  EXPECT_EQ(j.size(), 14u);
+  EXPECT_EQ(j.size(), 15u);
   EXPECT_EQ(j["folds"], 3);
   EXPECT_EQ(j["dataset"]["files"], 90);
   EXPECT_EQ(j["blend"]["xgb"], r.weights[0]);

@@ -89,9 +89,37 @@ TEST_F(ChooseWeights, GivenWeightsAreNormalisedAndNoCvRuns) {
 
 TEST_F(ChooseWeights, ASingleModelWeighsOne) {
   fx.setup.models = {"linear"};
-  WeightChoice c = choose(source());
+  WeightSource from = source();
+  from.bag = false;
+  WeightChoice c = choose(from);
   EXPECT_EQ(c.weights, (std::vector<double>{1.0}));
   EXPECT_FALSE(c.cv);
+  EXPECT_EQ(c.combine.kind, "blend");
+}
+
+TEST_F(ChooseWeights, OneFitByDefaultSaysWhyAndBaggingKeepsTheCombination) {
+  WeightChoice one = choose(source());
+  EXPECT_FALSE(one.bag);
+  EXPECT_NE(log.find("fitting once on all 90 files (--bag averages the 3 fold models"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("combine: "), std::string::npos) << log;
+  Bundle single = make_bundle(fx.sketches, fx.setup, one, "t.store");
+  EXPECT_EQ(single.members.size(), 1u);
+  EXPECT_EQ(single.temperature, one.combine.temperature);
+  EXPECT_EQ(single.info["combine"]["kind"], one.combine.kind);
+
+  WeightSource from = source();
+  from.bag = true;
+  WeightChoice c = choose(from);
+  EXPECT_TRUE(c.bag);
+  ASSERT_TRUE(c.cv);
+  EXPECT_EQ(c.cv->members.size(), 3u);
+  Bundle b = make_bundle(fx.sketches, fx.setup, c, "t.store");
+  EXPECT_EQ(b.members.size(), 3u);
+  EXPECT_EQ(b.temperature, c.combine.temperature);
+  EXPECT_EQ(b.stack.coef, c.combine.stack.coef);
+  EXPECT_EQ(b.info["combine"]["kind"], c.combine.kind);
 }
 
 TEST_F(ChooseWeights, FromACvResultsFile) {
@@ -119,7 +147,9 @@ TEST_F(ChooseWeights, FromACvResultsFile) {
 }
 
 TEST_F(ChooseWeights, SeveralModelsRunCvForThem) {
-  WeightChoice c = choose(source());
+  WeightSource from = source();
+  from.bag = false;
+  WeightChoice c = choose(from);
   ASSERT_TRUE(c.cv);
   EXPECT_EQ(c.weights, normalized_weights(c.cv->weights, 2));
   EXPECT_EQ(c.cv->folds.size(), 3u);

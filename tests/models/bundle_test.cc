@@ -45,14 +45,16 @@ struct Trained {
 };
 
 // The bundle in the layout of version 1 (no floor field), as malscope wrote it until the floor
-// became a field, with `info` as its JSON record.
-std::string version_1_bytes(const Bundle& b, const nlohmann::json& info) {
+// became a field, or of version 2 (a floor, no temperature or stacker), with `info` as its JSON
+// record.
+std::string old_version_bytes(const Bundle& b, const nlohmann::json& info, uint32_t version) {
   ByteWriter p;
   p.put_bytes(info.dump());
   p.put<int32_t>(b.classes);
   p.put<uint32_t>(uint32_t(b.model_names.size()));
   for (const std::string& n : b.model_names) p.put_bytes(n);
   p.put_vector(b.weights);
+  if (version == 2) p.put<double>(b.floor);
   p.put<uint32_t>(uint32_t(b.members.size()));
   for (const BundleMember& m : b.members) {
     p.put_bytes(to_bytes(m.pipeline));
@@ -60,10 +62,14 @@ std::string version_1_bytes(const Bundle& b, const nlohmann::json& info) {
   }
   ByteWriter w;
   w.put_raw("MSBUNDLE");
-  w.put<uint32_t>(1);
+  w.put<uint32_t>(version);
   w.put_bytes(p.str());
   w.put<uint64_t>(hash_bytes(p.str()));
   return w.str();
+}
+
+std::string version_1_bytes(const Bundle& b, const nlohmann::json& info) {
+  return old_version_bytes(b, info, 1);
 }
 
 TEST(Bundle, RoundTripPredictsTheSame) {
@@ -142,21 +148,54 @@ TEST(Bundle, VersionOneReadsItsFloorFromTheInfoWithoutTheParameterTable) {
   EXPECT_EQ(old.floor, 0.02);
   EXPECT_EQ(old.predict(*t.sketches).prob, want.prob);
   t.bundle.info = info;
-  EXPECT_TRUE(save_bundle(old) == save_bundle(t.bundle));  // saved again: version 2, same bytes
+  EXPECT_TRUE(save_bundle(old) == save_bundle(t.bundle));  // saved again: version 3, same bytes
 
   info.erase("params");  // bundles from before blend.floor: the submission's clip
   EXPECT_EQ(load_bundle(version_1_bytes(t.bundle, info), "old", {}).floor, kProbEps);
 }
 
-TEST(Bundle, VersionTwoStoresItsFloor) {
+TEST(Bundle, VersionThreeStoresItsFloorTemperatureAndStacker) {
   Trained t("0.02");
+  const Predictions plain = t.bundle.predict(*t.sketches);
   std::string bytes = save_bundle(t.bundle);
-  EXPECT_EQ(bytes.substr(8, 4), std::string("\2\0\0\0", 4));
+  EXPECT_EQ(bytes.substr(8, 4), std::string("\3\0\0\0", 4));
   // The info is only a record: emptying it changes nothing a prediction needs.
   t.bundle.info = nlohmann::json::object();
   Bundle back = load_bundle(save_bundle(t.bundle), "mem", {0, 1});
   EXPECT_EQ(back.floor, 0.02);
-  EXPECT_EQ(back.predict(*t.sketches).prob, t.bundle.predict(*t.sketches).prob);
+  EXPECT_EQ(back.temperature, 1);
+  EXPECT_TRUE(back.stack.empty());
+  EXPECT_EQ(back.predict(*t.sketches).prob, plain.prob);
+
+  // A temperature softens every member's blend; it survives the round trip.
+  t.bundle.temperature = 3;
+  Bundle soft = load_bundle(save_bundle(t.bundle), "mem", {0, 1});
+  EXPECT_EQ(soft.temperature, 3);
+  const Predictions ps = soft.predict(*t.sketches);
+  EXPECT_EQ(ps.prob, t.bundle.predict(*t.sketches).prob);
+  for (size_t r = 0; r < ps.rows(); ++r)
+    EXPECT_LE(ps.row(r)[argmax(ps.row(r))], plain.row(r)[argmax(plain.row(r))] + 1e-12);
+
+  // A stacker replaces the blend.
+  t.bundle.temperature = 1;
+  std::vector<Predictions> member =
+      predict_models(t.bundle.members[0].pipeline, t.bundle.members[0].models, *t.sketches, {});
+  t.bundle.stack = Stacker::fit(member, t.sketches->labels(), 0.1);
+  Bundle stacked = load_bundle(save_bundle(t.bundle), "mem", {0, 1});
+  EXPECT_EQ(stacked.stack.coef, t.bundle.stack.coef);
+  Predictions want = t.bundle.stack.predict(member);
+  apply_floor(want, 0.02);
+  EXPECT_EQ(stacked.predict(*t.sketches).prob, want.prob);
+}
+
+TEST(Bundle, VersionTwoStillLoads) {
+  Trained t("0.02");
+  const Predictions want = t.bundle.predict(*t.sketches);
+  Bundle old = load_bundle(old_version_bytes(t.bundle, t.bundle.info, 2), "v2", {0, 1});
+  EXPECT_EQ(old.floor, 0.02);
+  EXPECT_EQ(old.temperature, 1);
+  EXPECT_TRUE(old.stack.empty());
+  EXPECT_EQ(old.predict(*t.sketches).prob, want.prob);
 }
 
 TEST(Bundle, LoadErrorsNameThePart) {

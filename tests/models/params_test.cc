@@ -54,7 +54,7 @@ TEST(Params, ValuesAreTheTypedMembers) {
              linear_params().specs().size() + blend_params().specs().size();
   ASSERT_EQ(param_table().size(), n);
   EXPECT_EQ(param_table().front().name, "features.api_stats");
-  EXPECT_EQ(param_table().back().name, "blend.floor");
+  EXPECT_EQ(param_table().back().name, "blend.stack_l2");
   EXPECT_EQ(find_param("blend.floor")->def, "1e-06");
   EXPECT_EQ(find_param("nope"), nullptr);
 }
