@@ -26,6 +26,8 @@ void register_summary(CLI::App& app, Globals& g);
 void register_cv(CLI::App& app, Globals& g);
 void register_train(CLI::App& app, Globals& g);
 void register_predict(CLI::App& app, Globals& g);
+void register_score(CLI::App& app, Globals& g);
+void register_serve(CLI::App& app, Globals& g);
 void register_evaluate(CLI::App& app, Globals& g);
 void register_tune(CLI::App& app, Globals& g);
 void register_profile(CLI::App& app, Globals& g);
@@ -43,6 +45,8 @@ inline void register_all(CLI::App& app, Globals& g) {
   register_cv(app, g);
   register_train(app, g);
   register_predict(app, g);
+  register_score(app, g);
+  register_serve(app, g);
   register_evaluate(app, g);
   register_tune(app, g);
   register_profile(app, g);

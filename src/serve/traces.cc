@@ -1,0 +1,115 @@
+#include "serve/traces.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+#include <unordered_map>
+
+#include "io/batch_dictionaries.h"
+#include "io/csv_parser.h"
+#include "io/csv_schema.h"
+#include "io/report_json.h"
+#include "store/store_writer.h"
+#include "store/trace_store.h"
+#include "util/error.h"
+
+namespace malscope {
+namespace {
+
+// A batch's API names as the store would keep them: folded when asked, duplicates (A and W
+// spellings that fold into one) given one id.
+struct NameMap {
+  std::vector<std::string> names;
+  std::vector<uint16_t> id;  // batch-local id -> id into names
+};
+
+NameMap map_names(const TraceBatch& b, ApiNaming naming) {
+  NameMap m;
+  std::unordered_map<std::string, uint16_t> seen;
+  m.id.reserve(b.apis.size());
+  for (const std::string& a : b.apis) {
+    std::string n = naming == ApiNaming::kCanonical ? canonical_api_name(a) : a;
+    auto [it, added] = seen.emplace(n, uint16_t(m.names.size()));
+    if (added) m.names.push_back(std::move(n));
+    m.id.push_back(it->second);
+  }
+  return m;
+}
+
+}  // namespace
+
+Sketches sketch_batch(const TraceBatch& b, const TraceReading& how, const FeatureConfig& cfg) {
+  NameMap names = map_names(b, how.api_names);
+  // Runs of one file_id, in order of first appearance (a CSV file that comes back is merged).
+  std::vector<std::vector<const BatchFile*>> files;
+  std::unordered_map<std::string_view, size_t> index;
+  for (const BatchFile& run : b.files) {
+    auto [it, added] = index.emplace(run.file_id, files.size());
+    if (added) files.emplace_back();
+    files[it->second].push_back(&run);
+  }
+  const bool with_pid = b.pid.size() == b.rows();
+  SketchBuilder builder(names.names, how.has_return_value, cfg, files.size());
+  ChunkColumns c;
+  for (size_t f = 0; f < files.size(); ++f) {
+    c.api.clear(), c.tid.clear(), c.index.clear(), c.ret.clear(), c.pid.clear();
+    for (const BatchFile* run : files[f])
+      for (uint32_t i = run->row_begin; i < run->row_end; ++i) {
+        c.api.push_back(names.id[b.api[i]]);
+        c.tid.push_back(b.tid[i]);
+        c.index.push_back(b.index[i]);
+        c.ret.push_back(how.has_return_value ? b.ret[i] : 0);
+        if (with_pid) c.pid.push_back(b.pid[i]);
+      }
+    store::sort_file_rows(c, 0, c.api.size());
+    FileTrace t;
+    t.file = uint32_t(f);
+    t.id = files[f][0]->file_id;
+    t.label = files[f][0]->label;
+    t.api = c.api, t.tid = c.tid, t.index = c.index, t.ret = c.ret, t.pid = c.pid;
+    t.n_rows = uint32_t(c.api.size());
+    builder.add(uint32_t(f), t);
+  }
+  return builder.finish();
+}
+
+TraceBatch read_report_text(std::string_view json, const std::string& name,
+                            const std::string& fallback_id) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end.
+  std::string padded;
+  padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  padded.append(json);
+  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  TraceBatch batch;
+  BatchDictionaries dict(batch);
+  ReportFacts facts =
+      read_report(name, std::string_view(padded.data(), json.size()), batch, dict);
+  std::string id = facts.file_id.empty() ? fallback_id : std::move(facts.file_id);
+  batch.files.push_back({std::move(id), -1, 0, uint32_t(batch.rows()), 0, facts.processes, name});
+  return batch;
+}
+
+TraceBatch read_csv_text(std::string_view csv, const std::string& name, bool& has_return_value) {
+  size_t eol = csv.find('\n');
+  if (eol == std::string_view::npos)
+    throw Error(fmt::format("{}: no header line (expected file_id,api,tid,index,...)", name));
+  std::string_view header = csv.substr(0, eol);
+  if (!header.empty() && header.back() == '\r') header.remove_suffix(1);
+  CsvSchema schema = CsvSchema::from_header(header, name);
+  has_return_value = schema.has_return_value;
+  // Whole lines, each ending with '\n', and zeros after them for the scanners' over-reads.
+  std::string text(csv.substr(eol + 1));
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  const size_t n = text.size();
+  text.append(64, '\0');
+  TraceBatch batch = parse_block(std::string_view(text.data(), n), schema, false);
+  if (!batch.bad.empty()) {
+    const BadRecord& bad = batch.bad.front();
+    std::string message = bad.message;
+    if (bad.ref_line) message += fmt::format(" on line {}", bad.ref_line + 1);
+    throw Error(fmt::format("{}:{}: {}", name, bad.line + 1, message));
+  }
+  if (batch.files.empty()) throw Error(fmt::format("{}: a header but no rows", name));
+  return batch;
+}
+
+}  // namespace malscope
