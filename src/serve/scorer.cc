@@ -139,7 +139,8 @@ std::vector<Verdict> Scorer::score(const Sketches& s, int reasons) const {
     v.file_id = s.file_id(r);
     auto row = p.row(r);
     v.prob.assign(row.begin(), row.end());
-    v.predicted = argmax(row);
+    clip_normalize(v.prob);  // as the submission of `predict` clips its rows
+    v.predicted = argmax(v.prob);
     for (const ApiCount& a : s.apis(r)) v.calls += a.count;
   }
   if (reasons > 0 && s.size() > 0) explain(s, out, reasons);

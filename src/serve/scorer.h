@@ -31,7 +31,7 @@ struct Reason {
 struct Verdict {
   std::string file_id;
   int predicted = 0;          ///< class with the largest probability (lowest on ties)
-  std::vector<double> prob;   ///< one per class, as Bundle::predict gives them
+  std::vector<double> prob;   ///< one per class: Bundle::predict's, clipped as `predict` clips
   uint64_t calls = 0;         ///< API calls in the trace
   std::vector<Reason> reasons;  ///< largest |contribution| first
 };
