@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -132,60 +133,96 @@ Scorer::Scorer(Bundle bundle, std::string source, std::string sha256, int thread
 }
 
 std::vector<Verdict> Scorer::score(const Sketches& s, int reasons) const {
-  Predictions p = bundle_.predict(s);
   std::vector<Verdict> out(s.size());
-  for (size_t r = 0; r < s.size(); ++r) {
-    Verdict& v = out[r];
-    v.file_id = s.file_id(r);
-    auto row = p.row(r);
-    v.prob.assign(row.begin(), row.end());
-    clip_normalize(v.prob);  // as the submission of `predict` clips its rows
-    v.predicted = argmax(v.prob);
-    for (const ApiCount& a : s.apis(r)) v.calls += a.count;
+  // Blocks of rows bound the contributions held (rows x classes x columns per model).
+  constexpr size_t kBlock = 256;
+  std::vector<uint32_t> rows;
+  for (size_t b = 0; b < s.size(); b += kBlock) {
+    rows.clear();
+    for (size_t r = b; r < std::min(s.size(), b + kBlock); ++r) rows.push_back(uint32_t(r));
+    score_rows(s, rows, reasons, out);
   }
-  if (reasons > 0 && s.size() > 0) explain(s, out, reasons);
   return out;
 }
 
-void Scorer::explain(const Sketches& s, std::vector<Verdict>& out, int reasons) const {
-  const size_t rows = s.size(), K = size_t(bundle_.classes);
-  const double per_member = 1.0 / double(bundle_.members.size());
+// Bundle::predict on `rows`, step for step (per member each model on the values it wants, the
+// blend, the mean over members, the floor), keeping the matrices and the contributions.
+void Scorer::score_rows(const Sketches& s, std::span<const uint32_t> rows, int reasons,
+                        std::vector<Verdict>& out) const {
+  const size_t n = rows.size(), K = size_t(bundle_.classes);
+  struct MemberWork {
+    FeatureMatrix counts;
+    std::vector<std::vector<float>> contributions;  // per model (empty: none)
+  };
+  std::vector<MemberWork> work(bundle_.members.size());
+  Predictions sum;
+  for (size_t mi = 0; mi < bundle_.members.size(); ++mi) {
+    const BundleMember& m = bundle_.members[mi];
+    std::map<ValueKind, FeatureMatrix> x;
+    std::vector<Predictions> preds;
+    for (const auto& model : m.models) {
+      auto it = x.find(model->value_kind());
+      if (it == x.end())
+        it = x.emplace(model->value_kind(), m.pipeline.transform(s, rows, model->value_kind()))
+                 .first;
+      preds.push_back(model->predict_proba(it->second));
+      if (reasons > 0) work[mi].contributions.push_back(model_contributions(*model, it->second));
+    }
+    Predictions p = blend(preds, bundle_.weights);
+    if (sum.classes == 0) {
+      sum = std::move(p);
+    } else {
+      for (size_t i = 0; i < sum.prob.size(); ++i) sum.prob[i] += p.prob[i];
+    }
+    if (reasons > 0) {
+      auto it = x.find(ValueKind::kCounts);
+      work[mi].counts =
+          it != x.end() ? std::move(it->second) : m.pipeline.transform(s, rows, ValueKind::kCounts);
+    }
+  }
+  for (double& v : sum.prob) v /= double(bundle_.members.size());
+  apply_floor(sum, bundle_.floor);
+  for (size_t i = 0; i < n; ++i) {
+    Verdict& v = out[rows[i]];
+    v.file_id = s.file_id(rows[i]);
+    auto row = sum.row(i);
+    v.prob.assign(row.begin(), row.end());
+    clip_normalize(v.prob);  // as the submission of `predict` clips its rows
+    v.predicted = argmax(v.prob);
+    for (const ApiCount& a : s.apis(rows[i])) v.calls += a.count;
+  }
+  if (reasons <= 0) return;
+
   // Per row: feature name -> summed contribution toward the predicted class, and its value.
-  std::vector<std::unordered_map<std::string_view, Part>> parts(rows);
-  for (const BundleMember& m : bundle_.members) {
-    const std::vector<std::string>& names = m.pipeline.column_names();
+  const double per_member = 1.0 / double(bundle_.members.size());
+  std::vector<std::unordered_map<std::string_view, Part>> parts(n);
+  for (size_t mi = 0; mi < bundle_.members.size(); ++mi) {
+    const std::vector<std::string>& names = bundle_.members[mi].pipeline.column_names();
     const size_t cols = names.size(), width = cols + 1;
-    FeatureMatrix counts = m.pipeline.transform(s, {}, ValueKind::kCounts);
-    std::optional<FeatureMatrix> tfidf;
-    std::vector<double> acc(rows * cols, 0.0);
-    for (size_t j = 0; j < m.models.size(); ++j) {
-      const Model& model = *m.models[j];
-      const FeatureMatrix* x = &counts;
-      if (model.value_kind() == ValueKind::kTfidf) {
-        if (!tfidf) tfidf = m.pipeline.transform(s, {}, ValueKind::kTfidf);
-        x = &*tfidf;
-      }
-      std::vector<float> c = model_contributions(model, *x);
-      if (c.size() != rows * K * width) continue;  // a model without contributions
+    std::vector<double> acc(n * cols, 0.0);
+    for (size_t j = 0; j < work[mi].contributions.size(); ++j) {
+      const std::vector<float>& c = work[mi].contributions[j];
+      if (c.size() != n * K * width) continue;  // a model without contributions
       const double w = bundle_.weights[j] * per_member;
-      for (size_t r = 0; r < rows; ++r) {
-        const float* src = c.data() + (r * K + size_t(out[r].predicted)) * width;
-        double* dst = acc.data() + r * cols;
+      for (size_t i = 0; i < n; ++i) {
+        const float* src = c.data() + (i * K + size_t(out[rows[i]].predicted)) * width;
+        double* dst = acc.data() + i * cols;
         for (size_t k = 0; k < cols; ++k) dst[k] += w * double(src[k]);
       }
     }
-    for (size_t r = 0; r < rows; ++r) {
-      const double* a = acc.data() + r * cols;
+    for (size_t i = 0; i < n; ++i) {
+      const double* a = acc.data() + i * cols;
       for (size_t k = 0; k < cols; ++k) {
         if (a[k] == 0) continue;
-        Part& part = parts[r][names[k]];
+        Part& part = parts[i][names[k]];
         part.contribution += a[k];
-        part.value = value_at(counts, r, uint32_t(k));
+        part.value = value_at(work[mi].counts, i, uint32_t(k));
       }
     }
   }
-  for (size_t r = 0; r < rows; ++r) {
-    std::vector<std::pair<std::string_view, Part>> all(parts[r].begin(), parts[r].end());
+  for (size_t i = 0; i < n; ++i) {
+    Verdict& v = out[rows[i]];
+    std::vector<std::pair<std::string_view, Part>> all(parts[i].begin(), parts[i].end());
     // Largest push first; ties by name so the order does not depend on hashing.
     auto before = [](const auto& x, const auto& y) {
       double ax = std::abs(x.second.contribution), ay = std::abs(y.second.contribution);
@@ -193,15 +230,15 @@ void Scorer::explain(const Sketches& s, std::vector<Verdict>& out, int reasons) 
     };
     size_t k = std::min(all.size(), size_t(reasons));
     std::partial_sort(all.begin(), all.begin() + int64_t(k), all.end(), before);
-    const std::string& cls = class_names_[size_t(out[r].predicted)];
-    for (size_t i = 0; i < k; ++i) {
+    const std::string& cls = class_names_[size_t(v.predicted)];
+    for (size_t t = 0; t < k; ++t) {
       Reason reason;
-      reason.feature = std::string(all[i].first);
-      reason.value = all[i].second.value;
-      reason.contribution = all[i].second.contribution;
+      reason.feature = std::string(all[t].first);
+      reason.value = all[t].second.value;
+      reason.contribution = all[t].second.contribution;
       reason.text = fmt::format("{}: {:+.2f} toward {}", describe_feature(reason.feature, reason.value),
                                 reason.contribution, cls);
-      out[r].reasons.push_back(std::move(reason));
+      v.reasons.push_back(std::move(reason));
     }
   }
 }

@@ -8,6 +8,7 @@
 // blend weight (then averaged over the bundle's members). Positive pushes toward the class.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,7 +63,8 @@ class Scorer {
   const nlohmann::json& describe() const { return description_; }
 
  private:
-  void explain(const Sketches& s, std::vector<Verdict>& out, int reasons) const;
+  void score_rows(const Sketches& s, std::span<const uint32_t> rows, int reasons,
+                  std::vector<Verdict>& out) const;
   Bundle bundle_;
   std::vector<std::string> class_names_;
   ApiNaming api_names_ = ApiNaming::kAsIs;

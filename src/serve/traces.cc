@@ -72,20 +72,32 @@ Sketches sketch_batch(const TraceBatch& b, const TraceReading& how, const Featur
   return builder.finish();
 }
 
-TraceBatch read_report_text(std::string_view json, const std::string& name,
-                            const std::string& fallback_id) {
+TraceBatch read_report_in_place(std::string& json, const std::string& name,
+                                const std::string& fallback_id) {
   // simdjson reads up to SIMDJSON_PADDING bytes past the end.
-  std::string padded;
-  padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
-  padded.append(json);
-  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  const size_t n = json.size();
+  json.append(simdjson::SIMDJSON_PADDING, '\0');
   TraceBatch batch;
   BatchDictionaries dict(batch);
-  ReportFacts facts =
-      read_report(name, std::string_view(padded.data(), json.size()), batch, dict);
+  ReportFacts facts;
+  try {
+    facts = read_report(name, std::string_view(json.data(), n), batch, dict);
+  } catch (...) {
+    json.resize(n);
+    throw;
+  }
+  json.resize(n);
   std::string id = facts.file_id.empty() ? fallback_id : std::move(facts.file_id);
   batch.files.push_back({std::move(id), -1, 0, uint32_t(batch.rows()), 0, facts.processes, name});
   return batch;
+}
+
+TraceBatch read_report_text(std::string_view json, const std::string& name,
+                            const std::string& fallback_id) {
+  std::string padded;
+  padded.reserve(json.size() + simdjson::SIMDJSON_PADDING);
+  padded.append(json);
+  return read_report_in_place(padded, name, fallback_id);
 }
 
 TraceBatch read_csv_text(std::string_view csv, const std::string& name, bool& has_return_value) {

@@ -31,6 +31,11 @@ Sketches sketch_batch(const TraceBatch& batch, const TraceReading& how, const Fe
 TraceBatch read_report_text(std::string_view json, const std::string& name,
                             const std::string& fallback_id);
 
+/// read_report_text() of `json` without a copy: simdjson's padding is appended in place (no
+/// reallocation when the capacity has room for it) and taken off again.
+TraceBatch read_report_in_place(std::string& json, const std::string& name,
+                                const std::string& fallback_id);
+
 /// Reads a Tianchi CSV held in memory (header line first; labels, if any, are kept) into one
 /// batch. Throws Error naming `name`, the line and the column on bad input. `has_return_value`
 /// is set from the header.
