@@ -7,6 +7,7 @@
 #include <future>
 
 #include "io/report_reader.h"
+#include "serve/traces.h"
 #include "store/format.h"
 #include "store/ingest.h"
 #include "store/trace_store.h"
@@ -44,7 +45,8 @@ size_t score_reports(const Scorer& scorer, std::span<const std::string> inputs,
   so.skip_bad = true;  // bad reports come back as records; stop or skip here
   std::unique_ptr<ReportSource> source = open_report_source(inputs, so);
   ThreadPool pool(opt.threads);
-  const TraceReading how = scorer.reading(true);
+  TraceReading how = scorer.reading(true);
+  how.one_record_per_file = true;
   std::deque<std::future<std::pair<std::vector<Verdict>, std::vector<BadRecord>>>> pending;
   size_t scored = 0;
   auto take = [&] {
@@ -57,17 +59,31 @@ size_t score_reports(const Scorer& scorer, std::span<const std::string> inputs,
     scored += verdicts.size();
     sink(verdicts);
   };
-  for (TraceSource::Unit unit = source->next(); unit; unit = source->next()) {
-    pending.push_back(pool.submit([&scorer, &opt, how, unit = std::move(unit)] {
-      TraceBatch batch = unit();
+  // Units (a report, or a few small ones) in groups: one sketch and one prediction per group
+  // amortise what every scoring pass pays (the vocabulary maps, the model calls).
+  constexpr size_t kGroupBytes = 16u << 20, kGroupUnits = 64;
+  std::vector<TraceSource::Unit> group;
+  uint64_t group_from = 0;
+  auto submit = [&] {
+    pending.push_back(pool.submit([&scorer, &opt, how, units = std::move(group)] {
+      std::vector<TraceBatch> batches;
+      for (const TraceSource::Unit& u : units) batches.push_back(u());
+      TraceBatch batch = join_batches(batches);
       std::vector<Verdict> v;
       if (!batch.files.empty())
         v = scorer.score(sketch_batch(batch, how, scorer.feature_config()), opt.reasons);
       return std::make_pair(std::move(v), std::move(batch.bad));
     }));
-    // A few units ahead of the output per worker: memory stays bounded by the reports in flight.
-    if (pending.size() >= size_t(2 * opt.threads + 1)) take();
+    group = {};
+    group_from = source->bytes_read();
+    // A few groups ahead of the output per worker: memory stays bounded by the reports in flight.
+    if (pending.size() >= size_t(2 * opt.threads)) take();
+  };
+  for (TraceSource::Unit unit = source->next(); unit; unit = source->next()) {
+    group.push_back(std::move(unit));
+    if (group.size() >= kGroupUnits || source->bytes_read() - group_from >= kGroupBytes) submit();
   }
+  if (!group.empty()) submit();
   while (!pending.empty()) take();
   source->finish();
   return scored;

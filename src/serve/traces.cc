@@ -8,6 +8,7 @@
 #include "io/csv_parser.h"
 #include "io/csv_schema.h"
 #include "io/report_json.h"
+#include "io/return_value.h"
 #include "store/store_writer.h"
 #include "store/trace_store.h"
 #include "util/error.h"
@@ -43,6 +44,10 @@ Sketches sketch_batch(const TraceBatch& b, const TraceReading& how, const Featur
   std::vector<std::vector<const BatchFile*>> files;
   std::unordered_map<std::string_view, size_t> index;
   for (const BatchFile& run : b.files) {
+    if (how.one_record_per_file) {
+      files.push_back({&run});
+      continue;
+    }
     auto [it, added] = index.emplace(run.file_id, files.size());
     if (added) files.emplace_back();
     files[it->second].push_back(&run);
@@ -70,6 +75,50 @@ Sketches sketch_batch(const TraceBatch& b, const TraceReading& how, const Featur
     builder.add(uint32_t(f), t);
   }
   return builder.finish();
+}
+
+TraceBatch join_batches(std::vector<TraceBatch>& batches) {
+  if (batches.size() == 1) return std::move(batches[0]);
+  TraceBatch out;
+  std::unordered_map<std::string, uint16_t> apis;
+  std::unordered_map<std::string, uint32_t> texts;
+  bool pid = true;
+  size_t rows = 0;
+  for (const TraceBatch& b : batches) pid &= b.pid.size() == b.rows(), rows += b.rows();
+  out.api.reserve(rows), out.tid.reserve(rows), out.index.reserve(rows), out.ret.reserve(rows);
+  if (pid) out.pid.reserve(rows);
+  for (TraceBatch& b : batches) {
+    std::vector<uint16_t> api_map(b.apis.size());
+    for (size_t i = 0; i < b.apis.size(); ++i) {
+      auto [it, added] = apis.emplace(b.apis[i], uint16_t(out.apis.size()));
+      if (added) {
+        if (out.apis.size() > UINT16_MAX) throw Error("more than 65536 distinct API names");
+        out.apis.push_back(b.apis[i]);
+      }
+      api_map[i] = it->second;
+    }
+    std::vector<int64_t> ret_map(b.ret_strings.size());
+    for (size_t i = 0; i < b.ret_strings.size(); ++i) {
+      auto [it, added] = texts.emplace(b.ret_strings[i], uint32_t(out.ret_strings.size()));
+      if (added) out.ret_strings.push_back(b.ret_strings[i]);
+      ret_map[i] = ret_string_value(it->second);
+    }
+    const uint32_t base = uint32_t(out.api.size());
+    for (size_t i = 0; i < b.rows(); ++i) {
+      out.api.push_back(api_map[b.api[i]]);
+      out.tid.push_back(b.tid[i]);
+      out.index.push_back(b.index[i]);
+      out.ret.push_back(ret_is_string(b.ret[i]) ? ret_map[ret_string_id(b.ret[i])] : b.ret[i]);
+      if (pid) out.pid.push_back(b.pid[i]);
+    }
+    for (BatchFile& f : b.files) {
+      f.row_begin += base, f.row_end += base;
+      out.files.push_back(std::move(f));
+    }
+    for (BadRecord& bad : b.bad) out.bad.push_back(std::move(bad));
+    out.lines += b.lines;
+  }
+  return out;
 }
 
 TraceBatch read_report_in_place(std::string& json, const std::string& name,

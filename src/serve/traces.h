@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "features/pipeline.h"
 #include "features/sketches.h"
@@ -18,12 +19,19 @@ namespace malscope {
 struct TraceReading {
   ApiNaming api_names = ApiNaming::kAsIs;  ///< fold names as the model was trained (canonical)
   bool has_return_value = true;            ///< the input has return values (CSV: its header)
+  /// Each run of the batch is a file of its own (reports: a sample analysed twice is two
+  /// traces), instead of runs of one file_id being merged (CSV).
+  bool one_record_per_file = false;
 };
 
 /// Sketches of the files of `batch`, one row per file_id in order of first appearance (runs of
-/// one file_id merged, as the store builder merges them); each file's calls in store order (tid,
-/// index, input order). Only cfg's n-gram fields matter (as for Sketches::extract).
+/// one file_id merged, as the store builder merges them; one row per run with
+/// one_record_per_file); each file's calls in store order (tid, index, input order). Only cfg's n-gram fields matter (as for Sketches::extract).
 Sketches sketch_batch(const TraceBatch& batch, const TraceReading& how, const FeatureConfig& cfg);
+
+/// The batches joined into one (their dictionaries merged, rows and files in order), so that
+/// many small units are sketched and scored in one pass. Throws Error past 65,536 API names.
+TraceBatch join_batches(std::vector<TraceBatch>& batches);
 
 /// Reads one CAPEv2 or Cuckoo report held in memory (any bytes: copied into a padded buffer)
 /// into a batch of one file. The file_id is target.file.sha256 (then .md5, then `fallback_id`).

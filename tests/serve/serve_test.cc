@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -305,6 +308,75 @@ TEST_F(Serve, SighupReloadsAndABadBundleKeepsTheOld) {
   ASSERT_TRUE(m);
   EXPECT_EQ(body_json(m)["models"], nlohmann::json::parse(R"(["linear"])"));
   EXPECT_EQ(s.stop(), 0);
+}
+
+// A loopback connection that sends half a request and holds the worker that reads it.
+int half_request(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return -1;
+  const char part[] = "POST /v1/score HTTP/1.1\r\nHost: x\r\n";
+  EXPECT_EQ(::send(fd, part, sizeof part - 1, 0), ssize_t(sizeof part - 1));
+  return fd;
+}
+
+TEST_F(Serve, AFullQueueIsAnswered503) {
+  Server s(d("m.bundle") + " -q --workers 1 --queue 1 --read-timeout 20", d("log6"));
+  ASSERT_GT(s.port(), 0) << read_text(d("log6"));
+  // One connection holds the worker, one waits in the queue: the next is answered 503.
+  int held = half_request(s.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int queued = half_request(s.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_GE(held, 0);
+  ASSERT_GE(queued, 0);
+  auto c = s.client();
+  auto r = c.Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  ::close(held);
+  ::close(queued);
+  // Once they are gone, requests are served again (bounded wait).
+  int status = 0;
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    auto ok = s.client().Get("/healthz");
+    status = ok ? ok->status : 0;
+    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 200);
+  auto m = s.client().Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_THAT(m->body, HasSubstr("malscope_rejected_total 1"));
+  EXPECT_EQ(s.stop(), 0);
+}
+
+TEST_F(Serve, ServesHttpsWithACertificate) {
+  RunResult key = testing_util::run(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout " +
+      d("key.pem") + " -out " + d("cert.pem"));
+  if (key.code != 0) GTEST_SKIP() << "no openssl command to make a certificate: " << key.out;
+  Server s(d("m.bundle") + " -q --tls-cert " + d("cert.pem") + " --tls-key " + d("key.pem"),
+           d("log7"));
+  ASSERT_GT(s.port(), 0) << read_text(d("log7"));
+  httplib::SSLClient c("127.0.0.1", s.port());
+  c.enable_server_certificate_verification(false);  // self-signed
+  c.set_connection_timeout(5);
+  c.set_read_timeout(30);
+  auto r = c.Post("/v1/score", read_text(kReport), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(body_json(r).contains("reasons"));
+  auto plain = s.client().Get("/healthz");  // plain HTTP to a TLS port gets no answer
+  EXPECT_FALSE(plain && plain->status == 200);
+  EXPECT_EQ(s.stop(), 0);
+  RunResult bad = malscope("serve " + d("m.bundle") + " --port 0 --tls-cert " + d("m.bundle") +
+                           " --tls-key " + d("m.bundle"));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_THAT(bad.out, HasSubstr("not a usable PEM certificate"));
 }
 
 TEST_F(Serve, SigtermDrainsRequestsInFlight) {
