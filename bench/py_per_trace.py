@@ -2,7 +2,9 @@
 """What one trace costs the Python pipeline (shared/baselines/py_baseline.py) wrapped in a web
 app: its per-file text and statistics, TF-IDF transform and XGBoost predict of one file, fitted as
 the baseline fits them (TF-IDF 1-3 grams, min_df 3; XGBoost with its parameters, ROUNDS rounds).
-usage: py_per_trace.py TRAIN.csv TRACE.csv [N] [ROUNDS]   prints p50/p99 ms over N repetitions"""
+usage: py_per_trace.py TRAIN.csv TRACE.csv [N] [ROUNDS] [FILES]
+prints p50/p99 ms over N repetitions; fits on the first FILES training files (default all: the
+cost of one trace depends on the vocabulary and the trees, not on how many files made them)"""
 import sys, time
 import numpy as np, pandas as pd, xgboost as xgb, scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -10,8 +12,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 train_p, trace_p = sys.argv[1:3]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 200
 rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 100
+files = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 dt = {"file_id": str, "label": np.int8, "api": "category", "tid": np.int64, "return_value": np.int64, "index": np.int64}
 tr = pd.read_csv(train_p, dtype=dt)
+if files:
+    tr = tr[tr["file_id"].isin(tr["file_id"].unique()[:files])]
 one = pd.read_csv(trace_p, dtype={k: v for k, v in dt.items() if k != "label"})
 
 def per_file(df):  # py_baseline.py's
@@ -40,5 +45,6 @@ for i in range(n + 5):
     if i >= 5:
         ms.append((time.perf_counter() - t) * 1000)
 ms.sort()
-print("python per trace (per-file text + TF-IDF transform + XGBoost predict, %d calls, %d trees): "
-      "p50 %.2f ms  p99 %.2f ms  (%d repetitions, 1 thread)" % (len(one), rounds * params["num_class"], ms[len(ms) // 2], ms[int(len(ms) * 0.99) - 1], n))
+print("python per trace (per-file text + TF-IDF transform + XGBoost predict, %d calls; fitted on "
+      "%d files, %d columns, %d trees): p50 %.2f ms  p99 %.2f ms  (%d repetitions, 1 thread)" %
+      (len(one), len(tx), X.shape[1], rounds * params["num_class"], ms[len(ms) // 2], ms[int(len(ms) * 0.99) - 1], n))

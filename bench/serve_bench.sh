@@ -56,6 +56,7 @@ print(best["file_id"])' "$DIR/test_verdicts.jsonl")
   cp "$DIR/sim/test/$ID.json" "$DIR/trace.json"  # the simulator names reports by sha256
 fi
 CALLS=$("$BIN" score -q --reasons 0 "$DIR/model.msm" "$DIR/trace.json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["calls"])')
+say "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine inflates every figure below)"
 say "== model: $(du -h "$DIR/model.msm" | cut -f1) bundle (xgb + linear, defaults); request: one CAPE report of $CALLS calls ($(du -h "$DIR/trace.json" | cut -f1) of JSON)"
 
 "$BIN" serve "$DIR/model.msm" --port 0 -q >"$DIR/serve.out" 2>"$DIR/serve.log" &
@@ -70,7 +71,7 @@ say "== latency of POST /v1/score, 1 client, keep-alive (Python http.client)"
 say "with 5 reasons:  $($PY bench/serve_client.py latency "$URL/v1/score" "$DIR/trace.json" $LAT_N)"
 say "without reasons: $($PY bench/serve_client.py latency "$URL/v1/score?reasons=0" "$DIR/trace.json" $LAT_N)"
 say "== the Python pipeline, per trace, in the same run"
-"$BIN" export "$DIR/train.store" --format csv -o "$DIR/train.csv" >/dev/null 2>&1 || true
+[ -f "$DIR/train.csv" ] || "$BIN" export "$DIR/train.store" --format csv -o "$DIR/train.csv" >/dev/null
 if [ ! -f "$DIR/trace.csv" ]; then
   "$BIN" ingest -q "$DIR/trace.json" -o "$DIR/trace.store"
   "$BIN" export "$DIR/trace.store" --format csv -o "$DIR/trace_l.csv" >/dev/null
@@ -81,7 +82,7 @@ if [ ! -f "$DIR/trace.csv" ]; then
     cp "$DIR/trace_l.csv" "$DIR/trace.csv"
   fi
 fi
-$PY bench/py_per_trace.py "$DIR/train.csv" "$DIR/trace.csv" 100 100 || say "python: failed"
+$PY bench/py_per_trace.py "$DIR/train.csv" "$DIR/trace.csv" 100 100 120 || say "python: failed"
 
 say "== throughput with wrk (2 threads, ${WRK_S} s a run)"
 cat >"$DIR/post.lua" <<LUA
@@ -136,4 +137,5 @@ rm -f "$DIR/many.store"
 "$BIN" ingest -q "$DIR/many/test" -o "$DIR/many.store"; t3=$(now)
 "$BIN" predict -q "$DIR/model.msm" "$DIR/many.store" -o "$DIR/many_sub.csv"; t4=$(now)
 a=$(secs $t0 $t1) b=$(secs $t1 $t2) c=$(secs $t2 $t3) d=$(secs $t3 $t4)
+say "load average now $(cut -d' ' -f1-3 /proc/loadavg)"
 say "$REP reports: score $a s ($(awk -v n=$REP -v t=$a 'BEGIN{printf "%.0f", n/t}') traces/s), with 5 reasons $b s ($(awk -v n=$REP -v t=$b 'BEGIN{printf "%.0f", n/t}') traces/s); ingest $c s + predict $d s = $(awk -v a=$c -v b=$d 'BEGIN{printf "%.2f", a+b}') s ($(awk -v n=$REP -v a=$c -v b=$d 'BEGIN{printf "%.0f", n/(a+b)}') traces/s)"

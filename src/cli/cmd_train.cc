@@ -5,6 +5,7 @@
 #include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/folds.h"
+#include "eval/metrics.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
 #include "util/fs.h"
@@ -75,13 +76,8 @@ void register_train(CLI::App& app, Globals& g) {
         a->bag ? bagged_bundle(*w.cv, setup, name) : train_bundle(s, setup, w.weights, name, log);
     b.info["class_names"] = store.class_names();
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
-    if (w.cv)  // what `serve` shows at GET /v1/model
-      b.info["cv"] = {{"folds", w.cv->folds.size()},
-                      {"files", w.cv->metrics.files},
-                      {"logloss", w.cv->metrics.logloss},
-                      {"tianchi_logloss", w.cv->metrics.tianchi_logloss},
-                      {"accuracy", w.cv->metrics.accuracy},
-                      {"macro_f1", w.cv->metrics.macro_f1}};
+    // The CV figures, as bagged bundles carry them (what `serve` shows at GET /v1/model).
+    if (w.cv && !b.info.contains("cv")) b.info["cv"] = overall_json(w.cv->metrics);
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }
