@@ -9,19 +9,19 @@
 #   bench/serve_bench.sh [--dir DIR] [--reports N] [--soak SECONDS] [--requests N] [--quick]
 #     --dir D        working folder (default build/bench-serve)
 #     --reports N    reports for the score throughput (default 10000)
-#     --soak S       soak seconds (default 180)
+#     --soak S       soak seconds (default 120)
 #     --requests N   requests for the second memory reading (default 100000)
 #     --quick        small everything (a check that the script works)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR=build/bench-serve N=10000 SOAK=180 REQS=100000 WRK_S=10 LAT_N=1000
+DIR=build/bench-serve N=10000 SOAK=120 REQS=100000 WRK_S=10 LAT_N=1000 MEM_MIN=10
 while (($#)); do
   case "$1" in
     --dir) DIR=$2; shift 2 ;;
     --reports) N=$2; shift 2 ;;
     --soak) SOAK=$2; shift 2 ;;
     --requests) REQS=$2; shift 2 ;;
-    --quick) N=300 SOAK=10 REQS=3000 WRK_S=3 LAT_N=200; shift ;;
+    --quick) N=300 SOAK=10 REQS=3000 WRK_S=3 LAT_N=200 MEM_MIN=1; shift ;;
     *) echo "usage: $0 [--dir DIR] [--reports N] [--soak S] [--requests N] [--quick]" >&2; exit 2 ;;
   esac
 done
@@ -101,15 +101,15 @@ for q in "reasons=0" "reasons=5"; do
   done
 done
 
-say "== memory: RSS after 1,000 and after $REQS requests (POST /v1/score?reasons=3 of the trace)"
+say "== memory: RSS after 1,000 and after $REQS requests (POST /v1/score?reasons=0 of the trace; at most $MEM_MIN minutes)"
 served() { curl -sS --max-time 5 "$URL/metrics" | awk '/^malscope_requests_total\{route="\/v1\/score",status="200"\}/ { n += $2 } END { print n + 0 }'; }
 base=$(served)
-$PY bench/serve_client.py count "$URL/v1/score?reasons=3" "$DIR/trace.json" 1000
+$PY bench/serve_client.py count "$URL/v1/score?reasons=0" "$DIR/trace.json" 1000
 R1=$(rss $PID)
-# wrk at 8 connections, 10 s at a time, until REQS requests more were answered (at most 200 runs).
-for _ in $(seq 200); do
+# wrk at 8 connections, 10 s at a time, until REQS requests more were answered (bounded in time).
+for _ in $(seq $((MEM_MIN * 6))); do
   [ $(( $(served) - base )) -ge "$REQS" ] && break
-  wrk -t2 -c8 -d10s --timeout 10s -s "$DIR/post.lua" "$URL/v1/score?reasons=3" >/dev/null
+  wrk -t2 -c8 -d10s --timeout 10s -s "$DIR/post.lua" "$URL/v1/score?reasons=0" >/dev/null
 done
 R2=$(rss $PID)
 say "after 1,000 requests: $R1; after $(( $(served) - base )): $R2"
