@@ -94,19 +94,19 @@ void register_score(CLI::App& app, Globals& g) {
         if (csv) {
           append_csv_row(out, v, names, a->reasons);
         } else {
-          out += verdict_json(v, names).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace);
+          out +=
+              verdict_json(v, names).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
           out += '\n';
         }
       }
     });
     write_output(a->output, out);
     if (!g.quiet && a->output != "-")
-      std::printf("%s\n",
-                  fmt::format("wrote {}: {} traces scored in {:.2f}s", a->output, n,
-                              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                                  .count())
-                      .c_str());
+      std::printf(
+          "%s\n",
+          fmt::format("wrote {}: {} traces scored in {:.2f}s", a->output, n,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
+              .c_str());
   });
 }
 

@@ -110,7 +110,8 @@ void register_serve(CLI::App& app, Globals& g) {
     opt.tls_cert = a->tls_cert;
     opt.tls_key = a->tls_key;
     opt.log = [](const std::string& m) { std::fprintf(stderr, "malscope: %s\n", m.c_str()); };
-    if (!g.quiet) opt.access_log = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
+    if (!g.quiet)
+      opt.access_log = [](const std::string& m) { std::fprintf(stderr, "%s\n", m.c_str()); };
 
     // The signals go to one thread that waits for them (blocked everywhere else, so every
     // thread the server starts inherits the mask).
@@ -123,11 +124,10 @@ void register_serve(CLI::App& app, Globals& g) {
     auto scorer = load_scorer(a->model, 1);
     ScoreServer server(scorer, a->model, opt);
     const int port = server.bind();
-    std::printf("listening on %s://%s:%d (model %s, sha256 %s)\n",
-                opt.tls_cert.empty() ? "http" : "https",
-                opt.host.find(':') != std::string::npos ? ("[" + opt.host + "]").c_str()
-                                                        : opt.host.c_str(),
-                port, a->model.c_str(), scorer->describe().value("sha256", "").c_str());
+    std::printf(
+        "listening on %s://%s:%d (model %s, sha256 %s)\n", opt.tls_cert.empty() ? "http" : "https",
+        opt.host.find(':') != std::string::npos ? ("[" + opt.host + "]").c_str() : opt.host.c_str(),
+        port, a->model.c_str(), scorer->describe().value("sha256", "").c_str());
     std::fflush(stdout);
     std::atomic<bool> done{false};
     bool stopping = false;

@@ -5,11 +5,11 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <algorithm>
-#include <cstring>
-#include <ctime>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
+#include <ctime>
 #include <deque>
 #include <map>
 #include <thread>
@@ -175,9 +175,10 @@ ScoreServer::ScoreServer(std::shared_ptr<const Scorer> scorer, std::string model
   if (!opt_.tls_cert.empty() || !opt_.tls_key.empty()) {
     auto tls = std::make_unique<httplib::SSLServer>(opt_.tls_cert.c_str(), opt_.tls_key.c_str());
     if (!tls->is_valid())
-      throw Error(fmt::format("--tls-cert '{}' / --tls-key '{}': not a usable PEM certificate "
-                              "and private key pair",
-                              opt_.tls_cert, opt_.tls_key));
+      throw Error(
+          fmt::format("--tls-cert '{}' / --tls-key '{}': not a usable PEM certificate "
+                      "and private key pair",
+                      opt_.tls_cert, opt_.tls_key));
     http_ = std::move(tls);
   } else {
     http_ = std::make_unique<httplib::Server>();
@@ -245,13 +246,14 @@ std::string ScoreServer::metrics() const {
   out += "# HELP malscope_request_errors_total Requests answered with a 4xx or 5xx status.\n";
   out += "# TYPE malscope_request_errors_total counter\n";
   out += fmt::format("malscope_request_errors_total {}\n", errors);
-  out += "# HELP malscope_request_duration_seconds Time from the request's headers to its answer.\n";
+  out +=
+      "# HELP malscope_request_duration_seconds Time from the request's headers to its answer.\n";
   out += "# TYPE malscope_request_duration_seconds histogram\n";
   uint64_t cum = 0;
   for (size_t b = 0; b < kNumBuckets; ++b) {
     cum += s.buckets[b];
-    out += fmt::format("malscope_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[b],
-                       cum);
+    out +=
+        fmt::format("malscope_request_duration_seconds_bucket{{le=\"{}\"}} {}\n", kBuckets[b], cum);
   }
   cum += s.buckets[kNumBuckets];
   out += fmt::format("malscope_request_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cum);
@@ -311,15 +313,15 @@ void ScoreServer::routes() {
 
   // httplib's own errors (404, 405, 413 on a declared length, 400 on a bad request line) as
   // JSON; answers that already have a body keep it.
-  h.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                               httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string what = res.status == 404   ? fmt::format("no such endpoint: {}", req.path)
-                       : res.status == 413 ? "request body too large (--max-body)"
-                                           : fmt::format("HTTP status {}", res.status);
-    send_error(res, res.status, what);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  h.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string what = res.status == 404   ? fmt::format("no such endpoint: {}", req.path)
+                           : res.status == 413 ? "request body too large (--max-body)"
+                                               : fmt::format("HTTP status {}", res.status);
+        send_error(res, res.status, what);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   h.set_exception_handler(
       [this](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
@@ -329,7 +331,8 @@ void ScoreServer::routes() {
           what = e.what();
         } catch (...) {
         }
-        if (opt_.log) opt_.log(fmt::format("{} {}: internal error: {}", req.method, req.path, what));
+        if (opt_.log)
+          opt_.log(fmt::format("{} {}: internal error: {}", req.method, req.path, what));
         send_error(res, 500, "internal error: " + what);
       });
 
@@ -359,9 +362,10 @@ void ScoreServer::routes() {
       gmtime_r(&now, &tm);
       char when[32];
       std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      opt_.access_log(fmt::format("{} {} {} {} {} {}B {:.2f}ms{}", when, req.remote_addr,
-                                  res.status, req.method, req.path, res.body.size(), s * 1000,
-                                  t_request.file_id.empty() ? "" : " file_id=" + t_request.file_id));
+      opt_.access_log(
+          fmt::format("{} {} {} {} {} {}B {:.2f}ms{}", when, req.remote_addr, res.status,
+                      req.method, req.path, res.body.size(), s * 1000,
+                      t_request.file_id.empty() ? "" : " file_id=" + t_request.file_id));
     }
   });
 
@@ -395,12 +399,14 @@ void ScoreServer::routes() {
           return true;
         });
         if (too_big || res.status == 413)
-          throw HttpError{413, fmt::format("request body larger than --max-body ({} bytes)",
-                                           opt_.max_body)};
-        if (!ok) throw HttpError{400, "the request body could not be read (cut short, or bad gzip)"};
+          throw HttpError{
+              413, fmt::format("request body larger than --max-body ({} bytes)", opt_.max_body)};
+        if (!ok)
+          throw HttpError{400, "the request body could not be read (cut short, or bad gzip)"};
         const std::string enc = lower(req.get_header_value("Content-Encoding"));
         if (!enc.empty() && enc != "identity" && enc != "gzip")
-          throw HttpError{415, fmt::format("Content-Encoding '{}' is not supported (gzip is)", enc)};
+          throw HttpError{415,
+                          fmt::format("Content-Encoding '{}' is not supported (gzip is)", enc)};
         std::string type = media_type(req);
         if (type.empty()) type = types.front();
         if (std::find(types.begin(), types.end(), type) == types.end())
@@ -430,68 +436,66 @@ void ScoreServer::routes() {
     });
   };
 
-  post(
-      "/v1/score",
-      [this](const httplib::Request& req, httplib::Response& res, const std::string& type,
-             std::string& body) {
-        const int reasons = reasons_param(req, opt_.default_reasons);
-        auto scorer = this->scorer();
-        bool has_ret = true;
-        TraceBatch batch = read_body(type, body, has_ret);
-        Sketches s = sketch_batch(batch, scorer->reading(has_ret), scorer->feature_config());
-        if (s.size() != 1)
-          throw HttpError{400, fmt::format("the body holds {} traces (file_ids '{}', '{}', ...); "
-                                           "/v1/score takes one, /v1/score/batch several",
-                                           s.size(), s.file_id(0), s.file_id(1))};
-        std::vector<Verdict> v = scorer->score(s, reasons);
-        t_request.file_id = v[0].file_id;
-        ++stats_->traces;
-        send_json(res, 200, verdict_json(v[0], scorer->class_names()));
-      },
-      {"application/json", "text/csv"});
+  post("/v1/score",
+       [this](const httplib::Request& req, httplib::Response& res, const std::string& type,
+              std::string& body) {
+         const int reasons = reasons_param(req, opt_.default_reasons);
+         auto scorer = this->scorer();
+         bool has_ret = true;
+         TraceBatch batch = read_body(type, body, has_ret);
+         Sketches s = sketch_batch(batch, scorer->reading(has_ret), scorer->feature_config());
+         if (s.size() != 1)
+           throw HttpError{400, fmt::format("the body holds {} traces (file_ids '{}', '{}', ...); "
+                                            "/v1/score takes one, /v1/score/batch several",
+                                            s.size(), s.file_id(0), s.file_id(1))};
+         std::vector<Verdict> v = scorer->score(s, reasons);
+         t_request.file_id = v[0].file_id;
+         ++stats_->traces;
+         send_json(res, 200, verdict_json(v[0], scorer->class_names()));
+       },
+       {"application/json", "text/csv"});
 
-  post(
-      "/v1/score/batch",
-      [this](const httplib::Request& req, httplib::Response& res, const std::string& type,
-             std::string& body) {
-        const int reasons = reasons_param(req, opt_.default_reasons);
-        auto scorer = this->scorer();
-        std::vector<Verdict> all;
-        if (type == "text/csv") {
-          bool has_ret = true;
-          TraceBatch batch = read_csv_text(body, "request body", has_ret);
-          all = scorer->score(
-              sketch_batch(batch, scorer->reading(has_ret), scorer->feature_config()), reasons);
-        } else {
-          // One report a line; each scored on its own (a sample sent twice gets two verdicts).
-          size_t line = 0;
-          for (size_t pos = 0; pos < body.size();) {
-            size_t end = body.find('\n', pos);
-            if (end == std::string::npos) end = body.size();
-            std::string_view text = std::string_view(body).substr(pos, end - pos);
-            pos = end + 1;
-            ++line;
-            if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-            const std::string name = fmt::format("request body line {}", line);
-            TraceBatch batch = read_report_text(text, name, fmt::format("line-{}", line));
-            std::vector<Verdict> v = scorer->score(
-                sketch_batch(batch, scorer->reading(true), scorer->feature_config()), reasons);
-            all.insert(all.end(), std::make_move_iterator(v.begin()),
-                       std::make_move_iterator(v.end()));
-          }
-          if (all.empty()) throw HttpError{400, "the body holds no report (NDJSON: one a line)"};
-        }
-        std::string out;
-        for (const Verdict& v : all)
-          out += verdict_json(v, scorer->class_names())
-                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                 "\n";
-        stats_->traces += all.size();
-        t_request.file_id = fmt::format("{} traces", all.size());
-        res.status = 200;
-        res.set_content(out, "application/x-ndjson");
-      },
-      {"application/x-ndjson", "application/jsonl", "application/json", "text/csv"});
+  post("/v1/score/batch",
+       [this](const httplib::Request& req, httplib::Response& res, const std::string& type,
+              std::string& body) {
+         const int reasons = reasons_param(req, opt_.default_reasons);
+         auto scorer = this->scorer();
+         std::vector<Verdict> all;
+         if (type == "text/csv") {
+           bool has_ret = true;
+           TraceBatch batch = read_csv_text(body, "request body", has_ret);
+           all = scorer->score(
+               sketch_batch(batch, scorer->reading(has_ret), scorer->feature_config()), reasons);
+         } else {
+           // One report a line; each scored on its own (a sample sent twice gets two verdicts).
+           size_t line = 0;
+           for (size_t pos = 0; pos < body.size();) {
+             size_t end = body.find('\n', pos);
+             if (end == std::string::npos) end = body.size();
+             std::string_view text = std::string_view(body).substr(pos, end - pos);
+             pos = end + 1;
+             ++line;
+             if (text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+             const std::string name = fmt::format("request body line {}", line);
+             TraceBatch batch = read_report_text(text, name, fmt::format("line-{}", line));
+             std::vector<Verdict> v = scorer->score(
+                 sketch_batch(batch, scorer->reading(true), scorer->feature_config()), reasons);
+             all.insert(all.end(), std::make_move_iterator(v.begin()),
+                        std::make_move_iterator(v.end()));
+           }
+           if (all.empty()) throw HttpError{400, "the body holds no report (NDJSON: one a line)"};
+         }
+         std::string out;
+         for (const Verdict& v : all)
+           out += verdict_json(v, scorer->class_names())
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+                  "\n";
+         stats_->traces += all.size();
+         t_request.file_id = fmt::format("{} traces", all.size());
+         res.status = 200;
+         res.set_content(out, "application/x-ndjson");
+       },
+       {"application/x-ndjson", "application/jsonl", "application/json", "text/csv"});
 }
 
 }  // namespace malscope

@@ -30,18 +30,18 @@ namespace malscope {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                  ///< 0: any free port (bind() returns it)
-  size_t max_body = 64u << 20;      ///< largest request body, after decompression (bytes)
-  int workers = 2;                  ///< requests scored at once
-  size_t queue = 256;               ///< connections waiting for a worker before 503
-  int read_timeout_ms = 10000;      ///< per read of a request
-  int write_timeout_ms = 10000;     ///< per write of a response
-  int keep_alive_timeout_ms = 2000; ///< idle wait for the next request on a connection
-  int default_reasons = 5;          ///< reasons per verdict without ?reasons=
-  std::string token;                ///< bearer token required on all but /healthz ("" : none)
-  std::string tls_cert, tls_key;    ///< PEM files: serve HTTPS
-  LogFn access_log;                 ///< one line per request (empty: none)
-  LogFn log;                        ///< reloads and failures
+  int port = 8080;                   ///< 0: any free port (bind() returns it)
+  size_t max_body = 64u << 20;       ///< largest request body, after decompression (bytes)
+  int workers = 2;                   ///< requests scored at once
+  size_t queue = 256;                ///< connections waiting for a worker before 503
+  int read_timeout_ms = 10000;       ///< per read of a request
+  int write_timeout_ms = 10000;      ///< per write of a response
+  int keep_alive_timeout_ms = 2000;  ///< idle wait for the next request on a connection
+  int default_reasons = 5;           ///< reasons per verdict without ?reasons=
+  std::string token;                 ///< bearer token required on all but /healthz ("" : none)
+  std::string tls_cert, tls_key;     ///< PEM files: serve HTTPS
+  LogFn access_log;                  ///< one line per request (empty: none)
+  LogFn log;                         ///< reloads and failures
 };
 
 class ScoreServer {

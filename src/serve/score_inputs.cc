@@ -103,8 +103,8 @@ std::string input_kind(std::span<const std::string> inputs) {
   }
   for (const std::string& in : inputs)
     if (ends_with(in, ".csv") || starts_like_store(in))
-      throw UsageError(fmt::format(
-          "'{}': a store or a CSV is scored on its own, not with other inputs", in));
+      throw UsageError(
+          fmt::format("'{}': a store or a CSV is scored on its own, not with other inputs", in));
   return "reports";
 }
 
@@ -115,9 +115,9 @@ size_t score_inputs(const Scorer& scorer, std::span<const std::string> inputs,
   if (kind == "store") return score_store(scorer, inputs[0], opt, sink);
   if (kind == "csv") {
     // Through a temporary store: a CSV's files may come back after others and are merged.
-    std::string tmp = (std::filesystem::temp_directory_path() /
-                       ("malscope-score-" + random_suffix() + ".store"))
-                          .string();
+    std::string tmp =
+        (std::filesystem::temp_directory_path() / ("malscope-score-" + random_suffix() + ".store"))
+            .string();
     TempRegistration reg(tmp);
     struct Remove {
       std::string path;

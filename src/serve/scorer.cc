@@ -45,7 +45,8 @@ std::string sha256_hex(std::string_view bytes) {
 
 // The value of column `c` in row `r` of x (0 when not stored).
 float value_at(const FeatureMatrix& x, size_t r, uint32_t c) {
-  auto b = x.indices.begin() + int64_t(x.indptr[r]), e = x.indices.begin() + int64_t(x.indptr[r + 1]);
+  auto b = x.indices.begin() + int64_t(x.indptr[r]),
+       e = x.indices.begin() + int64_t(x.indptr[r + 1]);
   auto it = std::lower_bound(b, e, c);
   return it != e && *it == c ? x.values[size_t(it - x.indices.begin())] : 0.0f;
 }
@@ -62,7 +63,8 @@ std::string describe_feature(const std::string& col, double v) {
   size_t colon = col.find(':');
   std::string_view kind = std::string_view(col).substr(0, colon);
   std::string name = colon == std::string::npos ? col : col.substr(colon + 1);
-  if (kind == "api_count") return v ? fmt::format("{} called {}", name, times(v)) : name + " not called";
+  if (kind == "api_count")
+    return v ? fmt::format("{} called {}", name, times(v)) : name + " not called";
   if (kind == "api_log")
     return v ? fmt::format("{} called {} (log scale)", name, times(std::round(std::expm1(v))))
              : name + " not called";
@@ -89,7 +91,8 @@ std::string describe_feature(const std::string& col, double v) {
              : fmt::format("{}-gram {} not seen", n, seq);
   }
   if (kind == "ret_zero_share")
-    return fmt::format("share of {} calls returning 0: {}", name == "all" ? "all" : name, number(v));
+    return fmt::format("share of {} calls returning 0: {}", name == "all" ? "all" : name,
+                       number(v));
   if (kind == "ret_neg_share")
     return fmt::format("share of {} calls returning an error (negative): {}",
                        name == "all" ? "all" : name, number(v));
@@ -236,8 +239,9 @@ void Scorer::score_rows(const Sketches& s, std::span<const uint32_t> rows, int r
       reason.feature = std::string(all[t].first);
       reason.value = all[t].second.value;
       reason.contribution = all[t].second.contribution;
-      reason.text = fmt::format("{}: {:+.2f} toward {}", describe_feature(reason.feature, reason.value),
-                                reason.contribution, cls);
+      reason.text =
+          fmt::format("{}: {:+.2f} toward {}", describe_feature(reason.feature, reason.value),
+                      reason.contribution, cls);
       v.reasons.push_back(std::move(reason));
     }
   }

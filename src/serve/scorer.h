@@ -22,18 +22,18 @@ namespace malscope {
 
 /// One feature's part in a verdict.
 struct Reason {
-  std::string feature;  ///< the column name (`api_count:NtClose`, `ng:A>B>C`, ...)
-  double value = 0;     ///< its value in the file (the count-valued feature, 0 when absent)
+  std::string feature;      ///< the column name (`api_count:NtClose`, `ng:A>B>C`, ...)
+  double value = 0;         ///< its value in the file (the count-valued feature, 0 when absent)
   double contribution = 0;  ///< toward the predicted class, in log-odds units
-  std::string text;     ///< in words: "NtClose called 3,412 times: +1.80 toward Trojan"
+  std::string text;         ///< in words: "NtClose called 3,412 times: +1.80 toward Trojan"
 };
 
 /// The verdict on one trace.
 struct Verdict {
   std::string file_id;
-  int predicted = 0;          ///< class with the largest probability (lowest on ties)
-  std::vector<double> prob;   ///< one per class: Bundle::predict's, clipped as `predict` clips
-  uint64_t calls = 0;         ///< API calls in the trace
+  int predicted = 0;            ///< class with the largest probability (lowest on ties)
+  std::vector<double> prob;     ///< one per class: Bundle::predict's, clipped as `predict` clips
+  uint64_t calls = 0;           ///< API calls in the trace
   std::vector<Reason> reasons;  ///< largest |contribution| first
 };
 
@@ -43,8 +43,7 @@ class Scorer {
   /// features are built on `threads` threads (its models predict with the threads they were
   /// loaded with). Runs one empty trace through every model so that later concurrent calls find
   /// them configured.
-  explicit Scorer(Bundle bundle, std::string source = "", std::string sha256 = "",
-                  int threads = 1);
+  explicit Scorer(Bundle bundle, std::string source = "", std::string sha256 = "", int threads = 1);
   /// The bundle.
   const Bundle& bundle() const { return bundle_; }
   /// Its class names.

@@ -26,7 +26,8 @@ struct TraceReading {
 
 /// Sketches of the files of `batch`, one row per file_id in order of first appearance (runs of
 /// one file_id merged, as the store builder merges them; one row per run with
-/// one_record_per_file); each file's calls in store order (tid, index, input order). Only cfg's n-gram fields matter (as for Sketches::extract).
+/// one_record_per_file); each file's calls in store order (tid, index, input order). Only cfg's
+/// n-gram fields matter (as for Sketches::extract).
 Sketches sketch_batch(const TraceBatch& batch, const TraceReading& how, const FeatureConfig& cfg);
 
 /// The batches joined into one (their dictionaries merged, rows and files in order), so that

@@ -61,8 +61,8 @@ class ScoreCli : public ::testing::Test {
     write_text(d("test.csv"), testing_learn::tianchi_csv(45, 2, false, nullptr));
     ASSERT_EQ(malscope("ingest -q " + d("train.csv") + " -o " + d("train.store")).code, 0);
     ASSERT_EQ(malscope("ingest -q " + d("test.csv") + " -o " + d("test.store")).code, 0);
-    RunResult r = malscope("train " + d("train.store") + kFast + "--weights 0.5,0.5 -o " +
-                           d("m.bundle"));
+    RunResult r =
+        malscope("train " + d("train.store") + kFast + "--weights 0.5,0.5 -o " + d("m.bundle"));
     ASSERT_EQ(r.code, 0) << r.out;
   }
   static void TearDownTestSuite() {
@@ -75,9 +75,9 @@ class ScoreCli : public ::testing::Test {
 TempDir* ScoreCli::dir_ = nullptr;
 
 TEST_F(ScoreCli, OnAStoreGivesPredictsProbabilities) {
-  ASSERT_EQ(malscope("predict -q " + d("m.bundle") + " " + d("test.store") + " -o " + d("sub.csv"))
-                .code,
-            0);
+  ASSERT_EQ(
+      malscope("predict -q " + d("m.bundle") + " " + d("test.store") + " -o " + d("sub.csv")).code,
+      0);
   auto want = submission(read_text(d("sub.csv")));
   RunResult r = malscope("score -q " + d("m.bundle") + " " + d("test.store"));
   ASSERT_EQ(r.code, 0) << r.out;
@@ -90,8 +90,7 @@ TEST_F(ScoreCli, OnAStoreGivesPredictsProbabilities) {
     ASSERT_EQ(p.size(), want[id].size());
     // The submission prints 9 decimals (the largest takes the rest); score prints every digit.
     for (size_t c = 0; c < p.size(); ++c) EXPECT_NEAR(p[c], want[id][c], 1.6e-9) << id;
-    EXPECT_EQ(v.at("label").get<int>(),
-              std::max_element(p.begin(), p.end()) - p.begin());
+    EXPECT_EQ(v.at("label").get<int>(), std::max_element(p.begin(), p.end()) - p.begin());
     ASSERT_EQ(v.at("reasons").size(), 5u) << v.dump();
     EXPECT_THAT(v["reasons"][0]["text"].get<std::string>(),
                 HasSubstr("toward " + v.at("class").get<std::string>()));

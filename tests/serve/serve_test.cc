@@ -8,8 +8,8 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,13 +111,13 @@ class Serve : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir;
     write_text(d("train.csv"), testing_learn::tianchi_csv(90, 1, true, nullptr));
-    ASSERT_EQ(malscope("ingest -q --api-names canonical " + d("train.csv") + " -o " +
-                       d("train.store"))
-                  .code,
-              0);
-    RunResult r = malscope("train " + d("train.store") +
-                           " -q --xgb.rounds 30 --xgb.early_stop 10 --weights 0.6,0.4 -o " +
-                           d("m.bundle"));
+    ASSERT_EQ(
+        malscope("ingest -q --api-names canonical " + d("train.csv") + " -o " + d("train.store"))
+            .code,
+        0);
+    RunResult r =
+        malscope("train " + d("train.store") +
+                 " -q --xgb.rounds 30 --xgb.early_stop 10 --weights 0.6,0.4 -o " + d("m.bundle"));
     ASSERT_EQ(r.code, 0) << r.out;
     r = malscope("train " + d("train.store") + " -q --models linear -o " + d("linear.bundle"));
     ASSERT_EQ(r.code, 0) << r.out;
@@ -198,7 +198,8 @@ TEST_F(Serve, VerdictsEqualScoreAndEveryFormatIsAccepted) {
   EXPECT_EQ(model["api_names"], "canonical");
   auto metrics = c.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_THAT(metrics->body, HasSubstr("malscope_requests_total{route=\"/v1/score\",status=\"200\"} 4"));
+  EXPECT_THAT(metrics->body,
+              HasSubstr("malscope_requests_total{route=\"/v1/score\",status=\"200\"} 4"));
   EXPECT_THAT(metrics->body, HasSubstr("malscope_traces_scored_total 6"));
   EXPECT_THAT(metrics->body, HasSubstr("malscope_request_duration_seconds_bucket{le=\"+Inf\"}"));
   EXPECT_EQ(s.stop(), 0);
@@ -385,8 +386,8 @@ TEST_F(Serve, ServesHttpsWithACertificate) {
 TEST_F(Serve, SigtermDrainsRequestsInFlight) {
   Server s(d("m.bundle") + " -q --workers 2", d("log5"));
   ASSERT_GT(s.port(), 0) << read_text(d("log5"));
-  const std::string body = gunzipped(kCape +
-      "d46900384c78863420fb3e297d0a2f743cd2b6b3f7f82bf64059a168e07aceb7.json.gz");
+  const std::string body =
+      gunzipped(kCape + "d46900384c78863420fb3e297d0a2f743cd2b6b3f7f82bf64059a168e07aceb7.json.gz");
   // Two clients each send a bounded number of requests; SIGTERM comes in the middle. Every
   // request sent before it either completes with 200 or was never accepted (connection error).
   std::atomic<int> ok{0}, other{0};
