@@ -3,7 +3,8 @@
 # log (train + test + test labels), ingest it, describe it, summarise its calls, cross-validate,
 # train, predict a Tianchi submission, score it, audit the data and write the HTML report. Then the
 # report leg: simulate CAPEv2 sandbox reports, ingest them with their labels, train, and predict
-# the real CAPE reports shipped in tests/data/cape.
+# the real CAPE reports shipped in tests/data/cape. Last, a malware/benign model on the shipped
+# MalbehavD-V1 data scores real CAPE reports with `score`, then through `serve` and curl.
 # Usage: scripts/demo.sh [OUT_DIR]   (default: demo/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,3 +62,29 @@ for row in csv.DictReader(open(sys.argv[1])):
     print("  %s...  %-16s %.3f" % (row["file_id"][:16], names[best], probs[best]))
 PY
 echo "the verdicts of a model trained on simulated reports: a check that the path works, not a finding"
+
+step "score and serve: a malware/benign model trained on the shipped MalbehavD-V1 data (real, MIT)"
+# Canonical API names fold A/W and Zw/Nt spellings, so Cuckoo-named training data meets CAPE's.
+$M ingest data/malbehavd/train.csv --api-names canonical --class-names benign,malware \
+  -o "$OUT/mb_train.store"
+$M train "$OUT/mb_train.store" -o "$OUT/mb_model.msm"
+REPORT=tests/data/cape/d46900384c78863420fb3e297d0a2f743cd2b6b3f7f82bf64059a168e07aceb7.json.gz
+$M score "$OUT/mb_model.msm" tests/data/cape --reasons 3 -o "$OUT/real_cape_verdicts.jsonl"
+step "serve: start it, score a real CAPE report with curl, print the verdict and its reasons, stop it"
+$M serve "$OUT/mb_model.msm" --port 0 -q >"$OUT/serve.out" 2>"$OUT/serve.log" &
+SERVE_PID=$!
+trap 'kill $SERVE_PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$OUT/serve.out" 2>/dev/null && break; sleep 0.1; done
+URL=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$OUT/serve.out")
+echo "serving on $URL"
+curl -sS --max-time 30 -H 'Content-Type: application/json' -H 'Content-Encoding: gzip' \
+  --data-binary @"$REPORT" "$URL/v1/score" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+print("  %s...  %s (p = %.3f), %d calls" % (v["file_id"][:16], v["class"], v["probs"][v["class"]], v["calls"]))
+for r in v["reasons"]:
+    print("    " + r["text"])'
+kill -TERM $SERVE_PID
+wait $SERVE_PID
+trap - EXIT
+echo "server stopped (exit 0)"

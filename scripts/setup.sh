@@ -11,7 +11,7 @@ PKGS=(
   libcpp-httplib-dev libssl-dev
   libtorch-dev
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
-  wrk
+  wrk curl
   chromium
   gawk time
   python3-pandas python3-sklearn python3-xgboost python3-scipy

@@ -6,6 +6,7 @@
 #include "cli/learn_options.h"
 #include "eval/adaptive.h"
 #include "eval/folds.h"
+#include "eval/metrics.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
 #include "util/fs.h"
@@ -80,6 +81,8 @@ void add_train(CLI::App* cmd, Globals& g) {
     b.info["class_names"] = store.class_names();
     b.info["adapted"] = adapted_json(adapted);
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
+    // The CV figures, as bagged bundles carry them (what `serve` shows at GET /v1/model).
+    if (w.cv && !b.info.contains("cv")) b.info["cv"] = overall_json(w.cv->metrics);
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }

@@ -28,6 +28,14 @@ std::span<const Command> commands() {
       {"predict", add_predict,
        "Predict class probabilities for every file of a store with a model bundle and "
        "write a Tianchi submission (file_id,prob0..prob{K-1})"},
+      {"score", add_score,
+       "Score sandbox reports, a Tianchi CSV or a store with a model bundle: per trace the "
+       "predicted class, every class's probability and the reasons (the features that pushed the "
+       "verdict most, with their values and contributions)"},
+      {"serve", add_serve,
+       "Serve a model bundle over HTTP: POST /v1/score (a CAPE/Cuckoo report or a CSV trace) and "
+       "/v1/score/batch answer with verdicts and reasons; GET /v1/model, /healthz, /metrics. "
+       "SIGTERM drains and exits 0, SIGHUP reloads the bundle (docs/serve.md)"},
       {"evaluate", add_evaluate,
        "Score a submission against true labels: logloss (plain and Tianchi), accuracy, macro-F1, "
        "per class, class-0-vs-k pairs, confusion matrix"},

@@ -27,6 +27,8 @@ void add_summary(CLI::App* cmd, Globals& g);
 void add_cv(CLI::App* cmd, Globals& g);
 void add_train(CLI::App* cmd, Globals& g);
 void add_predict(CLI::App* cmd, Globals& g);
+void add_score(CLI::App* cmd, Globals& g);
+void add_serve(CLI::App* cmd, Globals& g);
 void add_evaluate(CLI::App* cmd, Globals& g);
 void add_tune(CLI::App* cmd, Globals& g);
 void add_profile(CLI::App* cmd, Globals& g);

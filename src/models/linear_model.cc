@@ -129,6 +129,32 @@ Predictions LinearModel::predict_proba(const FeatureMatrix& x) const {
   return p;
 }
 
+std::vector<float> LinearModel::contributions(const FeatureMatrix& x) const {
+  if (label_.empty()) throw Error("linear: contributions before fit or load");
+  const size_t nr = label_.size(), nr_w = nr == 2 ? 1 : nr, width = size_t(cols_) + 1;
+  std::vector<float> out(x.rows() * size_t(classes_) * width, 0.0f);
+  // Two classes: liblinear keeps one weight vector, + toward label_[0], - toward label_[1].
+  auto add = [&](size_t r, size_t col, size_t j, double v) {
+    float* row = out.data() + r * size_t(classes_) * width;
+    if (nr == 2) {
+      row[size_t(label_[0]) * width + col] += float(v);
+      row[size_t(label_[1]) * width + col] -= float(v);
+    } else {
+      row[size_t(label_[j]) * width + col] += float(v);
+    }
+  };
+  for (size_t r = 0; r < x.rows(); ++r) {
+    for (size_t j = 0; j < nr_w; ++j) add(r, cols_, j, w_[size_t(cols_) * nr_w + j] * kBias);
+    for (uint64_t i = x.indptr[r]; i < x.indptr[r + 1]; ++i) {
+      uint32_t c = x.indices[i];
+      if (c >= cols_) continue;
+      double v = double(x.values[i]) * scale_[c];
+      for (size_t j = 0; j < nr_w; ++j) add(r, c, j, w_[size_t(c) * nr_w + j] * v);
+    }
+  }
+  return out;
+}
+
 void LinearModel::save(ByteWriter& w) const {
   if (label_.empty()) throw Error("linear: save before fit");
   w.put_raw(kMagic);

@@ -22,6 +22,8 @@ class LinearModel : public Model {
   /// "MSLIN", version 1, classes, columns, solver, class order, column scales, weights.
   void save(ByteWriter& w) const override;
   void load(ByteReader& r) override;
+  /// Weight x (scaled) value of each column toward each class's one-vs-rest log-odds.
+  std::vector<float> contributions(const FeatureMatrix& x) const;
 
  private:
   LinearConfig cfg_;

@@ -246,6 +246,33 @@ Predictions XgbModel::predict_proba(const FeatureMatrix& x) const {
   return p;
 }
 
+std::vector<float> XgbModel::contributions(const FeatureMatrix& x) const {
+  if (boosters_.empty()) throw Error("xgb: contributions before fit or load");
+  DMatrix m;
+  make_dmatrix(x, cols_, m);
+  const size_t width = size_t(cols_) + 1;
+  std::vector<float> sum(x.rows() * size_t(classes_) * width, 0.0f);
+  const float scale = 1.0f / float(boosters_.size());
+  for (void* booster : boosters_) {
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* out = nullptr;
+    // type 2: exact TreeSHAP values per feature, the bias last; strict shape (rows, classes,
+    // cols + 1) also for two classes.
+    check(XGBoosterPredictFromDMatrix(booster, m.h,
+                                      R"({"type":2,"training":false,"iteration_begin":0,)"
+                                      R"("iteration_end":0,"strict_shape":true})",
+                                      &shape, &dim, &out),
+          "XGBoosterPredictFromDMatrix (contributions)");
+    if (dim != 3 || shape[0] != x.rows() || shape[1] != bst_ulong(classes_) || shape[2] != width)
+      throw Error(fmt::format(
+          "xgb: contributions have an unexpected shape for {} rows x {} classes x {} columns",
+          x.rows(), classes_, width));
+    for (size_t i = 0; i < sum.size(); ++i) sum[i] += out[i] * scale;
+  }
+  return sum;
+}
+
 void XgbModel::save(ByteWriter& w) const {
   if (boosters_.empty()) throw Error("xgb: save before fit");
   w.put_raw(kMagic);

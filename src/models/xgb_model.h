@@ -30,6 +30,8 @@ class XgbModel : public Model {
   void load(ByteReader& r) override;
   /// Total gain of each column over all splits.
   std::vector<FeatureGain> importance() const override;
+  /// XGBoost's own TreeSHAP contributions to each class's margin, averaged over the bags.
+  std::vector<float> contributions(const FeatureMatrix& x) const;
 
  private:
   void reset();

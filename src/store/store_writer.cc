@@ -51,19 +51,6 @@ std::vector<uint32_t> sort_order(const ChunkColumns& c, size_t b, size_t e) {
   return order;
 }
 
-void sort_file(ChunkColumns& c, size_t b, size_t e) {
-  bool sorted = true;
-  for (size_t i = b + 1; i < e && sorted; ++i)
-    sorted = c.tid[i - 1] < c.tid[i] || (c.tid[i - 1] == c.tid[i] && c.index[i - 1] <= c.index[i]);
-  if (sorted) return;
-  std::vector<uint32_t> order = sort_order(c, b, e);
-  permute(c.api, b, order);
-  permute(c.tid, b, order);
-  permute(c.index, b, order);
-  permute(c.ret, b, order);
-  permute(c.pid, b, order);
-}
-
 uint32_t count_threads(const ChunkColumns& c, size_t b, size_t e) {
   uint32_t n = e > b ? 1 : 0;
   for (size_t i = b + 1; i < e; ++i) n += c.tid[i] != c.tid[i - 1];
@@ -84,11 +71,24 @@ void write_strings(AtomicFile& out, const std::vector<std::string>& v, Section& 
 
 }  // namespace
 
+void sort_file_rows(ChunkColumns& c, size_t b, size_t e) {
+  bool sorted = true;
+  for (size_t i = b + 1; i < e && sorted; ++i)
+    sorted = c.tid[i - 1] < c.tid[i] || (c.tid[i - 1] == c.tid[i] && c.index[i - 1] <= c.index[i]);
+  if (sorted) return;
+  std::vector<uint32_t> order = sort_order(c, b, e);
+  permute(c.api, b, order);
+  permute(c.tid, b, order);
+  permute(c.index, b, order);
+  permute(c.ret, b, order);
+  permute(c.pid, b, order);
+}
+
 EncodedChunk encode_chunk(ChunkRows rows) {
   EncodedChunk out;
   ChunkColumns& c = rows.cols;
   for (size_t k = 0; k < rows.files.size(); ++k) {
-    sort_file(c, rows.file_begin[k], rows.file_begin[k + 1]);
+    sort_file_rows(c, rows.file_begin[k], rows.file_begin[k + 1]);
     out.n_threads.push_back(count_threads(c, rows.file_begin[k], rows.file_begin[k + 1]));
   }
   out.entry.n_rows = static_cast<uint32_t>(rows.rows());

@@ -35,6 +35,9 @@ struct EncodedChunk {
 
 /// Sorts each file's rows by (tid, index, input order) and encodes the columns.
 EncodedChunk encode_chunk(ChunkRows rows);
+/// Sorts rows [begin, end) of `c`, one file's, into store order (tid, index, input order): what
+/// a trace scored without a store needs to be featurized exactly as a stored one.
+void sort_file_rows(ChunkColumns& c, size_t begin, size_t end);
 
 class StoreWriter {
  public:
