@@ -1,10 +1,12 @@
 #include <fmt/format.h>
 #include <cstdio>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/folds.h"
+#include "eval/harden.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
 #include "util/fs.h"
@@ -34,7 +36,8 @@ void register_train(CLI::App& app, Globals& g) {
     std::string store, output, cv, groups;
     std::vector<double> weights;
     int folds = 5;
-    bool bag = false;
+    bool bag = false, harden = false;
+    uint32_t harden_copies = 1;
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
@@ -59,22 +62,29 @@ void register_train(CLI::App& app, Globals& g) {
                 "chooses the blend weights) instead of fitting once on all files")
       ->excludes(cv_opt);
   add_groups_option(cmd, a->groups);
+  add_harden_flags(cmd, a->harden, a->harden_copies);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
     TraceStore store = open_training_store(a->store, "train");
     const LogFn log = g.log();
-    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
     WeightSource from{a->weights, a->cv, a->bag, {}};
     from.cv.folds = a->folds;
     if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
+    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, from.cv.groups};
+    std::optional<Hardened> h;
+    if (a->harden) h = harden_store(store, setup, hopt, log);
+    Sketches s = h ? std::move(h->sketches)
+                   : read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    if (h) from.cv.augmented = h->augmented;
     WeightChoice w = choose_weights(s, setup, from, log);
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
     Bundle b =
         a->bag ? bagged_bundle(*w.cv, setup, name) : train_bundle(s, setup, w.weights, name, log);
     b.info["class_names"] = store.class_names();
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
+    if (h) b.info["harden"] = harden_info(*h, hopt);
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }

@@ -32,6 +32,7 @@ void register_profile(CLI::App& app, Globals& g);
 void register_plot(CLI::App& app, Globals& g);
 void register_audit(CLI::App& app, Globals& g);
 void register_report(CLI::App& app, Globals& g);
+void register_attack(CLI::App& app, Globals& g);
 
 /// Adds every command to the app.
 inline void register_all(CLI::App& app, Globals& g) {
@@ -49,6 +50,7 @@ inline void register_all(CLI::App& app, Globals& g) {
   register_plot(app, g);
   register_audit(app, g);
   register_report(app, g);
+  register_attack(app, g);
 }
 
 /// Runs the CLI on argv; returns the process exit code (0 ok, 1 error, 2 usage).
