@@ -35,10 +35,16 @@ Hardened harden(const TraceStore& store, const FeatureConfig& cfg, const HardenO
   for (uint32_t d = 0; d < pool.size(); ++d)
     if (!pool.api(d).empty()) donors_of_fold[fold[pool.store_file(d)]].push_back(d);
 
+  std::vector<int64_t> pool_of(n, -1);  // store file -> its pool position (class 0)
+  for (uint32_t d = 0; d < pool.size(); ++d) pool_of[pool.store_file(d)] = d;
+
   Hardened h;
   h.files = n;
+  // Class-0 files get copies too: were only malware padded, "has injected behaviour" would
+  // itself read as malware (detection rising with the amount injected, benign software that
+  // happens to look padded flagged).
   for (uint32_t f = 0; f < n; ++f) {
-    if (labels[f] <= 0) continue;
+    if (labels[f] < 0) continue;
     const std::vector<uint32_t>& allowed = donors_of_fold[fold[f]];
     for (uint32_t c = 0; c < opt.copies; ++c) {
       InjectionJob& j = h.jobs.emplace_back();
@@ -46,7 +52,7 @@ Hardened harden(const TraceStore& store, const FeatureConfig& cfg, const HardenO
       j.seed = injection_seed(derive_key(opt.seed, 0x68617264656eULL), f, c);
       Rng rng(derive_key(j.seed, 0x646f6e6f72ULL));
       j.injection = random_injection(rng, !allowed.empty());
-      j.donors = choose_donors(j.injection, allowed, rng);
+      j.donors = choose_donors(j.injection, allowed, rng, pool_of[f]);
       AugmentedRow& a = h.augmented.emplace_back();
       a.row = n + uint32_t(h.jobs.size() - 1);
       a.parent = f;

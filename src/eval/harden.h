@@ -1,5 +1,5 @@
 #pragma once
-// Hardened training: copies of the malware training files with benign behaviour injected
+// Hardened training: copies of the training files with benign behaviour injected
 // (features/injection.h; labels kept), so the models learn that an extra benign thread, benign
 // calls between the malicious ones or sleep padding change nothing. Donors are class-0 training
 // files of the same CV fold as the file copied, so a copy is usable in every fold its file
@@ -36,8 +36,9 @@ struct Hardened {
 /// is false (no class-0 file to take calls from).
 Injection random_injection(Rng& rng, bool can_donate);
 
-/// Sketches `store` (labelled) and opt.copies attacked copies of each of its malware files, with
-/// the pipeline config `cfg`; donors are class-0 files of the copy's own fold.
+/// Sketches `store` (labelled) and opt.copies attacked copies of each of its files (class 0
+/// too, so injection itself does not read as malware), with the pipeline config `cfg`; donors
+/// are class-0 files of the copy's own fold, never the file itself.
 Hardened harden(const TraceStore& store, const FeatureConfig& cfg, const HardenOptions& opt,
                 int threads);
 

@@ -131,20 +131,29 @@ std::span<const int64_t> DonorPool::ret(size_t d) const {
 }
 
 std::vector<uint32_t> choose_donors(const Injection& inj, std::span<const uint32_t> allowed,
-                                    Rng& rng) {
-  size_t need = inj.kind == InjectionKind::kThreads ? size_t(std::max(0L, std::lround(inj.amount)))
-                : inj.kind == InjectionKind::kInterleave ? 1
-                                                         : 0;
+                                    Rng& rng, int64_t exclude) {
+  const size_t need = inj.kind == InjectionKind::kThreads
+                          ? size_t(std::max(0L, std::lround(inj.amount)))
+                      : inj.kind == InjectionKind::kInterleave ? 1
+                                                               : 0;
   std::vector<uint32_t> out;
   if (need == 0) return out;
   if (allowed.empty()) throw Error("benign behaviour to inject, but no donor files (class 0)");
+  const bool has_self = std::find(allowed.begin(), allowed.end(), exclude) != allowed.end();
+  const size_t others = allowed.size() - (has_self && allowed.size() > 1);
+  auto draw = [&] {
+    for (;;) {  // the excluded file is one of several: redraws end quickly
+      uint32_t d = allowed[rng.below(allowed.size())];
+      if (d != exclude || others == allowed.size()) return d;
+    }
+  };
   // Distinct donors while there are enough (need is a handful: redraw on a repeat), then any.
-  const size_t distinct = std::min(need, allowed.size());
+  const size_t distinct = std::min(need, others);
   for (size_t tries = 0; out.size() < distinct && tries < 64 * need; ++tries) {
-    uint32_t d = allowed[rng.below(allowed.size())];
+    uint32_t d = draw();
     if (std::find(out.begin(), out.end(), d) == out.end()) out.push_back(d);
   }
-  while (out.size() < need) out.push_back(allowed[rng.below(allowed.size())]);
+  while (out.size() < need) out.push_back(draw());
   return out;
 }
 

@@ -95,9 +95,10 @@ struct InjectionJob {
 
 /// Donors an injection needs: round(amount) for kThreads (distinct while `allowed` has enough),
 /// 1 for kInterleave, none for kPadding; drawn from `allowed` (pool positions) with `rng`.
-/// Throws Error when donors are needed and `allowed` is empty.
+/// Never `exclude` (a file is not its own donor) unless it is all there is. Throws Error when
+/// donors are needed and `allowed` is empty.
 std::vector<uint32_t> choose_donors(const Injection& inj, std::span<const uint32_t> allowed,
-                                    Rng& rng);
+                                    Rng& rng, int64_t exclude = -1);
 
 /// An attacked trace with its own columns.
 struct InjectedTrace {
