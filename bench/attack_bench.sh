@@ -57,10 +57,13 @@ h = json.load(open(f"{d}/hard.attack.json"))
 print(f"\n== {name}: {p['malware_files']} malware files of {p['files']} test files attacked; "
       f"{p['donor_files']} donors; padding with {','.join(p['noop_apis'])}")
 print(f"train: plain {t1 - t0:.1f}s, hardened {t2 - t1:.1f}s")
-print(f"{'attack':<11} {'amount':>10} {'plain det':>10} {'hard det':>10} {'plain ll':>9} {'hard ll':>9}")
+print(f"{'attack':<11} {'amount':>10} {'plain det':>10} {'hard det':>10} {'plain ll':>9} "
+      f"{'hard ll':>9} {'plain FA':>9} {'hard FA':>9}   (FA: class-0 files attacked alike, "
+      "predicted malware)")
 def line(a, amt, fp, fh):
     print(f"{a:<11} {amt:>10} {100*fp['detection']:>9.2f}% {100*fh['detection']:>9.2f}% "
-          f"{fp['logloss']:>9.4f} {fh['logloss']:>9.4f}")
+          f"{fp['logloss']:>9.4f} {fh['logloss']:>9.4f} {100*fp['false_alarms']:>8.2f}% "
+          f"{100*fh['false_alarms']:>8.2f}%")
 line("clean", "-", p["clean"], h["clean"])
 for rp, rh in zip(p["attacks"], h["attacks"]):
     line(rp["attack"], rp["label"], rp, rh)

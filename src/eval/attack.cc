@@ -71,15 +71,21 @@ AttackResult run_attack(const Bundle& bundle, const TraceStore& store, const Tra
   r.donor_files = allowed.size();
   for (uint16_t a : pool.noop_apis()) r.noop_apis.push_back(pool.api_names()[a]);
 
+  // Class-0 files are attacked too: a model that reads injection itself as malware raises
+  // false alarms on benign software, which detection alone would not show.
+  std::vector<uint32_t> targets = malware;
+  targets.insert(targets.end(), benign.begin(), benign.end());
   std::vector<InjectionJob> jobs;
   for (size_t a = 0; a < opt.attacks.size(); ++a)
-    for (uint32_t f : malware) {
+    for (size_t i = 0; i < targets.size(); ++i) {
       InjectionJob& j = jobs.emplace_back();
-      j.file = f;
+      j.file = targets[i];
       j.injection = opt.attacks[a];
-      j.seed = injection_seed(opt.seed, f, a);
+      j.seed = injection_seed(opt.seed, j.file, a);
       Rng rng(derive_key(j.seed, 0x646f6e6f72ULL));  // donors apart from positions
-      j.donors = choose_donors(j.injection, allowed, rng);
+      // A class-0 file of the store is not its own donor (pool position = its place in benign).
+      const int64_t self = !donors && i >= malware.size() ? int64_t(i - malware.size()) : -1;
+      j.donors = choose_donors(j.injection, allowed, rng, self);
     }
   Sketches s = extract_injected(store, pool, jobs, true, bundle.feature_config(), opt.threads);
   Predictions p = bundle.predict(s);
@@ -101,15 +107,27 @@ AttackResult run_attack(const Bundle& bundle, const TraceStore& store, const Tra
   }
   r.clean = figures(clean, 0, mal_labels);
   r.clean_mean_calls = calls / double(malware.size());
+  r.benign_files = benign.size();
+  auto false_alarms = [&](size_t first) {
+    size_t n = 0;
+    for (size_t i = 0; i < benign.size(); ++i) n += argmax(p.row(first + i)) != 0;
+    return benign.empty() ? 0.0 : double(n) / double(benign.size());
+  };
+  {
+    size_t n = 0;
+    for (uint32_t f : benign) n += argmax(p.row(f)) != 0;
+    r.clean_false_alarms = benign.empty() ? 0.0 : double(n) / double(benign.size());
+  }
   const size_t n = store.num_files();
   for (size_t a = 0; a < opt.attacks.size(); ++a) {
+    const size_t first = n + a * targets.size();
     AttackRow row;
     row.injection = opt.attacks[a];
-    row.figures = figures(p, n + a * malware.size(), mal_labels);
+    row.figures = figures(p, first, mal_labels);
+    row.false_alarms = false_alarms(first + malware.size());
     double c = 0;
-    for (size_t i = 0; i < malware.size(); ++i) {
-      for (const ApiCount& ac : s.apis(n + a * malware.size() + i)) c += ac.count;
-    }
+    for (size_t i = 0; i < malware.size(); ++i)
+      for (const ApiCount& ac : s.apis(first + i)) c += ac.count;
     row.mean_calls = c / double(malware.size());
     r.rows.push_back(row);
   }
@@ -124,17 +142,20 @@ nlohmann::json AttackResult::to_json() const {
     j["amount"] = row.injection.amount;
     j["label"] = injection_amount_text(row.injection);
     j["mean_calls"] = row.mean_calls;
+    j["false_alarms"] = row.false_alarms;
     attacks.push_back(j);
   }
   nlohmann::json clean_j = figures_json(clean);
   clean_j["logloss_all_files"] = clean_logloss_all;
   clean_j["mean_calls"] = clean_mean_calls;
+  clean_j["false_alarms"] = clean_false_alarms;
   return {{"model", model},
           {"store", store},
           {"donors", donors},
           {"seed", seed},
           {"files", files},
           {"malware_files", malware_files},
+          {"benign_files", benign_files},
           {"donor_files", donor_files},
           {"noop_apis", noop_apis},
           {"clean", clean_j},
@@ -154,12 +175,14 @@ AttackResult AttackResult::from_json(const nlohmann::json& j, const std::string&
   a.seed = r.get<uint64_t>(j, "seed", "");
   a.files = r.get<size_t>(j, "files", "");
   a.malware_files = r.get<size_t>(j, "malware_files", "");
+  a.benign_files = r.get<size_t>(j, "benign_files", "");
   a.donor_files = r.get<size_t>(j, "donor_files", "");
   a.noop_apis = r.get<std::vector<std::string>>(j, "noop_apis", "");
   const nlohmann::json& clean = r.object(j, "clean", "");
   a.clean = figures_at(clean, "clean.");
   a.clean_logloss_all = r.number(clean, "logloss_all_files", "clean.");
   a.clean_mean_calls = r.number(clean, "mean_calls", "clean.");
+  a.clean_false_alarms = r.number(clean, "false_alarms", "clean.");
   for (const nlohmann::json& x : r.array(j, "attacks", "")) {
     const std::string path = fmt::format("attacks[{}].", a.rows.size());
     AttackRow row;
@@ -170,6 +193,7 @@ AttackResult AttackResult::from_json(const nlohmann::json& j, const std::string&
     row.injection = {*kind, r.number(x, "amount", path)};
     row.figures = figures_at(x, path);
     row.mean_calls = r.number(x, "mean_calls", path);
+    row.false_alarms = r.number(x, "false_alarms", path);
     a.rows.push_back(row);
   }
   return a;
@@ -181,22 +205,24 @@ AttackResult AttackResult::load(const std::string& path) {
 }
 
 std::string AttackResult::text() const {
-  std::string out =
-      fmt::format("{} malware files of {} attacked; donors: {} ({} files); padding APIs: {}\n\n",
-                  malware_files, files, donors.empty() ? "the store's class 0" : donors,
-                  donor_files, fmt::join(noop_apis, ","));
-  out += fmt::format("{:<11} {:>10} {:>10} {:>9} {:>9} {:>9} {:>11}\n", "attack", "amount",
-                     "detection", "change", "logloss", "p(benign)", "calls/file");
+  std::string out = fmt::format(
+      "{} malware and {} class-0 files of {} attacked; donors: {} ({} files); padding APIs: "
+      "{}\n\n",
+      malware_files, benign_files, files, donors.empty() ? "the store's class 0" : donors,
+      donor_files, fmt::join(noop_apis, ","));
+  out += fmt::format("{:<11} {:>10} {:>10} {:>9} {:>9} {:>9} {:>11} {:>12}\n", "attack", "amount",
+                     "detection", "change", "logloss", "p(benign)", "calls/file", "false alarms");
   auto line = [&](std::string_view name, std::string_view amount, const AttackFigures& f,
-                  double calls) {
-    out += fmt::format("{:<11} {:>10} {:>9.2f}% {:>+8.2f}% {:>9.4f} {:>9.4f} {:>11.0f}\n", name,
-                       amount, 100 * f.detection, 100 * (f.detection - clean.detection), f.logloss,
-                       f.p_benign, calls);
+                  double calls, double false_alarms) {
+    out +=
+        fmt::format("{:<11} {:>10} {:>9.2f}% {:>+8.2f}% {:>9.4f} {:>9.4f} {:>11.0f} {:>11.2f}%\n",
+                    name, amount, 100 * f.detection, 100 * (f.detection - clean.detection),
+                    f.logloss, f.p_benign, calls, 100 * false_alarms);
   };
-  line("clean", "-", clean, clean_mean_calls);
+  line("clean", "-", clean, clean_mean_calls, clean_false_alarms);
   for (const AttackRow& r : rows)
     line(injection_name(r.injection.kind), injection_amount_text(r.injection), r.figures,
-         r.mean_calls);
+         r.mean_calls, r.false_alarms);
   out += fmt::format("\nclean logloss over all {} files: {:.4f}\n", files, clean_logloss_all);
   return out;
 }

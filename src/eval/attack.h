@@ -31,18 +31,21 @@ struct AttackFigures {
 struct AttackRow {
   Injection injection;
   AttackFigures figures;
-  double mean_calls = 0;  ///< mean calls per attacked file
+  double mean_calls = 0;    ///< mean calls per attacked malware file
+  double false_alarms = 0;  ///< share of attacked class-0 files predicted as malware
 };
 
 struct AttackResult {
   std::string model, store, donors;  ///< names as given (donors: "" = the store's class 0)
   uint64_t seed = 0;
   size_t files = 0;          ///< files of the store
-  size_t malware_files = 0;  ///< files attacked (label > 0)
+  size_t malware_files = 0;  ///< malware files attacked (label > 0)
+  size_t benign_files = 0;   ///< class-0 files attacked too (for false alarms)
   size_t donor_files = 0;
   std::vector<std::string> noop_apis;  ///< what padding drew from
   double clean_logloss_all = 0;        ///< logloss of every labelled file, clean
   double clean_mean_calls = 0;         ///< mean calls per malware file, clean
+  double clean_false_alarms = 0;       ///< share of class-0 files predicted as malware, clean
   AttackFigures clean;                 ///< the malware files, clean
   std::vector<AttackRow> rows;
 
@@ -57,9 +60,10 @@ struct AttackResult {
   std::string text() const;
 };
 
-/// Attacks the malware files of `store` (labelled; opened with the bundle's API naming) with
-/// each of opt.attacks, donors being `donors`' files (all of them) or, when null, the store's
-/// class-0 files. Throws Error when the store has no malware files or no donors are found.
+/// Attacks the malware files of `store` (labelled; opened with the bundle's API naming), and
+/// its class-0 files for the false alarms, with each of opt.attacks, donors being `donors`' files
+/// (all of them) or, when null, the store's class-0 files. Throws Error when the store has no
+/// malware files or no donors are found.
 AttackResult run_attack(const Bundle& bundle, const TraceStore& store, const TraceStore* donors,
                         const AttackOptions& opt);
 

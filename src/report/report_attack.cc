@@ -82,9 +82,9 @@ void attack_section(HtmlPage& page, const ReportInputs& in) {
                     fmt::format("{:+.2f}", 100 * (row.figures.detection - r.clean.detection)),
                     fmt::format("{:.4f}", row.figures.logloss),
                     fmt::format("{:.4f}", row.figures.p_benign),
-                    fmt::format("{:.0f}", row.mean_calls)});
+                    fmt::format("{:.0f}", row.mean_calls), pct(row.false_alarms, 2)});
   page.table({"attack", "amount", "detection", "change (points)", "logloss", "mean p(benign)",
-              "calls per file"},
+              "calls per file", "false alarms (class 0 attacked)"},
              rows);
 }
 

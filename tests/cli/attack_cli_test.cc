@@ -47,7 +47,7 @@ TEST_F(AttackCli, TrainHardenAttackReport) {
 
   r = malscope("attack " + dir.file("hard.bundle") + " " + dir.file("test.store"));
   ASSERT_EQ(r.code, 0) << r.out;
-  EXPECT_THAT(r.out, HasSubstr("30 malware files of 45 attacked"));
+  EXPECT_THAT(r.out, HasSubstr("30 malware and 15 class-0 files of 45 attacked"));
   EXPECT_THAT(r.out, HasSubstr("interleave"));
   EXPECT_THAT(r.out, HasSubstr("100%"));
   r = malscope("attack " + dir.file("hard.bundle") + " " + dir.file("test.store") + " --json -o " +

@@ -37,6 +37,7 @@ TEST(Attack, FiguresPerAttackBesideTheCleanOnes) {
   EXPECT_EQ(r.files, 90u);
   EXPECT_EQ(r.malware_files, 60u);
   EXPECT_EQ(r.donor_files, 30u);
+  EXPECT_EQ(r.benign_files, 30u);  // attacked too, for the false alarms
   EXPECT_EQ(r.noop_apis, (std::vector<std::string>{"NtDelayExecution"}));
   ASSERT_EQ(r.rows.size(), default_attacks().size());
 
@@ -51,6 +52,8 @@ TEST(Attack, FiguresPerAttackBesideTheCleanOnes) {
   for (const AttackRow& row : r.rows) {
     EXPECT_GE(row.figures.detection, 0);
     EXPECT_LE(row.figures.detection, 1);
+    EXPECT_GE(row.false_alarms, 0);
+    EXPECT_LE(row.false_alarms, 1);
     EXPECT_GT(row.mean_calls, r.clean_mean_calls) << injection_amount_text(row.injection);
   }
   // More injected calls make longer files.
