@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 #include <cstdio>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -7,6 +8,7 @@
 #include "eval/adaptive.h"
 #include "eval/cv.h"
 #include "eval/folds.h"
+#include "eval/harden.h"
 #include "store/trace_store.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -19,7 +21,8 @@ void add_cv(CLI::App* cmd, Globals& g) {
   struct Args {
     std::string store, groups, json_out, oof_out, bundle_out;
     int folds = 5;
-    bool json = false;
+    bool json = false, harden = false;
+    uint32_t harden_copies = 1;
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
@@ -33,6 +36,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
                   "Write the out-of-fold predictions CSV here (file_id,label,fold,prob0..)");
   cmd->add_option("--bundle-out", a->bundle_out,
                   "Also write the fold models as one bagged model bundle (as `train --bag`)");
+  add_harden_flags(cmd, a->harden, a->harden_copies);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
@@ -42,7 +46,12 @@ void add_cv(CLI::App* cmd, Globals& g) {
     opt.folds = a->folds;
     opt.keep_members = !a->bundle_out.empty();
     if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
-    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, opt.groups};
+    std::optional<Hardened> h;
+    if (a->harden) h = harden_store(store, setup, hopt, g.log());
+    Sketches s = h ? std::move(h->sketches)
+                   : read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    if (h) opt.augmented = h->augmented;
     const auto adapted = adapt_defaults(s, setup);
     if (const LogFn log = g.log()) log(adapted_text(adapted));
     CvResult r = cross_validate(s, setup, opt, g.log());
@@ -57,6 +66,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
       b.info["class_names"] = store.class_names();
       b.info["adapted"] = adapted_json(adapted);
       b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
+      if (h) b.info["harden"] = harden_info(*h, hopt);
       write_output(a->bundle_out, save_bundle(b));
     }
     if (!a->json_out.empty()) write_output(a->json_out, dump_json(summary.to_json()) + "\n");

@@ -15,7 +15,7 @@ namespace malscope::cli {
 
 void add_report(CLI::App* cmd, Globals& g) {
   struct Args {
-    std::string store, output, cv, class_names, test;
+    std::string store, output, cv, class_names, test, attack;
     MinHashOptions minhash;
     AuditOptions audit;
     ProfileOptions profile;
@@ -25,6 +25,8 @@ void add_report(CLI::App* cmd, Globals& g) {
   add_store_arg(cmd, a->store);
   add_output_option(cmd, a->output, "HTML file to write (- for standard output)");
   cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--attack", a->attack, "Attack results JSON from `malscope attack -o`")
       ->check(CLI::ExistingFile);
   add_param_options(cmd, report_params(), a->opt);
   cmd->add_option("--test", a->test,
@@ -42,6 +44,8 @@ void add_report(CLI::App* cmd, Globals& g) {
     validate(a->audit.duplicates, a->minhash.num_hashes);
     std::optional<CvSummary> cv;
     if (!a->cv.empty()) cv = CvSummary::load(a->cv);  // fail before the long pass
+    std::optional<AttackResult> attack;
+    if (!a->attack.empty()) attack = AttackResult::load(a->attack);
     std::optional<TraceStore> test;
     if (!a->test.empty()) test.emplace(TraceStore::open(a->test));
     FamilyMap families = family_map(store);
@@ -60,7 +64,8 @@ void add_report(CLI::App* cmd, Globals& g) {
                     audit,
                     cv ? &*cv : nullptr,
                     test ? &*test : nullptr,
-                    overlap ? &*overlap : nullptr};
+                    overlap ? &*overlap : nullptr,
+                    attack ? &*attack : nullptr};
     std::string html = report_html(in, a->opt);
     write_output(a->output, html);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,11 +1,13 @@
 #include <fmt/format.h>
 #include <cstdio>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/learn_options.h"
 #include "eval/adaptive.h"
 #include "eval/folds.h"
+#include "eval/harden.h"
 #include "eval/metrics.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
@@ -39,7 +41,8 @@ void add_train(CLI::App* cmd, Globals& g) {
     std::string store, output, cv, groups;
     std::vector<double> weights;
     int folds = 5;
-    bool bag = false, no_bag = false;
+    bool bag = false, no_bag = false, harden = false;
+    uint32_t harden_copies = 1;
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
@@ -62,19 +65,25 @@ void add_train(CLI::App* cmd, Globals& g) {
                   ->excludes(cv_opt);
   cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files (the default)")->excludes(bag);
   add_groups_option(cmd, a->groups);
+  add_harden_flags(cmd, a->harden, a->harden_copies);
   add_learn_options(cmd, a->learn);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
     TraceStore store = open_training_store(a->store, "train");
     const LogFn log = g.log();
-    Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
-    const auto adapted = adapt_defaults(s, setup);
-    if (log) log(adapted_text(adapted));
     WeightSource from{a->weights, a->cv, {}, {}};
     if (a->bag || a->no_bag) from.bag = a->bag;
     from.cv.folds = a->folds;
     if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
+    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, from.cv.groups};
+    std::optional<Hardened> h;
+    if (a->harden) h = harden_store(store, setup, hopt, log);
+    Sketches s = h ? std::move(h->sketches)
+                   : read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+    if (h) from.cv.augmented = h->augmented;
+    const auto adapted = adapt_defaults(s, setup);
+    if (log) log(adapted_text(adapted));
     WeightChoice w = choose_weights(s, setup, from, log);
     const std::string name = a->store.substr(a->store.find_last_of('/') + 1);
     Bundle b = make_bundle(s, setup, w, name, log);
@@ -83,6 +92,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
     // The CV figures, as bagged bundles carry them (what `serve` shows at GET /v1/model).
     if (w.cv && !b.info.contains("cv")) b.info["cv"] = overall_json(w.cv->metrics);
+    if (h) b.info["harden"] = harden_info(*h, hopt);
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });
 }

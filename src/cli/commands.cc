@@ -54,6 +54,10 @@ std::span<const Command> commands() {
        "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
        "plots per class, audit findings, CV results with --cv, test files copied from this store "
        "with --test"},
+      {"attack", add_attack,
+       "Inject benign behaviour into the malware files of a labelled store (in memory: extra "
+       "benign threads, benign calls interleaved, no-op padding) and print, per attack and "
+       "amount, the model's detection rate and logloss beside the clean figures"},
   };
   return table;
 }

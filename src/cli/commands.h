@@ -35,6 +35,7 @@ void add_profile(CLI::App* cmd, Globals& g);
 void add_plot(CLI::App* cmd, Globals& g);
 void add_audit(CLI::App* cmd, Globals& g);
 void add_report(CLI::App* cmd, Globals& g);
+void add_attack(CLI::App* cmd, Globals& g);
 
 /// One row of the sub-command table: the name, what adds its flags, the help line.
 struct Command {

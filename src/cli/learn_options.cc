@@ -160,4 +160,24 @@ TraceStore open_training_store(const std::string& path, const char* command) {
   return store;
 }
 
+void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies) {
+  cmd->add_flag("--harden", harden,
+                "Also train on copies of the malware files with benign behaviour injected "
+                "(extra benign threads, interleaved benign calls, no-op padding; donors from "
+                "the same fold's class-0 files), so such padding does not fool the model");
+  cmd->add_option("--harden-copies", copies, "Attacked copies per malware file with --harden")
+      ->check(CLI::Range(1, 16));
+}
+
+Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const HardenOptions& opt,
+                      const LogFn& log) {
+  auto t0 = std::chrono::steady_clock::now();
+  Hardened h = harden(store, feature_config(setup.params), opt, setup.threads);
+  if (log)
+    log(fmt::format("hardening: {} attacked copies of malware files added in {:.1f}s",
+                    h.augmented.size(),
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+  return h;
+}
+
 }  // namespace malscope::cli

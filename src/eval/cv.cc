@@ -80,10 +80,16 @@ CvPlan plan_cv(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
   if (setup.models.empty()) throw UsageError("no models to cross-validate");
   CvPlan plan;
   plan.rows = opt.rows;
-  if (plan.rows.empty()) {
-    plan.rows.resize(s.size());
-    std::iota(plan.rows.begin(), plan.rows.end(), 0u);
+  std::vector<uint8_t> in_train(opt.augmented.empty() ? 0 : s.size(), 0);
+  for (const AugmentedRow& a : opt.augmented) {
+    if (a.row >= s.size() || a.parent >= s.size())
+      throw Error(fmt::format("augmented row {} (of {}) is outside the {} files", a.row, a.parent,
+                              s.size()));
+    in_train[a.row] = 2;  // marks copies, which are never cross-validated themselves
   }
+  if (plan.rows.empty())
+    for (uint32_t r = 0; r < s.size(); ++r)
+      if (in_train.empty() || in_train[r] != 2) plan.rows.push_back(r);
   std::vector<uint32_t> groups;
   for (uint32_t row : plan.rows) {
     if (row >= s.size())
@@ -100,6 +106,17 @@ CvPlan plan_cv(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
     t.fold = uint32_t(f);
     for (uint32_t p : train_pos) t.train_rows.push_back(plan.rows[p]);
     for (uint32_t p : valid_pos) t.valid_rows.push_back(plan.rows[p]);
+    if (!opt.augmented.empty()) {
+      // A copy trains only where its file and every donor train: nothing of a held-out file
+      // reaches the fold's model.
+      for (uint32_t r : t.train_rows) in_train[r] = 1;
+      for (const AugmentedRow& a : opt.augmented)
+        if (in_train[a.parent] == 1 &&
+            std::all_of(a.donors.begin(), a.donors.end(),
+                        [&](uint32_t d) { return d < s.size() && in_train[d] == 1; }))
+          t.train_rows.push_back(a.row);
+      for (uint32_t r : plan.rows) in_train[r] = 0;
+    }
     t.classes = plan.classes;
     t.models = setup.models;
     t.params = setup.params;

@@ -45,9 +45,19 @@ int auto_fold_jobs(const Sketches& s, int threads, int folds);
 /// "; about 7m05s left" (for progress lines), or "" when nothing is left.
 std::string time_left(double seconds);
 
+/// A sketch row that is an attacked copy of another (hardened training, eval/harden.h).
+struct AugmentedRow {
+  uint32_t row = 0;              ///< the copy's sketch row
+  uint32_t parent = 0;           ///< the sketch row it copies
+  std::vector<uint32_t> donors;  ///< sketch rows whose calls it was given
+};
+
 struct CvOptions {
   int folds = 5;
-  std::vector<uint32_t> rows;    ///< sketch rows to cross-validate (empty: all)
+  std::vector<uint32_t> rows;    ///< sketch rows to cross-validate (empty: all but augmented)
+  /// Copies added to a fold's training rows when their parent and every donor train in it
+  /// (never held out, never predicted).
+  std::vector<AugmentedRow> augmented;
   std::vector<uint32_t> groups;  ///< one per sketch row, or empty
   bool keep_members = false;     ///< keep each fold's pipeline and models (for a bagged bundle)
 };

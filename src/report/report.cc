@@ -212,6 +212,7 @@ std::string report_html(const ReportInputs& in, const ReportOptions& opt) {
   report::audit_section(page, in);
   if (in.test && in.overlap) report::overlap_section(page, in);
   if (in.cv) report::cv_section(page, in);
+  if (in.attack) report::attack_section(page, in);
   return page.render();
 }
 

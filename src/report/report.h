@@ -11,6 +11,7 @@
 #include "analysis/audit.h"
 #include "analysis/overlap.h"
 #include "analysis/profile.h"
+#include "eval/attack.h"
 #include "eval/cv_summary.h"
 #include "features/thread_traits.h"
 #include "store/trace_store.h"
@@ -27,8 +28,8 @@ struct ReportOptions {
 /// The flags bound to ReportOptions: --example-points (report).
 const ParamTable<ReportOptions>& report_params();
 
-/// What a report is made of; `cv`, `test` and `overlap` may be null (the last two together:
-/// a test store matched against this one, see `report --test`).
+/// What a report is made of; `cv`, `test`, `overlap` and `attack` may be null (`test` and
+/// `overlap` together: a test store matched against this one, see `report --test`).
 struct ReportInputs {
   const TraceStore& store;
   const FamilyMap& families;
@@ -37,6 +38,7 @@ struct ReportInputs {
   const CvSummary* cv = nullptr;
   const TraceStore* test = nullptr;
   const Overlap* overlap = nullptr;
+  const AttackResult* attack = nullptr;  ///< `attack --json` results, or null
 };
 
 /// The example file of each class of the profile: the one whose call count is nearest the

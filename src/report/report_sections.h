@@ -24,5 +24,6 @@ void examples_section(HtmlPage& page, const ReportInputs& in, const ReportOption
 void audit_section(HtmlPage& page, const ReportInputs& in);
 void cv_section(HtmlPage& page, const ReportInputs& in);
 void overlap_section(HtmlPage& page, const ReportInputs& in);
+void attack_section(HtmlPage& page, const ReportInputs& in);
 
 }  // namespace malscope::report
