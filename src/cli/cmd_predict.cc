@@ -27,7 +27,7 @@ void register_predict(CLI::App& app, Globals& g) {
       "write a Tianchi submission (file_id,prob0..prob{K-1})");
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   add_store_arg(cmd, a->store, "Trace store to predict (labels, if any, are not used)");
   add_output_option(cmd, a->output, "Submission CSV to write (- for standard output)");
   cmd->callback([a, &g] {
