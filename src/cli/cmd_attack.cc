@@ -25,11 +25,11 @@ void add_attack(CLI::App* cmd, Globals& g) {
   auto a = std::make_shared<Args>();
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   add_store_arg(cmd, a->store, "Labelled trace store whose malware files are attacked");
   cmd->add_option("--donors", a->donors,
                   "Store whose files lend their calls (default: the store's class-0 files)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("--seed", a->seed, "Seed of the donor choices, positions and windows");
   add_json_flag(cmd, a->json);
   cmd->add_option("-o,--output", a->output,

@@ -31,7 +31,7 @@ void add_audit(CLI::App* cmd, Globals& g) {
   cmd->add_option("--against", a->against,
                   "Also match every file against this store (e.g. test against train): files "
                   "with an exact or near copy there, and the copies' labels")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("--matches-out", a->matches_out,
                   "With --against: write the matches as CSV "
                   "(file_id,reference_file_id,similarity,exact,reference_label)");

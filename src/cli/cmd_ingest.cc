@@ -50,7 +50,7 @@ void add_ingest(CLI::App* cmd, Globals& g) {
   cmd->add_option("--labels", a->labels,
                   "Labels of sandbox reports: a CSV with a header, sha256 (or md5, file_id) and "
                   "label columns; a label is a class number or name (docs/reports.md)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("--api-names", a->api_names,
                   "as-is: API names as read; canonical: fold A/W and Zw/Nt spellings into one "
                   "(docs/reports.md), so models trained on one sandbox's names score another's")

@@ -23,7 +23,7 @@ void add_predict(CLI::App* cmd, Globals& g) {
   auto a = std::make_shared<Args>();
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   add_store_arg(cmd, a->store, "Trace store to predict (labels, if any, are not used)");
   add_output_option(cmd, a->output, "Submission CSV to write (- for standard output)");
   cmd->callback([a, &g] {

@@ -25,14 +25,14 @@ void add_report(CLI::App* cmd, Globals& g) {
   add_store_arg(cmd, a->store);
   add_output_option(cmd, a->output, "HTML file to write (- for standard output)");
   cmd->add_option("--cv", a->cv, "CV results JSON from `malscope cv --json-out`")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("--attack", a->attack, "Attack results JSON from `malscope attack -o`")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   add_param_options(cmd, report_params(), a->opt);
   cmd->add_option("--test", a->test,
                   "A test store: a section on its files that are exact or near copies of this "
                   "store's (as `malscope audit TEST --against STORE`)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   add_audit_flags(cmd, a->minhash, a->audit);
   add_class_names_option(cmd, a->class_names);
   cmd->callback([a, &g] {

@@ -45,7 +45,7 @@ void add_score(CLI::App* cmd, Globals& g) {
   auto a = std::make_shared<Args>();
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("input", a->inputs,
                   "Report files (.json, .json.gz), folders of them and list files (.txt, "
                   ".list); or one Tianchi CSV (- for standard input); or one trace store")

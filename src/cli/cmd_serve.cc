@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "cli/learn_options.h"
 #include "serve/http_server.h"
 #include "util/error.h"
@@ -49,7 +50,7 @@ void add_serve(CLI::App* cmd, Globals& g) {
   auto a = std::make_shared<Args>();
   cmd->add_option("model", a->model, "Model bundle from `malscope train`")
       ->required()
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("--host", a->opt.host,
                   "Address to listen on (a non-loopback one needs --token-file or --insecure)")
       ->default_val(a->opt.host);
@@ -80,14 +81,14 @@ void add_serve(CLI::App* cmd, Globals& g) {
   cmd->add_option("--token-file", a->token_file,
                   "File holding the bearer token every request but /healthz must send "
                   "(Authorization: Bearer TOKEN; 401 otherwise)")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_flag("--insecure", a->insecure,
                 "Allow a non-loopback --host without --token-file (anyone who can reach it may "
                 "use it)");
   auto* cert = cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate: serve HTTPS")
-                   ->check(CLI::ExistingFile);
+                   ->check(existing_input());
   auto* key = cmd->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert")
-                  ->check(CLI::ExistingFile);
+                  ->check(existing_input());
   cert->needs(key);
   key->needs(cert);
   cmd->callback([a, &g] {

@@ -51,7 +51,7 @@ void add_train(CLI::App* cmd, Globals& g) {
   auto* cv_opt = cmd->add_option("--cv", a->cv,
                                  "Take the blend weights from this CV results JSON (`malscope cv "
                                  "--json-out`) instead of running CV again")
-                     ->check(CLI::ExistingFile);
+                     ->check(existing_input());
   cmd->add_option("--weights", a->weights,
                   "Blend weights, one per model (with several models and neither --cv nor "
                   "--weights, k-fold CV chooses them first)")

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli/terminal.h"
 #include "store/class_names.h"
@@ -16,6 +17,21 @@ LogFn Globals::log() const {
 
 ProgressFn Globals::progress() const {
   return terminal_progress(quiet);
+}
+
+CLI::Validator existing_input() {
+  return CLI::Validator(
+      [](std::string& path) -> std::string {
+        std::error_code ec;
+        auto st = std::filesystem::status(path, ec);
+        if (ec || !std::filesystem::exists(st))
+          throw Error(fmt::format("cannot open '{}': {}", path,
+                                  ec ? ec.message() : "No such file or directory"));
+        if (std::filesystem::is_directory(st))
+          throw Error(fmt::format("'{}' is a folder; expected a file", path));
+        return {};
+      },
+      "FILE");
 }
 
 void add_store_arg(CLI::App* cmd, std::string& path, const std::string& what,
@@ -39,7 +55,7 @@ void add_groups_option(CLI::App* cmd, std::string& path) {
   cmd->add_option("--groups", path,
                   "CSV file_id,group (e.g. from `malscope audit --groups-out`): files of one "
                   "group stay in one fold")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
 }
 
 void add_class_names_option(CLI::App* cmd, std::string& names) {

@@ -13,6 +13,9 @@
 
 namespace malscope::cli {
 
+/// A check for an input file option: a missing file or a folder stops the parse with an Error
+/// naming it (exit 1, a file problem), where CLI::ExistingFile would make it a usage error.
+CLI::Validator existing_input();
 /// The required positional STORE (or another path, named by `what`).
 void add_store_arg(CLI::App* cmd, std::string& path, const std::string& what = "Trace store",
                    const std::string& name = "store");

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/common.h"
 #include "cli/param_options.h"
 #include "cli/terminal.h"
 #include "models/model.h"
@@ -32,7 +33,7 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--config", a.config,
                   "JSON with \"params\" (and \"models\"), e.g. from `malscope tune --best-out`")
-      ->check(CLI::ExistingFile);
+      ->check(existing_input());
   cmd->add_option("--set", a.sets, "Set a parameter, name=value (repeatable)");
   // Kept as text until make_setup: they override --config and --set, which are read after.
   add_param_options(

@@ -46,8 +46,7 @@ std::vector<uint32_t> grouped_folds(std::span<const int32_t> labels, int k, Rng&
     ++g[it->second].classes[labels[i]];
     ++g[it->second].rows;
   }
-  if (g.size() < size_t(k))
-    throw UsageError(fmt::format("{} groups cannot fill {} folds", g.size(), k));
+  if (g.size() < size_t(k)) throw Error(fmt::format("{} groups cannot fill {} folds", g.size(), k));
   std::vector<uint32_t> order(g.size());
   std::iota(order.begin(), order.end(), 0u);
   shuffle(order, rng);
@@ -90,8 +89,9 @@ std::vector<uint32_t> grouped_folds(std::span<const int32_t> labels, int k, Rng&
 std::vector<uint32_t> assign_folds(std::span<const int32_t> labels, int k, uint64_t seed,
                                    std::span<const uint32_t> groups) {
   if (k < 2) throw UsageError(fmt::format("--folds must be at least 2, got {}", k));
+  // Too few files or groups is the data's problem, not the command line's (exit 1, not 2).
   if (labels.size() < size_t(k))
-    throw UsageError(fmt::format("{} files cannot fill {} folds", labels.size(), k));
+    throw Error(fmt::format("{} files cannot fill {} folds", labels.size(), k));
   if (!groups.empty() && groups.size() != labels.size())
     throw Error(fmt::format("{} groups for {} files", groups.size(), labels.size()));
   Rng rng(seed);

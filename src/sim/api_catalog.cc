@@ -11,7 +11,6 @@ using K = RetKind;
 
 // NTSTATUS, HRESULT and Win32 codes as the logs show them (signed 32-bit).
 constexpr int64_t kNotFound = -1073741772;         // STATUS_OBJECT_NAME_NOT_FOUND
-constexpr int64_t kPathNotFound = -1073741766;     // STATUS_OBJECT_PATH_NOT_FOUND
 constexpr int64_t kAccessDenied = -1073741790;     // STATUS_ACCESS_DENIED
 constexpr int64_t kInvalidParam = -1073741811;     // STATUS_INVALID_PARAMETER
 constexpr int64_t kInvalidHandle = -1073741816;    // STATUS_INVALID_HANDLE

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 
 #include "store/trace_store.h"
 #include "test_util.h"
@@ -339,6 +340,31 @@ TEST(IngestErrors, LabelChangesAcrossBlocksAndWhenAFileComesBack) {
   IngestOptions opt = quiet();
   opt.block_bytes = 1024;
   EXPECT_THAT(ingest_error(csv, opt), AllOf(HasSubstr("in.csv:503:"), HasSubstr("on line 2")));
+}
+
+// Issue 14: a label conflict 450,000 lines into one block was reported on line 450,502. With
+// earlier files and blocks before it, unquoted and quoted (the two parser paths).
+TEST(IngestErrors, LabelConflictDeepInABlockNamesItsLine) {
+  for (bool quoted : {false, true}) {
+    SCOPED_TRACE(quoted ? "quoted" : "unquoted");
+    std::string csv = "file_id,label,api,tid,index\n";
+    for (int i = 0; i < 500; ++i) csv += "0,1,A,1," + std::to_string(i) + "\n";
+    const std::string id = quoted ? "\"1\"" : "1";
+    for (int i = 0; i < 449500; ++i) csv += id + ",0,A,1," + std::to_string(i) + "\n";
+    csv += id + ",3,A,1,449500\n";  // line 450,002
+    for (size_t block : {size_t(8) << 20, size_t(1) << 20}) {
+      IngestOptions opt = quiet();
+      opt.block_bytes = block;
+      // The line it points back to is one of file 1's (the first of it in the block).
+      const std::string e = ingest_error(csv, opt);
+      EXPECT_THAT(e, AllOf(HasSubstr("in.csv:450002:"), HasSubstr("label 3 here but label 0")))
+          << "blocks of " << block << " bytes";
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(e, m, std::regex("label 0 on line ([0-9]+)"))) << e;
+      const long back = std::stol(m[1]);
+      EXPECT_TRUE(back >= 502 && back <= 450001) << e;
+    }
+  }
 }
 
 TEST(IngestErrors, LineNumbersCountAcrossBlocks) {

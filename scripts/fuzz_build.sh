@@ -1,0 +1,11 @@
+# Sourced by scripts/fuzz.sh and scripts/sanitize.sh: configures the instrumented build in
+# $BUILD (default build-fuzz) with clang-14, AddressSanitizer + UndefinedBehaviorSanitizer
+# (MALSCOPE_FUZZ implies MALSCOPE_SANITIZE) and libFuzzer coverage. The fuzz targets and the test
+# suite share it, so the instrumented library is compiled once.
+BUILD=${BUILD_DIR:-build-fuzz}
+LAUNCHER=()
+command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# RelWithDebInfo: optimised, with line numbers in the sanitizers' stack traces.
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER="${CXX:-clang++-14}" -DMALSCOPE_FUZZ=ON -DMALSCOPE_WERROR=ON \
+  -DMALSCOPE_BUILD_TESTS=ON -DMALSCOPE_BUILD_BENCH=OFF "${LAUNCHER[@]}" >/dev/null
