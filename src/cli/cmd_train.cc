@@ -1,9 +1,13 @@
 #include <fmt/format.h>
 #include <cstdio>
+#include <fstream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/distributed.h"
 #include "cli/learn_options.h"
+#include "dist/train.h"
+#include "eval/cv_summary.h"
 #include "eval/folds.h"
 #include "eval/train.h"
 #include "store/trace_store.h"
@@ -27,6 +31,39 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
                           .c_str());
 }
 
+// What this worker sent: malscope's own exchanges, and every byte the process wrote (sockets
+// included, so XGBoost's histograms too; worker 0 also writes the bundle after this).
+std::string traffic_note(const XgbCollective& c) {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  uint64_t v = 0, wchar = 0;
+  while (io >> key >> v)
+    if (key == "wchar:") wchar = v;
+  return fmt::format("{:.2f} MB in malscope's exchanges, {:.2f} MB written in all (/proc/self/io)",
+                     c.payload_bytes() / 1e6, wchar / 1e6);
+}
+
+// One worker of `train --distributed`: its shard's sketches, the pipeline and models fitted with
+// the other workers; worker 0 writes the bundle.
+void train_worker(const DistArgs& d, const std::string& shard, const std::string& output,
+                  const LearnSetup& setup, std::vector<double> weights, const Globals& g) {
+  CollectiveConfig cfg = resolve(d);
+  TraceStore store = open_training_store(shard, "train");
+  ShardInfo info = ShardInfo::of_store(store);
+  check_output_file(output);
+  auto c = join_job(cfg);
+  check_job_shards(info, *c);
+  const LogFn log = g.log();
+  Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+  std::optional<Bundle> b = train_distributed(s, info.source_rows, setup, std::move(weights),
+                                              "shards of " + info.source_id, *c, log);
+  if (log) log(fmt::format("worker {} of {}: {}", c->rank(), c->world(), traffic_note(*c)));
+  if (!b) return;  // not worker 0: nothing to write
+  b->info["class_names"] = store.class_names();
+  b->info["api_names"] = std::string(api_naming_name(store.api_naming()));
+  write_bundle(output, *b, g.quiet, -1);
+}
+
 }  // namespace
 
 void add_train(CLI::App* cmd, Globals& g) {
@@ -36,6 +73,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     int folds = 5;
     bool bag = false;
     LearnArgs learn;
+    DistArgs dist;
   };
   auto a = std::make_shared<Args>();
   add_store_arg(cmd, a->store, "Labeled trace store");
@@ -56,9 +94,28 @@ void add_train(CLI::App* cmd, Globals& g) {
       ->excludes(cv_opt);
   add_groups_option(cmd, a->groups);
   add_learn_options(cmd, a->learn);
+  add_distributed_options(cmd, a->dist);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
+    if (a->dist.on) {
+      // Choosing blend weights by CV, bagging and groups would need CV across workers.
+      if (a->bag || !a->groups.empty())
+        throw UsageError("--distributed takes neither --bag nor --groups");
+      std::vector<double> w;
+      if (!a->cv.empty())
+        w = blend_weights(CvSummary::load(a->cv), setup, a->cv);
+      else if (!a->weights.empty())
+        w = a->weights;
+      else if (setup.models.size() == 1)
+        w = {1.0};
+      else
+        throw UsageError(
+            "--distributed with several models needs their blend weights (--weights or --cv)");
+      train_worker(a->dist, a->store, a->output, setup,
+                   normalized_weights(std::move(w), setup.models.size()), g);
+      return;
+    }
     TraceStore store = open_training_store(a->store, "train");
     const LogFn log = g.log();
     Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);

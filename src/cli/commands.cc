@@ -46,6 +46,12 @@ std::span<const Command> commands() {
        "One self-contained HTML report: dataset, class pies, distinctive APIs, traits, example "
        "plots per class, audit findings, CV results with --cv, test files copied from this store "
        "with --test"},
+      {"shard", add_shard,
+       "Split a store by file into N shard stores (stratified round-robin) for `train "
+       "--distributed`, each recording the source store's identity, N and its index"},
+      {"launch", add_launch,
+       "Start an XGBoost collective tracker on 127.0.0.1 and one `train --distributed` worker per "
+       "shard on this machine"},
   };
   return table;
 }
