@@ -1,5 +1,5 @@
 // `malscope launch`: a distributed job on this machine. Starts XGBoost's tracker (Debian's
-// python3-xgboost, `python3 -m xgboost.tracker`, on 127.0.0.1) and one `malscope train
+// python3-xgboost, xgboost.tracker.RabitTracker on 127.0.0.1) and one `malscope train
 // --distributed` worker per shard, then waits for all of them, each wait bounded.
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -85,8 +85,8 @@ int read_tracker_port(int fd, double timeout_s) {
     }
   }
   throw Error(fmt::format(
-      "launch: the tracker (/usr/bin/python3 -m xgboost.tracker) gave no port within {}s; is "
-      "python3-xgboost installed?",
+      "launch: the tracker (/usr/bin/python3, xgboost.tracker.RabitTracker) gave no port within "
+      "{}s; is python3-xgboost installed?",
       timeout_s));
 }
 
@@ -178,9 +178,16 @@ void add_launch(CLI::App* cmd, Globals& g) {
     if (!a->cv.empty()) extra.insert(extra.end(), {"--cv", a->cv});
     int pipefd[2];
     if (pipe(pipefd) != 0) throw Error("launch: pipe failed");
-    Child tracker = spawn({"/usr/bin/python3", "-m", "xgboost.tracker", "--num-workers",
-                           std::to_string(n), "--host-ip", "127.0.0.1"},
-                          {}, pipefd[1], true, "the tracker");
+    // sortby="task": the tracker's ranks are the task ids, so worker I (shard I) is rank I and
+    // rank 0, which writes the bundle, is the worker that prints.
+    const std::string script = fmt::format(
+        "from xgboost.tracker import RabitTracker\n"
+        "t = RabitTracker(host_ip='127.0.0.1', n_workers={0}, sortby='task')\n"
+        "t.start({0})\n"
+        "print('DMLC_TRACKER_PORT=%d' % t.port, flush=True)\n"
+        "t.join()\n",
+        n);
+    Child tracker = spawn({"/usr/bin/python3", "-c", script}, {}, pipefd[1], true, "the tracker");
     close(pipefd[1]);
     std::vector<Child> workers;
     try {
@@ -240,6 +247,7 @@ void add_launch(CLI::App* cmd, Globals& g) {
     }
     stop(tracker);
     if (!failed.empty()) throw Error("launch: " + failed);
+    if (!g.quiet) std::printf("launch: %d workers done, worker 0 wrote %s\n", n, a->output.c_str());
   });
 }
 

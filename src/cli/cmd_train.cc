@@ -1,6 +1,5 @@
 #include <fmt/format.h>
 #include <cstdio>
-#include <fstream>
 
 #include "cli/commands.h"
 #include "cli/common.h"
@@ -31,16 +30,13 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
                           .c_str());
 }
 
-// What this worker sent: malscope's own exchanges, and every byte the process wrote (sockets
-// included, so XGBoost's histograms too; worker 0 also writes the bundle after this).
+// What this worker exchanged: malscope's own payloads, and everything over its TCP sockets.
 std::string traffic_note(const XgbCollective& c) {
-  std::ifstream io("/proc/self/io");
-  std::string key;
-  uint64_t v = 0, wchar = 0;
-  while (io >> key >> v)
-    if (key == "wchar:") wchar = v;
-  return fmt::format("{:.2f} MB in malscope's exchanges, {:.2f} MB written in all (/proc/self/io)",
-                     c.payload_bytes() / 1e6, wchar / 1e6);
+  const XgbCollective::SocketBytes b = XgbCollective::socket_bytes();
+  return fmt::format(
+      "{:.2f} MB in malscope's exchanges; TCP in all: {:.2f} MB sent, {:.2f} MB "
+      "received",
+      c.payload_bytes() / 1e6, b.sent / 1e6, b.received / 1e6);
 }
 
 // One worker of `train --distributed`: its shard's sketches, the pipeline and models fitted with

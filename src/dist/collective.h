@@ -57,6 +57,13 @@ class XgbCollective final : public Collective {
   /// counted once; XGBoost's own histogram traffic is not included).
   uint64_t payload_bytes() const { return payload_; }
 
+  /// Bytes sent and received so far over this process's open TCP sockets (the Rabit links, so
+  /// XGBoost's histograms included), from the kernel's TCP_INFO.
+  struct SocketBytes {
+    uint64_t sent = 0, received = 0;
+  };
+  static SocketBytes socket_bytes();
+
  private:
   void check(int rc, const std::string& what);
   void allreduce(void* data, size_t count, int type, int op, size_t elem, const char* what);

@@ -99,6 +99,8 @@ TEST_F(DistributedCli, ShardsOfDifferentStoresStopEveryWorker) {
 TEST_F(DistributedCli, AKilledWorkerStopsTheOtherWithinTheTimeout) {
   ASSERT_EQ(malscope("shard -q " + dir.file("a.store") + " -n 2 -o " + dir.file("s")).code, 0);
   // The tracker and two workers by hand; worker 1 is killed, worker 0 must give up by itself.
+  std::string long_flags = kFlags;  // rounds enough to outlast the kill
+  long_flags.replace(long_flags.find("--xgb.rounds 12"), 15, "--xgb.rounds 100000");
   const std::string bin = MALSCOPE_BIN, d = dir.path().string();
   const std::string script =
       "cd " + d +
@@ -107,7 +109,7 @@ TEST_F(DistributedCli, AKilledWorkerStopsTheOtherWithinTheTimeout) {
       "for i in $(seq 1 100); do grep -q DMLC_TRACKER_PORT tracker.out && break; sleep 0.1; done; "
       "PORT=$(sed -n 's/^DMLC_TRACKER_PORT=//p' tracker.out); "
       "W=\"train -q --distributed --tracker 127.0.0.1:$PORT --world 2 --timeout 4 " +
-      kFlags + " --xgb.rounds 100000 -o m.bin\"; " + "OMP_WAIT_POLICY=PASSIVE " + bin +
+      long_flags + " -o m.bin\"; " + "OMP_WAIT_POLICY=PASSIVE " + bin +
       " $W --rank 0 s/shard-000.store > w0.out 2>&1 & W0=$!; " + "OMP_WAIT_POLICY=PASSIVE " + bin +
       " $W --rank 1 s/shard-001.store > w1.out 2>&1 & W1=$!; "
       "sleep 2; kill -9 $W1; wait $W0; echo \"worker0=$?\"; kill $(cat tracker.pid) 2>/dev/null; "
@@ -120,7 +122,10 @@ TEST_F(DistributedCli, AKilledWorkerStopsTheOtherWithinTheTimeout) {
   }() + "'");
   const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_NE(r.out.find("worker0=1"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("distributed:"), std::string::npos) << r.out;
+  // A closed link fails the exchange (XGBoost's or malscope's), a silent one the watchdog.
+  EXPECT_TRUE(r.out.find("failed") != std::string::npos ||
+              r.out.find("waited more than 4s") != std::string::npos)
+      << r.out;
   EXPECT_LT(took, 40) << r.out;
   EXPECT_FALSE(std::filesystem::exists(dir.file("m.bin")));
 }

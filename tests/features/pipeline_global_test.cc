@@ -1,5 +1,6 @@
 // fit_global over workers holding shards equals fit() on the whole store: the same saved
 // pipeline bytes and the same matrix rows.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "cli/learn_data.h"

@@ -1,5 +1,6 @@
 #include "store/shard.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <set>
