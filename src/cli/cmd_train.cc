@@ -4,8 +4,11 @@
 
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/distributed.h"
 #include "cli/learn_options.h"
+#include "dist/train.h"
 #include "eval/adaptive.h"
+#include "eval/cv_summary.h"
 #include "eval/folds.h"
 #include "eval/harden.h"
 #include "eval/metrics.h"
@@ -34,6 +37,36 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
                           .c_str());
 }
 
+// What this worker exchanged: malscope's own payloads, and everything over its TCP sockets.
+std::string traffic_note(const XgbCollective& c) {
+  const XgbCollective::SocketBytes b = XgbCollective::socket_bytes();
+  return fmt::format(
+      "{:.2f} MB in malscope's exchanges; TCP in all: {:.2f} MB sent, {:.2f} MB "
+      "received",
+      c.payload_bytes() / 1e6, b.sent / 1e6, b.received / 1e6);
+}
+
+// One worker of `train --distributed`: its shard's sketches, the pipeline and models fitted with
+// the other workers; worker 0 writes the bundle.
+void train_worker(const DistArgs& d, const std::string& shard, const std::string& output,
+                  const LearnSetup& setup, std::vector<double> weights, const Globals& g) {
+  CollectiveConfig cfg = resolve(d);
+  TraceStore store = open_training_store(shard, "train");
+  ShardInfo info = ShardInfo::of_store(store);
+  check_output_file(output);
+  auto c = join_job(cfg);
+  check_job_shards(info, *c);
+  const LogFn log = g.log();
+  Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+  std::optional<Bundle> b = train_distributed(s, info.source_rows, setup, std::move(weights),
+                                              "shards of " + info.source_id, *c, log);
+  if (log) log(fmt::format("worker {} of {}: {}", c->rank(), c->world(), traffic_note(*c)));
+  if (!b) return;  // not worker 0: nothing to write
+  b->info["class_names"] = store.class_names();
+  b->info["api_names"] = std::string(api_naming_name(store.api_naming()));
+  write_bundle(output, *b, g.quiet, -1);
+}
+
 }  // namespace
 
 void add_train(CLI::App* cmd, Globals& g) {
@@ -44,6 +77,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     bool bag = false, no_bag = false, harden = false;
     uint32_t harden_copies = 1;
     LearnArgs learn;
+    DistArgs dist;
   };
   auto a = std::make_shared<Args>();
   add_store_arg(cmd, a->store, "Labeled trace store");
@@ -67,9 +101,28 @@ void add_train(CLI::App* cmd, Globals& g) {
   add_groups_option(cmd, a->groups);
   add_harden_flags(cmd, a->harden, a->harden_copies);
   add_learn_options(cmd, a->learn);
+  add_distributed_options(cmd, a->dist);
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
+    if (a->dist.on) {
+      // Choosing blend weights by CV, bagging, hardening and groups would need CV across workers.
+      if (a->bag || a->harden || !a->groups.empty())
+        throw UsageError("--distributed takes neither --bag, --harden nor --groups");
+      std::vector<double> w;
+      if (!a->cv.empty())
+        w = blend_weights(CvSummary::load(a->cv), setup, a->cv);
+      else if (!a->weights.empty())
+        w = a->weights;
+      else if (setup.models.size() == 1)
+        w = {1.0};
+      else
+        throw UsageError(
+            "--distributed with several models needs their blend weights (--weights or --cv)");
+      train_worker(a->dist, a->store, a->output, setup,
+                   normalized_weights(std::move(w), setup.models.size()), g);
+      return;
+    }
     TraceStore store = open_training_store(a->store, "train");
     const LogFn log = g.log();
     WeightSource from{a->weights, a->cv, {}, {}};

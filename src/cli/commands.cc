@@ -58,6 +58,12 @@ std::span<const Command> commands() {
        "Inject benign behaviour into the malware files of a labelled store (in memory: extra "
        "benign threads, benign calls interleaved, no-op padding) and print, per attack and "
        "amount, the model's detection rate and logloss beside the clean figures"},
+      {"shard", add_shard,
+       "Split a store by file into N shard stores (stratified round-robin) for `train "
+       "--distributed`, each recording the source store's identity, N and its index"},
+      {"launch", add_launch,
+       "Start an XGBoost collective tracker on 127.0.0.1 and one `train --distributed` worker per "
+       "shard on this machine"},
   };
   return table;
 }

@@ -36,6 +36,8 @@ void add_plot(CLI::App* cmd, Globals& g);
 void add_audit(CLI::App* cmd, Globals& g);
 void add_report(CLI::App* cmd, Globals& g);
 void add_attack(CLI::App* cmd, Globals& g);
+void add_shard(CLI::App* cmd, Globals& g);
+void add_launch(CLI::App* cmd, Globals& g);
 
 /// One row of the sub-command table: the name, what adds its flags, the help line.
 struct Command {

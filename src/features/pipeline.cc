@@ -145,6 +145,15 @@ void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
   }
   train_rows_ = static_cast<uint32_t>(rows.size());
   fit_apis(s, rows);
+  fit_scalars(s);
+  fit_ngrams(s, rows);
+  build_columns();
+  fitted_ = true;
+  fit_scales(s, rows);
+}
+
+// The scalar statistics the families in use keep.
+void FeaturePipeline::fit_scalars(const Sketches& s) {
   scalars_.clear();
   for (const auto& n : s.scalar_names()) {
     bool thread = starts_with(n, "thread:");
@@ -152,10 +161,6 @@ void FeaturePipeline::fit(const Sketches& s, std::span<const uint32_t> rows) {
         (!thread && cfg_.api_stats))
       scalars_.push_back(n);
   }
-  fit_ngrams(s, rows);
-  build_columns();
-  fitted_ = true;
-  fit_scales(s, rows);
 }
 
 // The API vocabulary (names seen in training rows, sorted) and family 2's rare-in-class-0 flags.

@@ -17,6 +17,7 @@
 #include "features/feature_matrix.h"
 #include "features/sketches.h"
 #include "store/trace_store.h"
+#include "util/collective.h"
 #include "util/param_table.h"
 #include "util/serial.h"
 
@@ -61,6 +62,11 @@ class FeaturePipeline {
   /// Learns what depends on training data (n-gram vocabulary and IDF, the class-0 API set) from
   /// `rows` (indices into sketches, labels needed).
   void fit(const Sketches& s, std::span<const uint32_t> rows);
+  /// fit() over the rows of every worker of `c`, each giving its own sketches and rows: counts
+  /// (document frequencies, class-0 counts, column maxima) are summed through `c`, so every worker
+  /// learns the same pipeline, the one fit() would learn on all rows together
+  /// (features/pipeline_global.cc). Throws Error if the workers' sketches differ in kind.
+  void fit_global(const Sketches& s, std::span<const uint32_t> rows, Collective& c);
   /// Builds the matrix for `rows` (all rows if empty) with named, stable columns.
   FeatureMatrix transform(const Sketches& s, std::span<const uint32_t> rows, ValueKind kind) const;
   /// Whether fit() has run (or the pipeline was loaded).
@@ -78,9 +84,10 @@ class FeaturePipeline {
   struct RowBuilder;
   void check_sketches(const Sketches& s) const;
   void fit_apis(const Sketches& s, std::span<const uint32_t> rows);
+  void fit_scalars(const Sketches& s);
   void fit_ngrams(const Sketches& s, std::span<const uint32_t> rows);
   void build_columns();
-  void fit_scales(const Sketches& s, std::span<const uint32_t> rows);
+  void fit_scales(const Sketches& s, std::span<const uint32_t> rows, Collective* c = nullptr);
 
   FeatureConfig cfg_;
   int threads_ = 0;

@@ -124,7 +124,7 @@ void FeaturePipeline::RowBuilder::tfidf(uint32_t r, std::vector<Entry>& out) con
   }
 }
 
-void FeaturePipeline::fit_scales(const Sketches& s, std::span<const uint32_t> rows) {
+void FeaturePipeline::fit_scales(const Sketches& s, std::span<const uint32_t> rows, Collective* c) {
   RowBuilder rb(*this, s);
   const int threads = default_threads(threads_);
   std::vector<std::vector<float>> max(threads, std::vector<float>(columns_.size(), 0.f));
@@ -136,12 +136,13 @@ void FeaturePipeline::fit_scales(const Sketches& s, std::span<const uint32_t> ro
       for (const Entry& e : row) max[w][e.col] = std::max(max[w][e.col], e.value);
     }
   });
+  std::vector<float> m(columns_.size(), 0.f);
+  for (size_t j = 0; j < columns_.size(); ++j)
+    for (const auto& v : max) m[j] = std::max(m[j], v[j]);
+  if (c) c->max(m);  // the maxima over every worker's rows
   scale_.assign(columns_.size(), 0.f);
-  for (size_t c = 0; c < columns_.size(); ++c) {
-    float m = 0;
-    for (const auto& v : max) m = std::max(m, v[c]);
-    scale_[c] = static_cast<float>(std::log1p(double(m)));
-  }
+  for (size_t j = 0; j < columns_.size(); ++j)
+    scale_[j] = static_cast<float>(std::log1p(double(m[j])));
 }
 
 FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint32_t> rows,

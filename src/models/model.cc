@@ -14,10 +14,15 @@ namespace malscope {
 std::vector<float> class_weights(std::span<const int32_t> labels, int classes, double power) {
   std::vector<double> n(classes, 0);
   for (int32_t y : labels) n[y] += 1;
+  return class_weights_of_counts(n, double(labels.size()), power);
+}
+
+std::vector<float> class_weights_of_counts(std::span<const double> n, double total, double power) {
+  const int classes = static_cast<int>(n.size());
   std::vector<float> w(classes, 1.0f);
   if (power <= 0) return w;
   for (int c = 0; c < classes; ++c)
-    if (n[c] > 0) w[c] = float(std::pow(double(labels.size()) / (classes * n[c]), power));
+    if (n[c] > 0) w[c] = float(std::pow(total / (classes * n[c]), power));
   return w;
 }
 

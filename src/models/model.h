@@ -13,6 +13,7 @@
 #include "features/pipeline.h"
 #include "models/params.h"
 #include "models/predictions.h"
+#include "util/collective.h"
 #include "util/serial.h"
 
 namespace malscope {
@@ -21,6 +22,10 @@ namespace malscope {
 struct ModelContext {
   uint64_t seed = 0;  ///< same seed, same data -> same model bytes
   int threads = 1;    ///< worker threads (>= 1)
+  /// The workers of a distributed fit (null: one process). A model that supports it trains on
+  /// every worker's rows together (xgb, through XGBoost's collective); fit() then runs on every
+  /// worker at once.
+  Collective* collective = nullptr;
 };
 
 /// Gain of one column in a tree model.
@@ -59,6 +64,8 @@ class Model {
 /// Class weights (N / (K n_c))^power per class (1 for classes without rows), the imbalance
 /// correction the models share (power 0: all 1, power 1: balanced).
 std::vector<float> class_weights(std::span<const int32_t> labels, int classes, double power);
+/// class_weights() from the rows per class (`n`, one per class) and their sum `total`.
+std::vector<float> class_weights_of_counts(std::span<const double> n, double total, double power);
 
 /// Rows to train on when each class keeps at most `cap` rows (0: no cap).
 struct ClassSample {

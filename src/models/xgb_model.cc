@@ -137,34 +137,59 @@ FitReport XgbModel::fit(const FeatureMatrix& full, int classes) {
 }
 
 FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t seed, void** out) {
-  ClassSample cap = cap_per_class(full.labels, classes, cfg_.class_cap, seed ^ 0xca9ULL);
+  Collective* col = ctx_.collective;
+  // Distributed, each worker keeps its share of the cap; the weights below use the global counts.
+  const int64_t cap_here = col && cfg_.class_cap > 0
+                               ? (int64_t(cfg_.class_cap) + col->world() - 1) / col->world()
+                               : int64_t(cfg_.class_cap);
+  ClassSample cap = cap_per_class(full.labels, classes, cap_here, seed ^ 0xca9ULL);
   FeatureMatrix sampled;
   if (cap.capped) sampled = select_rows(full, cap.rows);
   const FeatureMatrix& x = cap.capped ? sampled : full;
   classes_ = classes;
   cols_ = static_cast<uint32_t>(x.cols());
+  std::vector<float> cw, factor = cap.factor;
+  double all_rows = double(x.rows());
+  if (col) {
+    std::vector<double> n(2 * classes, 0);  // per class: files, then files kept under the cap
+    for (int32_t y : full.labels) n[y] += 1;
+    for (int32_t y : x.labels) n[classes + y] += 1;
+    col->sum(n);
+    all_rows = 0;
+    for (int c = 0; c < classes; ++c) {
+      all_rows += n[classes + c];
+      factor[c] = n[classes + c] > 0 ? float(n[c] / n[classes + c]) : 1.0f;
+    }
+    cw = class_weights_of_counts(std::span<const double>(n).subspan(classes), all_rows,
+                                 cfg_.class_weight);
+  } else {
+    cw = class_weights(x.labels, classes, cfg_.class_weight);
+  }
   DMatrix all;
-  make_dmatrix(x, cols_, all);
+  {
+    CollectiveStep step(col, "building the training matrix");  // XGBoost agrees on num_col
+    make_dmatrix(x, cols_, all);
+  }
   std::vector<float> label(x.labels.begin(), x.labels.end());
   set_float_info(all, "label", label);
-  auto cw = class_weights(x.labels, classes, cfg_.class_weight);
   std::vector<float> weight(x.rows());
-  for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]] * cap.factor[x.labels[i]];
+  for (size_t i = 0; i < x.rows(); ++i) weight[i] = cw[x.labels[i]] * factor[x.labels[i]];
   set_float_info(all, "weight", weight);
 
   const int rounds = cfg_.rounds;
   const int patience = cfg_.early_stop;
   const double share = cfg_.valid_share;
   DMatrix train, valid;
-  bool early = patience > 0 && share > 0 && x.rows() >= 20;
+  bool early = patience > 0 && share > 0 && all_rows >= 20;
   if (early) {
     auto [kept, held] = stratified_holdout(x.labels, share, seed ^ 0x5eedULL);
+    CollectiveStep step(col, "slicing the early-stopping holdout");
     slice(all, kept, train);
     slice(all, held, valid);
     // Score the logloss of the true class mix: no class weights, but a capped class's held-out
     // rows stand for n_c / cap files each, as in training.
     std::vector<float> held_weight;
-    for (uint32_t r : held) held_weight.push_back(cap.factor[x.labels[r]]);
+    for (uint32_t r : held) held_weight.push_back(factor[x.labels[r]]);
     set_float_info(valid, "weight", held_weight);
   }
   DMatrixHandle train_h = early ? train.h : all.h;
@@ -197,12 +222,16 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
   report.rows = x.rows();
   int best = rounds - 1;
   for (int it = 0; it < rounds; ++it) {
+    CollectiveStep step(col, col ? fmt::format("boosting round {}", it + 1) : std::string());
     check(XGBoosterUpdateOneIter(b.h, it, train_h), "XGBoosterUpdateOneIter");
     if (!early) continue;
     const char* names[1] = {"valid"};
     const char* out = nullptr;
     check(XGBoosterEvalOneIter(b.h, it, &valid.h, names, 1, &out), "XGBoosterEvalOneIter");
-    double loss = parse_eval(out);
+    std::string eval = out;
+    // Every worker must stop at the same round, or the others wait forever: worker 0 decides.
+    if (col) col->broadcast(eval, 0);
+    double loss = parse_eval(eval.c_str());
     if (report.valid_logloss < 0 || loss < report.valid_logloss) {
       report.valid_logloss = loss;
       best = it;
