@@ -49,7 +49,7 @@ std::string traffic_note(const XgbCollective& c) {
 // One worker of `train --distributed`: its shard's sketches, the pipeline and models fitted with
 // the other workers; worker 0 writes the bundle.
 void train_worker(const DistArgs& d, const std::string& shard, const std::string& output,
-                  const LearnSetup& setup, std::vector<double> weights, const Globals& g) {
+                  LearnSetup setup, std::vector<double> weights, const Globals& g) {
   CollectiveConfig cfg = resolve(d);
   TraceStore store = open_training_store(shard, "train");
   ShardInfo info = ShardInfo::of_store(store);
@@ -57,12 +57,17 @@ void train_worker(const DistArgs& d, const std::string& shard, const std::string
   auto c = join_job(cfg);
   check_job_shards(info, *c);
   const LogFn log = g.log();
+  // The defaults a single process would adapt for the whole source store (check_job_shards has
+  // checked that every worker holds a shard of the same one).
+  const auto adapted = adapt_defaults(info.source_files, setup);
+  if (log && c->rank() == 0) log(adapted_text(adapted));
   Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
   std::optional<Bundle> b = train_distributed(s, info.source_rows, setup, std::move(weights),
                                               "shards of " + info.source_id, *c, log);
   if (log) log(fmt::format("worker {} of {}: {}", c->rank(), c->world(), traffic_note(*c)));
   if (!b) return;  // not worker 0: nothing to write
   b->info["class_names"] = store.class_names();
+  b->info["adapted"] = adapted_json(adapted);
   b->info["api_names"] = std::string(api_naming_name(store.api_naming()));
   write_bundle(output, *b, g.quiet, -1);
 }

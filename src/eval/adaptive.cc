@@ -20,7 +20,10 @@ bool given(const LearnSetup& setup, std::string_view name) {
 
 std::vector<AdaptedDefault> adapt_defaults(const Sketches& s, LearnSetup& setup,
                                            std::span<const uint32_t> rows) {
-  const size_t files = rows.empty() ? s.size() : rows.size();
+  return adapt_defaults(rows.empty() ? s.size() : rows.size(), setup);
+}
+
+std::vector<AdaptedDefault> adapt_defaults(size_t files, LearnSetup& setup) {
   const bool small = files <= kSmallFiles;
   std::vector<AdaptedDefault> out;
   auto decide = [&](const char* name, const std::string& value, std::string why) {

@@ -29,6 +29,10 @@ struct AdaptedDefault {
 std::vector<AdaptedDefault> adapt_defaults(const Sketches& s, LearnSetup& setup,
                                            std::span<const uint32_t> rows = {});
 
+/// The same rules for `files` training files (`train --distributed`: the source store's count,
+/// so that every worker and a single process decide alike).
+std::vector<AdaptedDefault> adapt_defaults(size_t files, LearnSetup& setup);
+
 /// "defaults for this data: a=1 (why); b kept at 2 (why)", one line.
 std::string adapted_text(const std::vector<AdaptedDefault>& d);
 

@@ -61,12 +61,25 @@ int width_for(uint64_t max_code) {
   return 8;
 }
 
+// Codes are read and written through memcpy: a column's bytes need not be aligned for W (a
+// store's raw columns sit at any offset of the mapping), and a fixed-size memcpy compiles to a
+// plain load or store.
+template <class W>
+inline W load_code(const char* in, size_t i) {
+  W w;
+  std::memcpy(&w, in + i * sizeof(W), sizeof(W));
+  return w;
+}
+template <class W>
+inline void store_code(char* out, size_t i, W w) {
+  std::memcpy(out + i * sizeof(W), &w, sizeof(W));
+}
+
 template <class W, Codec C, class T>
 void narrow(std::span<const T> v, char* out) {
-  W* o = reinterpret_cast<W*>(out);
   T prev = 0;
   for (size_t i = 0; i < v.size(); ++i) {
-    o[i] = static_cast<W>(to_code<C>(v[i], prev));
+    store_code<W>(out, i, static_cast<W>(to_code<C>(v[i], prev)));
     prev = v[i];
   }
 }
@@ -76,12 +89,11 @@ void narrow(std::span<const T> v, char* out) {
 template <class W, class T>
 void narrow_patched(std::span<const T> v, char* out, char* exceptions) {
   constexpr uint64_t kEscape = static_cast<W>(~W(0));
-  W* o = reinterpret_cast<W*>(out);
   size_t e = 0;
   for (size_t i = 0; i < v.size(); ++i) {
     const uint64_t c = to_code<kCodecPlain>(v[i], T(0));
     const bool fits = c < kEscape;
-    o[i] = static_cast<W>(fits ? c : kEscape);
+    store_code<W>(out, i, static_cast<W>(fits ? c : kEscape));
     if (!fits) std::memcpy(exceptions + 8 * e++, &c, 8);
   }
 }
@@ -90,10 +102,9 @@ template <class W, class T>
 bool widen_patched(const char* in, uint32_t n, const char* exceptions, size_t n_exceptions,
                    T* out) {
   constexpr uint64_t kEscape = static_cast<W>(~W(0));
-  const W* w = reinterpret_cast<const W*>(in);
   size_t e = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    uint64_t c = w[i];
+    uint64_t c = load_code<W>(in, i);
     if (c == kEscape) {
       if (e == n_exceptions) return false;
       std::memcpy(&c, exceptions + 8 * e++, 8);
@@ -105,10 +116,9 @@ bool widen_patched(const char* in, uint32_t n, const char* exceptions, size_t n_
 
 template <class W, class T>
 void widen(const char* in, uint32_t n, Codec codec, T* out) {
-  const W* w = reinterpret_cast<const W*>(in);
   T prev = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    prev = from_code<T>(w[i], prev, codec);
+    prev = from_code<T>(load_code<W>(in, i), prev, codec);
     out[i] = prev;
   }
 }

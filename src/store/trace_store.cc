@@ -105,8 +105,23 @@ void TraceStore::Impl::map_tables() {
       h.chunks.size != uint64_t(h.n_chunks) * chunk_bytes)
     corrupt("table sizes disagree with the header");
   if (!v1) {
-    files = reinterpret_cast<const FileEntry*>(base + h.files.offset);
-    chunks = reinterpret_cast<const ChunkEntry*>(base + h.chunks.offset);
+    // The writer aligns both tables; a store that does not (hand-made, damaged) is copied out
+    // rather than read through a misaligned pointer.
+    auto aligned = [&](uint64_t off, size_t a) { return (uintptr_t(base) + off) % a == 0; };
+    if (aligned(h.files.offset, alignof(FileEntry))) {
+      files = reinterpret_cast<const FileEntry*>(base + h.files.offset);
+    } else {
+      widened_files.resize(h.n_files);
+      std::memcpy(widened_files.data(), base + h.files.offset, h.files.size);
+      files = widened_files.data();
+    }
+    if (aligned(h.chunks.offset, alignof(ChunkEntry))) {
+      chunks = reinterpret_cast<const ChunkEntry*>(base + h.chunks.offset);
+    } else {
+      widened_chunks.resize(h.n_chunks);
+      std::memcpy(widened_chunks.data(), base + h.chunks.offset, h.chunks.size);
+      chunks = widened_chunks.data();
+    }
     return;
   }
   widened_files.resize(h.n_files);
