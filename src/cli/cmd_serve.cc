@@ -64,8 +64,14 @@ void add_serve(CLI::App* cmd, Globals& g) {
   cmd->add_option("--workers", a->opt.workers, "Requests scored at once (0: one per core)")
       ->default_val(0)
       ->check(CLI::Range(0, kMaxThreads));
+  cmd->add_option("--connections", a->opt.connections,
+                  "Connections served at once, each reading its request while --workers of them "
+                  "score (0: 8 per worker, at least 16); memory is bounded by this times "
+                  "--max-body")
+      ->default_val(0)
+      ->check(CLI::Range(0, kMaxThreads));
   cmd->add_option("--queue", a->opt.queue,
-                  "Connections waiting for a worker; beyond it the answer is 503")
+                  "Connections waiting for a connection thread; beyond it the answer is 503")
       ->default_val(a->opt.queue)
       ->check(CLI::Range(size_t{1}, size_t{1} << 16));
   cmd->add_option("--read-timeout", a->read_timeout, "Seconds a read of a request may wait")

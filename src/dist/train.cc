@@ -84,7 +84,7 @@ FeatureMatrix gather_matrix(const FeatureMatrix& x, std::span<const uint32_t> so
   }
   std::sort(order.begin(), order.end(), [](const Row& a, const Row& b) { return a.src < b.src; });
   FeatureMatrix m;
-  m.column_names = x.column_names;
+  m.names = x.names;
   for (const Row& o : order) {
     const Part& p = parts[o.part];
     for (uint64_t k = p.indptr[o.row]; k < p.indptr[o.row + 1]; ++k)

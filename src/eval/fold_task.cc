@@ -168,7 +168,7 @@ FoldResult run_fold(const Sketches& s, const FoldTask& task) {
     rep.rounds.push_back(fit.rounds);
     rep.model_seconds.push_back(since(tm));
     for (const FeatureGain& g : model->importance())
-      out.gain.emplace_back(m.train.column_names.at(g.column), g.gain);
+      out.gain.emplace_back(m.train.column_names().at(g.column), g.gain);
     if (task.keep_member) kept.push_back(std::move(model));
   }
   if (task.keep_member) out.member = BundleMember{std::move(pipe), std::move(kept)};

@@ -95,6 +95,9 @@ void FeaturePipeline::build_columns() {
   for (size_t i = 0; i < scalars_.size(); ++i)
     if (starts_with(scalars_[i], "thread:"))
       scalar_column_[i] = static_cast<uint32_t>(columns_.size()), columns_.push_back(scalars_[i]);
+  shared_columns_ = std::make_shared<const std::vector<std::string>>(columns_);
+  apis_sorted_ = std::is_sorted(apis_.begin(), apis_.end());
+  ngrams_sorted_ = std::is_sorted(ngram_hash_.begin(), ngram_hash_.end());
 }
 
 namespace {

@@ -18,6 +18,15 @@ struct Entry {
   float value;
 };
 constexpr size_t kBlockRows = 256;
+
+// Index of `key` in `v`, or -1: a binary search when `v` is sorted, else a scan (bundles written
+// before the vocabularies were kept sorted).
+template <class T, class K>
+int32_t find_sorted(const std::vector<T>& v, bool sorted, const K& key) {
+  auto it = sorted ? std::lower_bound(v.begin(), v.end(), key)
+                   : std::find(v.begin(), v.end(), key);
+  return it != v.end() && *it == key ? int32_t(it - v.begin()) : -1;
+}
 }  // namespace
 
 // Maps one Sketches' ids (its API dictionary, n-gram dictionary, scalar names) onto the fitted
@@ -37,19 +46,14 @@ struct FeaturePipeline::RowBuilder {
 
 FeaturePipeline::RowBuilder::RowBuilder(const FeaturePipeline& p_, const Sketches& s_)
     : p(p_), s(s_) {
-  std::unordered_map<std::string_view, int32_t> api_index;
-  for (size_t i = 0; i < p.apis_.size(); ++i) api_index.emplace(p.apis_[i], int32_t(i));
+  // The vocabularies are sorted (build_columns() checked): a lookup per sketch id, so that one
+  // trace costs its own ids, not the vocabulary's size.
   api_col.assign(s.api_names().size(), -1);
   for (size_t a = 0; a < s.api_names().size(); ++a)
-    if (auto it = api_index.find(s.api_names()[a]); it != api_index.end()) api_col[a] = it->second;
-
-  std::unordered_map<uint64_t, int32_t> ngram_index;
-  for (size_t i = 0; i < p.ngram_hash_.size(); ++i)
-    ngram_index.emplace(p.ngram_hash_[i], int32_t(i));
-  ngram_col.assign(ngram_index.empty() ? 0 : s.num_ngrams(), -1);
+    api_col[a] = find_sorted(p.apis_, p.apis_sorted_, std::string_view(s.api_names()[a]));
+  ngram_col.assign(p.ngram_hash_.empty() ? 0 : s.num_ngrams(), -1);
   for (uint32_t id = 0; id < ngram_col.size(); ++id)
-    if (auto it = ngram_index.find(s.ngram_hash(id)); it != ngram_index.end())
-      ngram_col[id] = it->second;
+    ngram_col[id] = find_sorted(p.ngram_hash_, p.ngrams_sorted_, s.ngram_hash(id));
 
   std::unordered_map<std::string_view, int32_t> scalar_index;
   for (size_t i = 0; i < s.scalar_names().size(); ++i)
@@ -174,7 +178,7 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
     }
   });
   FeatureMatrix m;
-  m.column_names = columns_;
+  m.names = shared_columns_;
   size_t nnz = 0;
   for (const auto& b : blocks) nnz += b.entries.size();
   m.indices.reserve(nnz);

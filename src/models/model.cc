@@ -50,7 +50,7 @@ ClassSample cap_per_class(std::span<const int32_t> labels, int classes, int64_t 
 
 FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows) {
   FeatureMatrix out;
-  out.column_names = x.column_names;
+  out.names = x.names;
   uint64_t nnz = 0;
   for (uint32_t r : rows) nnz += x.indptr[r + 1] - x.indptr[r];
   out.indices.reserve(nnz);

@@ -166,12 +166,19 @@ bool is_loopback_host(const std::string& host) {
   return host == "localhost" || host == "::1" || host == "[::1]" || host.rfind("127.", 0) == 0;
 }
 
+int connection_threads(const ServerOptions& opt) {
+  // Keep-alive clients hold a thread between requests: several per scoring slot serve many
+  // clients in turn, where one per slot let the first two starve the rest.
+  return opt.connections > 0 ? opt.connections : std::max(16, 8 * std::max(opt.workers, 1));
+}
+
 ScoreServer::ScoreServer(std::shared_ptr<const Scorer> scorer, std::string model_path,
                          ServerOptions opt)
     : scorer_(std::move(scorer)),
       model_path_(std::move(model_path)),
       opt_(std::move(opt)),
-      stats_(std::make_unique<Stats>()) {
+      stats_(std::make_unique<Stats>()),
+      slots_(std::make_unique<std::counting_semaphore<>>(std::max(opt_.workers, 1))) {
   if (!opt_.tls_cert.empty() || !opt_.tls_key.empty()) {
     auto tls = std::make_unique<httplib::SSLServer>(opt_.tls_cert.c_str(), opt_.tls_key.c_str());
     if (!tls->is_valid())
@@ -282,9 +289,9 @@ void ScoreServer::routes() {
   h.set_keep_alive_max_count(100);
   h.set_payload_max_length(opt_.max_body);
   h.set_tcp_nodelay(true);  // a verdict is one small write: no Nagle delay
-  const int workers = opt_.workers;
+  const int threads = connection_threads(opt_);
   const size_t queue = opt_.queue;
-  h.new_task_queue = [workers, queue] { return new BoundedQueue(workers, queue); };
+  h.new_task_queue = [threads, queue] { return new BoundedQueue(threads, queue); };
 
   h.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request.start = Clock::now();
@@ -424,6 +431,12 @@ void ScoreServer::routes() {
           gunzip("request body", body, plain, opt_.max_body);
           body.assign(plain.view());
         }
+        // At most `workers` requests score at once; the other connections wait here.
+        slots_->acquire();
+        struct Release {
+          std::counting_semaphore<>& s;
+          ~Release() { s.release(); }
+        } release{*slots_};
         answer(req, res, type, body);
       } catch (const HttpError& e) {
         if (e.status == 413) res.set_header("Connection", "close");

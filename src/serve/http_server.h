@@ -8,15 +8,17 @@
 //   GET  /v1/model        the bundle: classes, features, parameters, CV figures, SHA-256
 //   GET  /healthz, GET /metrics (Prometheus text format)
 // Limits: a body cap (413; also after decompression and for chunked bodies), read and write
-// timeouts, a fixed pool of workers with a bounded queue of waiting connections (beyond it a
-// connection is answered 503 by one extra thread, and when that is behind too, accepting waits:
-// memory stays bounded), 400 with a JSON error naming what was wrong and where, 415 for other
+// timeouts, a fixed pool of connection threads, of which at most `workers` score at once (the rest
+// read requests or wait for a scoring slot, so that many keep-alive clients are served in turn),
+// with a bounded queue of waiting connections (beyond it a connection is answered 503 by one
+// extra thread, and when that is behind too, accepting waits: memory stays bounded), 400 with a JSON error naming what was wrong and where, 415 for other
 // content types, 401 without the bearer token when one is set. stop() drains the requests in
 // flight; reload() swaps the bundle atomically (a bad bundle keeps the old).
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <semaphore>
 #include <string>
 
 #include "serve/scorer.h"
@@ -33,6 +35,7 @@ struct ServerOptions {
   int port = 8080;                   ///< 0: any free port (bind() returns it)
   size_t max_body = 64u << 20;       ///< largest request body, after decompression (bytes)
   int workers = 2;                   ///< requests scored at once
+  int connections = 0;               ///< connections served at once (0: 8 per worker, >= 16)
   size_t queue = 256;                ///< connections waiting for a worker before 503
   int read_timeout_ms = 10000;       ///< per read of a request
   int write_timeout_ms = 10000;      ///< per write of a response
@@ -43,6 +46,9 @@ struct ServerOptions {
   LogFn access_log;                  ///< one line per request (empty: none)
   LogFn log;                         ///< reloads and failures
 };
+
+/// Connection threads `opt` gives: opt.connections, or 8 per worker and at least 16.
+int connection_threads(const ServerOptions& opt);
 
 class ScoreServer {
  public:
@@ -76,6 +82,7 @@ class ScoreServer {
   ServerOptions opt_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<Stats> stats_;
+  std::unique_ptr<std::counting_semaphore<>> slots_;  // opt_.workers scoring slots
 };
 
 /// Whether `a` and `b` are equal, in time that does not depend on where they differ (nor on

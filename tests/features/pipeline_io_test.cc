@@ -135,7 +135,7 @@ TEST(FeaturePipelineIo, TestStoreWithAnotherApiDictionary) {
   std::vector<uint32_t> rows = {0, 1};
   p.fit(strain, rows);
   FeatureMatrix m = p.transform(stest, {}, ValueKind::kCounts);
-  EXPECT_EQ(m.column_names, p.column_names());
+  EXPECT_EQ(m.column_names(), p.column_names());
   EXPECT_EQ(column(m, "api_count:Z"), -1);
   EXPECT_EQ(value(m, 0, "api_count:C"), 1);
   EXPECT_EQ(value(m, 0, "api_count:A"), 1);

@@ -140,7 +140,7 @@ TEST(Ngrams, FollowIndexOrderAndNeverSpanThreads) {
   cfg.api_stats = cfg.api_set = cfg.threads = false;
   FeatureMatrix m = fit_all(t.store(), cfg);
   std::vector<std::string> want = {"ng:A", "ng:A>B", "ng:B", "ng:C", "ng:C>D", "ng:D"};
-  std::vector<std::string> got = m.column_names;
+  std::vector<std::string> got = m.column_names();
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, want);  // no B>C, no 3-gram: threads are separate sequences
 }
@@ -169,7 +169,7 @@ TEST(Ngrams, MinDfAndCapKeepTheMostFrequentTiesByName) {
   cfg.ngram_max = 1;
   cfg.min_df = 2;  // D (df 1) is out
   auto names = [&] {
-    auto n = fit_all(t.store(), cfg).column_names;  // columns are in hash order
+    auto n = fit_all(t.store(), cfg).column_names();  // columns are in hash order
     std::sort(n.begin(), n.end());
     return n;
   };

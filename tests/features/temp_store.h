@@ -46,8 +46,8 @@ class TempStore {
 
 /// Column of `name`, or -1.
 inline int column(const FeatureMatrix& m, const std::string& name) {
-  auto it = std::find(m.column_names.begin(), m.column_names.end(), name);
-  return it == m.column_names.end() ? -1 : static_cast<int>(it - m.column_names.begin());
+  auto it = std::find(m.column_names().begin(), m.column_names().end(), name);
+  return it == m.column_names().end() ? -1 : static_cast<int>(it - m.column_names().begin());
 }
 
 /// Value at (row, column `name`); 0 when not stored. Fails the test if the column is missing.
@@ -61,13 +61,13 @@ inline float value(const FeatureMatrix& m, size_t row, const std::string& name) 
 
 /// Number of columns whose name starts with `prefix`.
 inline size_t count_prefix(const FeatureMatrix& m, const std::string& prefix) {
-  return std::count_if(m.column_names.begin(), m.column_names.end(),
+  return std::count_if(m.column_names().begin(), m.column_names().end(),
                        [&](const std::string& n) { return n.rfind(prefix, 0) == 0; });
 }
 
 /// Whether two matrices are identical, byte for byte.
 inline bool same_matrix(const FeatureMatrix& a, const FeatureMatrix& b) {
-  return a.indptr == b.indptr && a.indices == b.indices && a.column_names == b.column_names &&
+  return a.indptr == b.indptr && a.indices == b.indices && a.column_names() == b.column_names() &&
          a.files == b.files && a.labels == b.labels && a.values.size() == b.values.size() &&
          std::equal(a.values.begin(), a.values.end(), b.values.begin(),
                     [](float x, float y) { return std::memcmp(&x, &y, sizeof x) == 0; });

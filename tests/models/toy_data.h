@@ -12,7 +12,9 @@ namespace malscope::testing_toy {
 inline FeatureMatrix separable(size_t rows, int classes, uint64_t seed) {
   FeatureMatrix x;
   const uint32_t cols = uint32_t(classes) + 2;
-  for (uint32_t c = 0; c < cols; ++c) x.column_names.push_back("col" + std::to_string(c));
+  std::vector<std::string> names;
+  for (uint32_t c = 0; c < cols; ++c) names.push_back("col" + std::to_string(c));
+  x.set_column_names(std::move(names));
   Rng rng(seed);
   for (size_t r = 0; r < rows; ++r) {
     int32_t y = int32_t(r % size_t(classes));

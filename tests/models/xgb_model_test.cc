@@ -46,7 +46,7 @@ TEST(XgbModel, EarlyStoppingScoresTheTrueClassMixUnderTheCap) {
   // true mix the validation logloss is about 120/1320 * ln 2 = 0.06; scoring the capped sample
   // unweighted would say about 120/180 * ln 2 = 0.46.
   FeatureMatrix x;
-  x.column_names = {"zero", "noise"};
+  x.set_column_names({"zero", "noise"});
   Rng rng(3);
   for (int r = 0; r < 1320; ++r) {
     int32_t y = r < 1200 ? 0 : 1 + r % 2;

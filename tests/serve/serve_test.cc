@@ -326,9 +326,10 @@ int half_request(int port) {
 }
 
 TEST_F(Serve, AFullQueueIsAnswered503) {
-  Server s(d("m.bundle") + " -q --workers 1 --queue 1 --read-timeout 20", d("log6"));
+  Server s(d("m.bundle") + " -q --workers 1 --connections 1 --queue 1 --read-timeout 20", d("log6"));
   ASSERT_GT(s.port(), 0) << read_text(d("log6"));
-  // One connection holds the worker, one waits in the queue: the next is answered 503.
+  // One connection holds the only connection thread, one waits in the queue: the next is
+  // answered 503.
   int held = half_request(s.port());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   int queued = half_request(s.port());
