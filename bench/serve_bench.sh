@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The scoring service's figures, in one run, on loopback: latency of POST /v1/score for one trace
-# of about 6,500 calls (season 2's mean) with and without reasons at 1 client; throughput with wrk
+# of about 6,500 calls (season 2's mean; as a CAPE report and as a Tianchi CSV) with and without
+# reasons at 1 client; throughput with wrk
 # at 1, 8 and 64 connections; beside them what the Python pipeline pays per trace (TF-IDF
 # transform + XGBoost predict, bench/py_per_trace.py after shared/baselines/py_baseline.py);
 # `score` on 10,000 reports against ingest + predict of the same; resident memory after 1,000 and
@@ -67,37 +68,43 @@ URL=$(sed -n 's/^listening on \([^ ]*\).*/\1/p' "$DIR/serve.out")
 [ -n "$URL" ] || { cat "$DIR/serve.log"; exit 1; }
 say "serving on $URL with $(nproc) workers (pid $PID); RSS at start $(rss $PID)"
 
-say "== latency of POST /v1/score, 1 client, keep-alive (Python http.client)"
-say "with 5 reasons:  $($PY bench/serve_client.py latency "$URL/v1/score" "$DIR/trace.json" $LAT_N)"
-say "without reasons: $($PY bench/serve_client.py latency "$URL/v1/score?reasons=0" "$DIR/trace.json" $LAT_N)"
-say "== the Python pipeline, per trace, in the same run"
-[ -f "$DIR/train.csv" ] || "$BIN" export "$DIR/train.store" --format csv -o "$DIR/train.csv" >/dev/null
+# The same trace as a Tianchi CSV (what an Alibaba-style sandbox writes): the calls without the
+# report's JSON around them. The store of one report has no labels, so no label column.
 if [ ! -f "$DIR/trace.csv" ]; then
   "$BIN" ingest -q "$DIR/trace.json" -o "$DIR/trace.store"
-  "$BIN" export "$DIR/trace.store" --format csv -o "$DIR/trace_l.csv" >/dev/null
-  # The test trace without a label column (the baseline reads test files so).
-  if head -1 "$DIR/trace_l.csv" | grep -q '^file_id,label,'; then
-    cut -d, -f1,3- "$DIR/trace_l.csv" >"$DIR/trace.csv"
-  else
-    cp "$DIR/trace_l.csv" "$DIR/trace.csv"
-  fi
+  "$BIN" export "$DIR/trace.store" --format csv -o "$DIR/trace.csv" >/dev/null
 fi
+say "== latency of POST /v1/score, 1 client, keep-alive (Python http.client)"
+say "report, with 5 reasons:  $($PY bench/serve_client.py latency "$URL/v1/score" "$DIR/trace.json" $LAT_N)"
+say "report, without reasons: $($PY bench/serve_client.py latency "$URL/v1/score?reasons=0" "$DIR/trace.json" $LAT_N)"
+say "CSV ($(du -h "$DIR/trace.csv" | cut -f1)), with 5 reasons:  $($PY bench/serve_client.py latency "$URL/v1/score" "$DIR/trace.csv" $LAT_N text/csv)"
+say "CSV, without reasons: $($PY bench/serve_client.py latency "$URL/v1/score?reasons=0" "$DIR/trace.csv" $LAT_N text/csv)"
+say "== the Python pipeline, per trace, in the same run"
+[ -f "$DIR/train.csv" ] || "$BIN" export "$DIR/train.store" --format csv -o "$DIR/train.csv" >/dev/null
 $PY bench/py_per_trace.py "$DIR/train.csv" "$DIR/trace.csv" 100 100 120 || say "python: failed"
 
 say "== throughput with wrk (2 threads, ${WRK_S} s a run)"
-cat >"$DIR/post.lua" <<LUA
+lua() {  # lua FILE TYPE BODY
+  cat >"$1" <<LUA
 wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = io.open("$DIR/trace.json", "rb"); wrk.body = f:read("*a"); f:close()
+wrk.headers["Content-Type"] = "$2"
+local f = io.open("$3", "rb"); wrk.body = f:read("*a"); f:close()
 LUA
-for q in "reasons=0" "reasons=5"; do
-  for c in 1 8 64; do
-    t=$((c < 2 ? 1 : 2))
-    out=$(wrk -t$t -c$c -d${WRK_S}s --timeout 10s -s "$DIR/post.lua" "$URL/v1/score?$q")
-    rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
-    lat=$(awk '/Latency/ { print $2, "mean,", $3, "sd" }' <<<"$out")
-    errs=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' || true)
-    say "$q, $c connections: $rps traces/s, latency $lat ${errs:+($errs)}"
+}
+lua "$DIR/post.lua" application/json "$DIR/trace.json"
+lua "$DIR/post_csv.lua" text/csv "$DIR/trace.csv"
+for form in report CSV; do
+  script=$DIR/post.lua
+  [ $form = CSV ] && script=$DIR/post_csv.lua
+  for q in "reasons=0" "reasons=5"; do
+    for c in 1 8 64; do
+      t=$((c < 2 ? 1 : 2))
+      out=$(wrk -t$t -c$c -d${WRK_S}s --timeout 10s -s "$script" "$URL/v1/score?$q")
+      rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
+      lat=$(awk '/Latency/ { print $2, "mean,", $3, "sd" }' <<<"$out")
+      errs=$(grep -E "Non-2xx|Socket errors" <<<"$out" | tr -s ' ' || true)
+      say "$form, $q, $c connections: $rps traces/s, latency $lat ${errs:+($errs)}"
+    done
   done
 done
 

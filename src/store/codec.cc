@@ -41,15 +41,19 @@ ZstdContexts& contexts() {
 
 template <Codec C, class T>
 inline uint64_t to_code(T v, T prev) {
+  // Deltas wrap modulo 2^64 (a signed overflow would be undefined); decoding wraps back.
   if constexpr (C == kCodecDelta)
-    return zigzag(static_cast<int64_t>(v) - static_cast<int64_t>(prev));
+    return zigzag(static_cast<int64_t>(static_cast<uint64_t>(static_cast<int64_t>(v)) -
+                                       static_cast<uint64_t>(static_cast<int64_t>(prev))));
   if constexpr (std::is_signed_v<T>) return zigzag(static_cast<int64_t>(v));
   return static_cast<uint64_t>(v);
 }
 
 template <class T>
 T from_code(uint64_t c, T prev, Codec codec) {
-  if (codec == kCodecDelta) return static_cast<T>(static_cast<int64_t>(prev) + unzigzag(c));
+  if (codec == kCodecDelta)
+    return static_cast<T>(static_cast<uint64_t>(static_cast<int64_t>(prev)) +
+                          static_cast<uint64_t>(unzigzag(c)));
   if constexpr (std::is_signed_v<T>) return static_cast<T>(unzigzag(c));
   return static_cast<T>(c);
 }
