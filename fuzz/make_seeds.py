@@ -64,7 +64,7 @@ def main():
     repo, out = sys.argv[1], sys.argv[2]
     data = os.path.join(repo, "tests", "data")
     dirs = {t: os.path.join(out, t) for t in ("csv_parser_fuzz", "store_fuzz", "bundle_fuzz",
-                                              "report_json_fuzz")}
+                                              "report_json_fuzz", "http_fuzz")}
     for d in dirs.values():
         os.makedirs(d, exist_ok=True)
 
@@ -101,6 +101,42 @@ def main():
     }
     for name, text in csvs.items():
         write(os.path.join(dirs["csv_parser_fuzz"], name), text)
+
+    # Whole HTTP requests, as a client sends them: every route and body form the service takes.
+    report = next((open(os.path.join(dirs["report_json_fuzz"], n), "rb").read()
+                   for n in sorted(os.listdir(dirs["report_json_fuzz"])) if n.endswith("_cape.json")),
+                  b'{"behavior": {"processes": []}}')
+    csv = csvs["season1.csv"]
+
+    def request(line, body=b"", headers=()):
+        head = [line, "Host: 127.0.0.1"] + list(headers)
+        if body:
+            head.append("Content-Length: %d" % len(body))
+        return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+    def chunked(body):
+        return b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+
+    http = {
+        "score_report": request("POST /v1/score HTTP/1.1", report, ["Content-Type: application/json"]),
+        "score_noreasons": request("POST /v1/score?reasons=0 HTTP/1.1", report,
+                                   ["Content-Type: application/json"]),
+        "score_gzip": request("POST /v1/score?reasons=2 HTTP/1.1", gzip.compress(report, mtime=0),
+                              ["Content-Type: application/json", "Content-Encoding: gzip"]),
+        "score_csv": request("POST /v1/score HTTP/1.1", csv.replace(b"2,5,", b"1,0,"),
+                             ["Content-Type: text/csv"]),
+        "batch_ndjson": request("POST /v1/score/batch HTTP/1.1", report + b"\n" + report + b"\n",
+                                ["Content-Type: application/x-ndjson"]),
+        "batch_csv": request("POST /v1/score/batch HTTP/1.1", csv, ["Content-Type: text/csv"]),
+        "chunked": request("POST /v1/score HTTP/1.1", b"", ["Content-Type: application/json",
+                                                           "Transfer-Encoding: chunked"])
+                   + chunked(report),
+        "model": request("GET /v1/model HTTP/1.1"),
+        "healthz": request("GET /healthz HTTP/1.1"),
+        "metrics": request("GET /metrics HTTP/1.1"),
+    }
+    for name, text in http.items():
+        write(os.path.join(dirs["http_fuzz"], name), text)
 
     seeds = os.path.join(repo, "fuzz", "seeds")
     for target in os.listdir(seeds) if os.path.isdir(seeds) else []:

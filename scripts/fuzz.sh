@@ -8,7 +8,7 @@
 #   -t SECONDS   stop each target after this long (default 60)
 #   -r RUNS      stop each target after this many executions (whichever comes first with -t)
 #   -l MAX_LEN   longest input tried (default per target: 4096; the bundle loader 16384)
-#   TARGET       csv_parser store bundle report_json (default: all)
+#   TARGET       csv_parser store bundle report_json http (default: all)
 # Environment: BUILD_DIR (build-fuzz), NICE (10), CXX (clang++-14).
 # The corpora grow across runs in build-fuzz/corpus/<target>/.
 set -euo pipefail
@@ -27,7 +27,7 @@ while getopts "t:r:l:h" opt; do
 done
 shift $((OPTIND - 1))
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(csv_parser store bundle report_json)
+((${#TARGETS[@]})) || TARGETS=(csv_parser store bundle report_json http)
 for t in "${TARGETS[@]}"; do
   [ -f "fuzz/${t}_fuzz.cc" ] || { echo "fuzz.sh: no target '$t' (fuzz/${t}_fuzz.cc)" >&2; exit 2; }
 done

@@ -19,6 +19,53 @@
 #include "util/error.h"
 
 namespace malscope {
+
+namespace {
+
+// One request's bytes in, the answer's bytes out: a connection without a socket.
+class StringStream : public httplib::Stream {
+ public:
+  explicit StringStream(std::string_view in) : in_(in) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    size = std::min(size, in_.size() - pos_);
+    if (size) std::memcpy(ptr, in_.data() + pos_, size);
+    pos_ += size;
+    return ssize_t(size);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out.append(ptr, size);
+    return ssize_t(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 0;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 0;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+  std::string out;
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+// The plain-HTTP server, able to answer a request held in memory (ScoreServer::answer_raw).
+class PlainServer : public httplib::Server {
+ public:
+  std::string answer(std::string_view request) {
+    StringStream s(request);
+    bool closed = false;
+    process_request(s, /*close_connection=*/true, closed, nullptr);
+    return std::move(s.out);
+  }
+};
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -188,9 +235,15 @@ ScoreServer::ScoreServer(std::shared_ptr<const Scorer> scorer, std::string model
                       opt_.tls_cert, opt_.tls_key));
     http_ = std::move(tls);
   } else {
-    http_ = std::make_unique<httplib::Server>();
+    http_ = std::make_unique<PlainServer>();
   }
   routes();
+}
+
+std::string ScoreServer::answer_raw(std::string_view request) {
+  auto* plain = dynamic_cast<PlainServer*>(http_.get());
+  if (!plain) throw Error("answer_raw: the server speaks TLS");
+  return plain->answer(request);
 }
 
 ScoreServer::~ScoreServer() = default;

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <semaphore>
 #include <string>
+#include <string_view>
 
 #include "serve/scorer.h"
 #include "util/log.h"
@@ -71,6 +72,10 @@ class ScoreServer {
   std::shared_ptr<const Scorer> scorer() const;
   /// The /metrics text.
   std::string metrics() const;
+  /// Answers one request given as the bytes a client would send (plain HTTP, without bind()),
+  /// through the same parsing, limits and routes as a connection; returns the bytes written
+  /// back. For the fuzz target and tests.
+  std::string answer_raw(std::string_view request);
 
   struct Stats;  // counters behind /metrics
 
