@@ -102,9 +102,9 @@ class FeaturePipeline {
   std::vector<float> ngram_idf_;         ///< its IDF
   std::vector<float> scale_;             ///< per column: kTfidf divisor (0: column unused)
   std::vector<std::string> columns_;     ///< every column name
+  // Derived from the above by build_columns() (not saved).
   std::shared_ptr<const std::vector<std::string>> shared_columns_;  ///< columns_, for matrices
   bool apis_sorted_ = true, ngrams_sorted_ = true;  ///< whether lookups may binary-search
-  // Derived from the above by build_columns() (not saved).
   std::vector<int32_t> set_column_;      ///< per API: its `set:` column, or -1
   std::vector<uint32_t> scalar_column_;  ///< per scalar statistic: its column
   uint32_t ngram_base_ = 0;              ///< column of the first n-gram

@@ -28,7 +28,7 @@ struct TraceStore::Impl {
   std::vector<std::string> apis, ret_strings;
   const FileEntry* files = nullptr;
   const ChunkEntry* chunks = nullptr;
-  std::vector<FileEntry> widened_files;  // a version-1 store's tables, widened to version 2
+  std::vector<FileEntry> widened_files;  // a version-1 store's tables widened, or misaligned ones copied
   std::vector<ChunkEntry> widened_chunks;
   const char* file_ids = nullptr;
   std::vector<uint32_t> chunk_file_begin;  // files of chunk c: chunk_files[begin[c] .. begin[c+1])
@@ -95,6 +95,21 @@ void TraceStore::Impl::show_api_names(std::optional<ApiNaming> names) {
 
 // Version 2 tables are used in place; version 1 entries are copied into version-2 ones (no
 // process column, no process counts), so the rest of the reader knows one layout.
+namespace {
+
+// A table of n entries at `at`, used in place. The writer aligns its tables; one that is not
+// aligned (a hand-made or damaged store) is copied into `copy` rather than read through a
+// misaligned pointer.
+template <class T>
+const T* in_place(const char* at, uint32_t n, std::vector<T>& copy) {
+  if (reinterpret_cast<uintptr_t>(at) % alignof(T) == 0) return reinterpret_cast<const T*>(at);
+  copy.resize(n);
+  std::memcpy(copy.data(), at, size_t(n) * sizeof(T));
+  return copy.data();
+}
+
+}  // namespace
+
 void TraceStore::Impl::map_tables() {
   const Header& h = header;
   const char* base = map.data();
@@ -105,23 +120,8 @@ void TraceStore::Impl::map_tables() {
       h.chunks.size != uint64_t(h.n_chunks) * chunk_bytes)
     corrupt("table sizes disagree with the header");
   if (!v1) {
-    // The writer aligns both tables; a store that does not (hand-made, damaged) is copied out
-    // rather than read through a misaligned pointer.
-    auto aligned = [&](uint64_t off, size_t a) { return (uintptr_t(base) + off) % a == 0; };
-    if (aligned(h.files.offset, alignof(FileEntry))) {
-      files = reinterpret_cast<const FileEntry*>(base + h.files.offset);
-    } else {
-      widened_files.resize(h.n_files);
-      std::memcpy(widened_files.data(), base + h.files.offset, h.files.size);
-      files = widened_files.data();
-    }
-    if (aligned(h.chunks.offset, alignof(ChunkEntry))) {
-      chunks = reinterpret_cast<const ChunkEntry*>(base + h.chunks.offset);
-    } else {
-      widened_chunks.resize(h.n_chunks);
-      std::memcpy(widened_chunks.data(), base + h.chunks.offset, h.chunks.size);
-      chunks = widened_chunks.data();
-    }
+    files = in_place(base + h.files.offset, h.n_files, widened_files);
+    chunks = in_place(base + h.chunks.offset, h.n_chunks, widened_chunks);
     return;
   }
   widened_files.resize(h.n_files);
