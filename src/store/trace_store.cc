@@ -28,7 +28,7 @@ struct TraceStore::Impl {
   std::vector<std::string> apis, ret_strings;
   const FileEntry* files = nullptr;
   const ChunkEntry* chunks = nullptr;
-  std::vector<FileEntry> widened_files;  // a version-1 store's tables widened, or misaligned ones copied
+  std::vector<FileEntry> widened_files;  // version-1 tables widened, or misaligned ones copied
   std::vector<ChunkEntry> widened_chunks;
   const char* file_ids = nullptr;
   std::vector<uint32_t> chunk_file_begin;  // files of chunk c: chunk_files[begin[c] .. begin[c+1])
