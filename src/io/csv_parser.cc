@@ -347,7 +347,7 @@ class BlockParser {
     const size_t n = text.size();
     const size_t ncols = schema_.fields.size();
     constexpr size_t kSlice = 1 << 16;
-    std::vector<uint32_t> idx(kSlice + 64);
+    std::vector<uint32_t> idx(std::min(n, kSlice) + 80);  // grown below for a long row
     size_t pending = 0;    // separators of the row in progress, at the front of idx
     size_t row_start = 0;  // byte where that row starts
     const __m128i comma = _mm_set1_epi8(','), newline = _mm_set1_epi8('\n');

@@ -41,6 +41,27 @@ struct TraceStore::Impl {
   std::once_flag index_once;
   std::unordered_map<std::string_view, uint32_t> by_id;
 
+  bool labeled = false, has_return_value = false, has_processes = false;
+
+  // The metadata is an object; the flags, where present, booleans and api_names a string.
+  void read_flags() {
+    if (!meta.is_object()) corrupt("the metadata is not a JSON object");
+    auto flag = [&](const char* key, bool& out) {
+      auto it = meta.find(key);
+      if (it == meta.end()) return;
+      if (!it->is_boolean()) corrupt(fmt::format("metadata '{}' is not true or false", key));
+      out = it->get<bool>();
+    };
+    flag("labeled", labeled);
+    flag("has_return_value", has_return_value);
+    flag("has_processes", has_processes);
+    auto it = meta.find("api_names");
+    if (it != meta.end() && !it->is_string()) corrupt("metadata 'api_names' is not a string");
+    if (labeled)
+      for (uint32_t f = 0; f < header.n_files; ++f)
+        if (files[f].label < 0) corrupt(fmt::format("file {} has no label in a labeled store", f));
+  }
+
   // Stores from before class names were kept get the defaults.
   void read_class_names() {
     auto it = meta.find("class_names");
@@ -238,6 +259,7 @@ TraceStore TraceStore::open(const std::string& path, std::optional<ApiNaming> na
   } catch (const nlohmann::json::exception& e) {
     impl->corrupt(fmt::format("bad metadata: {}", e.what()));
   }
+  impl->read_flags();
   impl->read_class_names();
   impl->show_api_names(names);
   return TraceStore(std::move(impl));
@@ -261,13 +283,13 @@ uint32_t TraceStore::num_chunks() const {
   return impl_->header.n_chunks;
 }
 bool TraceStore::labeled() const {
-  return impl_->meta.value("labeled", false);
+  return impl_->labeled;
 }
 bool TraceStore::has_return_value() const {
-  return impl_->meta.value("has_return_value", false);
+  return impl_->has_return_value;
 }
 bool TraceStore::has_processes() const {
-  return impl_->meta.value("has_processes", false);
+  return impl_->has_processes;
 }
 uint32_t TraceStore::format_version() const {
   return impl_->header.version;

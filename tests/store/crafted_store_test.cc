@@ -138,6 +138,39 @@ TEST(CraftedStore, ChunkClaimingBillionsOfRowsIsRefusedBeforeAllocating) {
   EXPECT_THAT(use(dir, s), HasSubstr("corrupt column"));
 }
 
+// Replaces the metadata JSON (the last section) with `json`, as a forger would.
+void replace_meta(std::string& s, const std::string& json) {
+  Header h = header_of(s);
+  ASSERT_EQ(h.meta.offset + h.meta.size, s.size());
+  s.resize(h.meta.offset);
+  s += json;
+  h.meta.size = json.size();
+  h.file_size = s.size();
+  std::memcpy(s.data(), &h, sizeof h);
+  reseal(s);
+}
+
+// Found by fuzz/store_fuzz.cc: metadata of the wrong JSON type threw past the store's errors.
+TEST(CraftedStore, MetadataOfTheWrongType) {
+  TempDir dir;
+  for (const char* json : {"7", "[]", R"({"labeled":1})", R"({"has_processes":"yes"})",
+                           R"({"api_names":3})"}) {
+    std::string s = small_store(dir);
+    replace_meta(s, json);
+    EXPECT_THAT(use(dir, s), HasSubstr("metadata")) << json;
+  }
+  std::string s = small_store(dir);
+  replace_meta(s, R"({"labeled":true,"has_return_value":true})");
+  EXPECT_EQ(use(dir, s), "");
+}
+
+TEST(CraftedStore, UnlabeledFileInALabeledStore) {
+  TempDir dir;
+  std::string s = small_store(dir);
+  edit_file_entry(s, 1, [](FileEntry& e) { e.label = -1; });
+  EXPECT_THAT(use(dir, s), HasSubstr("no label in a labeled store"));
+}
+
 TEST(CraftedStore, CommandsExitOneOnCraftedStores) {
   TempDir dir;
   std::string s = small_store(dir);
