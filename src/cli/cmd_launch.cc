@@ -1,6 +1,7 @@
 // `malscope launch`: a distributed job on this machine. Starts XGBoost's tracker (Debian's
 // python3-xgboost, xgboost.tracker.RabitTracker on 127.0.0.1) and one `malscope train
-// --distributed` worker per shard, then waits for all of them, each wait bounded.
+// --distributed` (or `cv --distributed`) worker per shard, then waits for all of them, each wait
+// bounded.
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -143,7 +144,9 @@ void add_launch(CLI::App* cmd, Globals& g) {
     int n = 0;
     double timeout = 300;
     std::vector<double> weights;
-    std::string cv;
+    std::string cv, command = "train", json_out, oof_out;
+    int folds = 5;
+    bool json = false;
     LearnArgs learn;
   };
   auto a = std::make_shared<Args>();
@@ -151,7 +154,15 @@ void add_launch(CLI::App* cmd, Globals& g) {
                   "Shard stores, or the folder `malscope shard` wrote; one worker each")
       ->required();
   cmd->add_option("-n,--workers", a->n, "Workers (must equal the number of shards; default: it)");
-  cmd->add_option("-o,--output", a->output, "Model bundle to write (by worker 0)")->required();
+  cmd->add_option("--command", a->command,
+                  "What the workers run: train (a bundle) or cv (cross-validation results)")
+      ->check(CLI::IsMember({"train", "cv"}))
+      ->default_val(a->command);
+  cmd->add_option("-o,--output", a->output, "Model bundle to write (by worker 0; train)");
+  cmd->add_option("--folds", a->folds, "Folds (cv)")->default_val(a->folds);
+  cmd->add_option("--json-out", a->json_out, "Write the CV results JSON here (cv)");
+  cmd->add_option("--oof-out", a->oof_out, "Write the out-of-fold predictions CSV here (cv)");
+  cmd->add_flag("--json", a->json, "Print the CV results as JSON (cv)");
   cmd->add_option("--timeout", a->timeout,
                   "Seconds a worker's step may wait for the others (passed to each worker)")
       ->default_val(a->timeout);
@@ -166,6 +177,12 @@ void add_launch(CLI::App* cmd, Globals& g) {
     const int n = static_cast<int>(shards.size());
     if (a->n && a->n != n) throw UsageError(fmt::format("launch: -n {} for {} shards", a->n, n));
     if (!(a->timeout > 0)) throw UsageError("launch: --timeout must be positive");
+    const bool cv = a->command == "cv";
+    if (!cv && a->output.empty()) throw UsageError("launch: train needs -o BUNDLE");
+    if (cv && (!a->output.empty() || !a->cv.empty() || !a->weights.empty()))
+      throw UsageError("launch --command cv takes neither -o, --cv nor --weights");
+    if (!cv && (!a->json_out.empty() || !a->oof_out.empty() || a->json))
+      throw UsageError("launch: --json-out, --oof-out and --json are for --command cv");
     // The learning flags, as every worker gets them.
     std::vector<std::string> extra = {"--models", a->learn.models, "--seed",
                                       std::to_string(a->learn.seed)};
@@ -176,6 +193,11 @@ void add_launch(CLI::App* cmd, Globals& g) {
     if (!a->weights.empty())
       extra.insert(extra.end(), {"--weights", fmt::format("{}", fmt::join(a->weights, ","))});
     if (!a->cv.empty()) extra.insert(extra.end(), {"--cv", a->cv});
+    if (cv) extra.insert(extra.end(), {"--folds", std::to_string(a->folds)});
+    if (!a->output.empty()) extra.insert(extra.end(), {"-o", a->output});
+    if (!a->json_out.empty()) extra.insert(extra.end(), {"--json-out", a->json_out});
+    if (!a->oof_out.empty()) extra.insert(extra.end(), {"--oof-out", a->oof_out});
+    if (a->json) extra.push_back("--json");
     int pipefd[2];
     if (pipe(pipefd) != 0) throw Error("launch: pipe failed");
     // sortby="task": the tracker's ranks are the task ids, so worker I (shard I) is rank I and
@@ -196,11 +218,9 @@ void add_launch(CLI::App* cmd, Globals& g) {
       const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
       for (int i = 0; i < n; ++i) {
         std::vector<std::string> argv = {self,
-                                         "train",
+                                         a->command,
                                          "--distributed",
                                          shards[i],
-                                         "-o",
-                                         a->output,
                                          "--tracker",
                                          fmt::format("127.0.0.1:{}", port),
                                          "--rank",
@@ -247,7 +267,8 @@ void add_launch(CLI::App* cmd, Globals& g) {
     }
     stop(tracker);
     if (!failed.empty()) throw Error("launch: " + failed);
-    if (!g.quiet) std::printf("launch: %d workers done, worker 0 wrote %s\n", n, a->output.c_str());
+    if (!g.quiet && !cv)
+      std::printf("launch: %d workers done, worker 0 wrote %s\n", n, a->output.c_str());
   });
 }
 

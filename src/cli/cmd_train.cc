@@ -37,38 +37,20 @@ void write_bundle(const std::string& path, const Bundle& b, bool quiet, double c
                           .c_str());
 }
 
-// What this worker exchanged: malscope's own payloads, and everything over its TCP sockets.
-std::string traffic_note(const XgbCollective& c) {
-  const XgbCollective::SocketBytes b = XgbCollective::socket_bytes();
-  return fmt::format(
-      "{:.2f} MB in malscope's exchanges; TCP in all: {:.2f} MB sent, {:.2f} MB "
-      "received",
-      c.payload_bytes() / 1e6, b.sent / 1e6, b.received / 1e6);
-}
-
 // One worker of `train --distributed`: its shard's sketches, the pipeline and models fitted with
 // the other workers; worker 0 writes the bundle.
 void train_worker(const DistArgs& d, const std::string& shard, const std::string& output,
                   LearnSetup setup, std::vector<double> weights, const Globals& g) {
-  CollectiveConfig cfg = resolve(d);
-  TraceStore store = open_training_store(shard, "train");
-  ShardInfo info = ShardInfo::of_store(store);
-  check_output_file(output);
-  auto c = join_job(cfg);
-  check_job_shards(info, *c);
+  Worker w = start_worker(d, shard, "train", {output}, setup, g);
   const LogFn log = g.log();
-  // The defaults a single process would adapt for the whole source store (check_job_shards has
-  // checked that every worker holds a shard of the same one).
-  const auto adapted = adapt_defaults(info.source_files, setup);
-  if (log && c->rank() == 0) log(adapted_text(adapted));
-  Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
-  std::optional<Bundle> b = train_distributed(s, info.source_rows, setup, std::move(weights),
-                                              "shards of " + info.source_id, *c, log);
-  if (log) log(fmt::format("worker {} of {}: {}", c->rank(), c->world(), traffic_note(*c)));
+  std::optional<Bundle> b =
+      train_distributed(w.sketches, w.info.source_rows, setup, std::move(weights),
+                        "shards of " + w.info.source_id, *w.collective, log);
+  if (log) log(w.traffic_note());
   if (!b) return;  // not worker 0: nothing to write
-  b->info["class_names"] = store.class_names();
-  b->info["adapted"] = adapted_json(adapted);
-  b->info["api_names"] = std::string(api_naming_name(store.api_naming()));
+  b->info["class_names"] = w.store.class_names();
+  b->info["adapted"] = adapted_json(w.adapted);
+  b->info["api_names"] = std::string(api_naming_name(w.store.api_naming()));
   write_bundle(output, *b, g.quiet, -1);
 }
 
@@ -106,7 +88,10 @@ void add_train(CLI::App* cmd, Globals& g) {
   add_groups_option(cmd, a->groups);
   add_harden_flags(cmd, a->harden, a->harden_copies);
   add_learn_options(cmd, a->learn);
-  add_distributed_options(cmd, a->dist);
+  add_distributed_options(cmd, a->dist,
+                          "Train as one worker of a distributed job on this shard (`malscope "
+                          "shard`), with the others through XGBoost's collective; worker 0 "
+                          "writes the bundle, the others nothing");
   cmd->callback([a, &g] {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);

@@ -4,16 +4,16 @@
 #include <charconv>
 #include <cstdio>
 
+#include "cli/learn_options.h"
+#include "dist/train.h"
 #include "util/error.h"
+#include "util/output.h"
 #include "util/temp_files.h"
 
 namespace malscope::cli {
 
-void add_distributed_options(CLI::App* cmd, DistArgs& a) {
-  auto* on = cmd->add_flag("--distributed", a.on,
-                           "Train as one worker of a distributed job on this shard (`malscope "
-                           "shard`), with the others through XGBoost's collective; worker 0 "
-                           "writes the bundle, the others nothing (docs/distributed.md)");
+void add_distributed_options(CLI::App* cmd, DistArgs& a, const std::string& what) {
+  auto* on = cmd->add_flag("--distributed", a.on, what + " (docs/distributed.md)");
   cmd->add_option("--tracker", a.tracker,
                   "The job's tracker HOST:PORT (default: DMLC_TRACKER_URI, DMLC_TRACKER_PORT)")
       ->needs(on);
@@ -51,6 +51,32 @@ std::unique_ptr<XgbCollective> join_job(const CollectiveConfig& cfg) {
     std::fprintf(stderr, "malscope: %s\n", msg.c_str());
     std::fflush(stderr);
   });
+}
+
+std::string Worker::traffic_note() const {
+  const XgbCollective::SocketBytes b = XgbCollective::socket_bytes();
+  return fmt::format(
+      "worker {} of {}: {:.2f} MB in malscope's exchanges; TCP in all: {:.2f} MB sent, {:.2f} MB "
+      "received",
+      collective->rank(), collective->world(), collective->payload_bytes() / 1e6, b.sent / 1e6,
+      b.received / 1e6);
+}
+
+Worker start_worker(const DistArgs& d, const std::string& shard, const char* command,
+                    const std::vector<std::string>& outputs, LearnSetup& setup, const Globals& g) {
+  CollectiveConfig cfg = resolve(d);
+  TraceStore store = open_training_store(shard, command);
+  ShardInfo info = ShardInfo::of_store(store);
+  for (const std::string& o : outputs)
+    if (!o.empty()) check_output_file(o);
+  auto c = join_job(cfg);
+  check_job_shards(info, *c);
+  // The defaults a single process would adapt for the whole source store (check_job_shards has
+  // checked that every worker holds a shard of the same one).
+  auto adapted = adapt_defaults(info.source_files, setup);
+  if (const LogFn log = g.log(); log && c->rank() == 0) log(adapted_text(adapted));
+  Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
+  return Worker{std::move(store), std::move(info), std::move(c), std::move(adapted), std::move(s)};
 }
 
 }  // namespace malscope::cli

@@ -49,8 +49,8 @@ std::string pack_matrix(const FeatureMatrix& x, std::span<const uint32_t> source
   return std::move(w.str());
 }
 
-// Every worker's rows in one matrix, ordered by source position: the matrix one process builds
-// from the source store (the columns are the same on every worker).
+}  // namespace
+
 FeatureMatrix gather_matrix(const FeatureMatrix& x, std::span<const uint32_t> source_rows,
                             Collective& c) {
   struct Part {
@@ -95,8 +95,6 @@ FeatureMatrix gather_matrix(const FeatureMatrix& x, std::span<const uint32_t> so
   }
   return m;
 }
-
-}  // namespace
 
 std::optional<Bundle> train_distributed(const Sketches& s, std::span<const uint32_t> source_rows,
                                         const LearnSetup& setup, std::vector<double> weights,

@@ -20,6 +20,11 @@ namespace malscope {
 /// naming what differs (every worker throws the same).
 void check_job_shards(const ShardInfo& mine, Collective& c);
 
+/// Every worker's rows of `x` in one matrix on every worker, ordered by source position (x.files
+/// become source positions): the matrix one process builds from the source store.
+FeatureMatrix gather_matrix(const FeatureMatrix& x, std::span<const uint32_t> source_rows,
+                            Collective& c);
+
 /// train_bundle() over every worker's shard: `s` holds this worker's sketches, `source_rows` each
 /// row's position in the source store. Every worker calls it; worker 0 gets the bundle, the
 /// others nullopt. `weights` (one per model) are the blend weights.

@@ -268,14 +268,14 @@ std::string cv_text(const CvResult& r) {
   return out + metrics_text(r.metrics);
 }
 
-void write_oof_csv(const std::string& path, const Sketches& s, const CvResult& r) {
+void write_oof_csv(const std::string& path, std::span<const std::string> ids, const CvResult& r) {
   std::string out = "file_id,label,fold";
   for (int c = 0; c < r.classes; ++c) out += fmt::format(",prob{}", c);
   for (const std::string& m : r.models)
     for (int c = 0; c < r.classes; ++c) out += fmt::format(",{}_prob{}", m, c);
   out += '\n';
   for (size_t i = 0; i < r.rows.size(); ++i) {
-    out += fmt::format("{},{},{}", csv_field(s.file_id(r.rows[i])), r.labels[i], r.fold[i]);
+    out += fmt::format("{},{},{}", csv_field(ids[r.rows[i]]), r.labels[i], r.fold[i]);
     for (double p : r.blended.row(i)) out += fmt::format(",{:.6g}", p);
     for (const Predictions& p : r.oof)
       for (double v : p.row(i)) out += fmt::format(",{:.6g}", v);

@@ -5,6 +5,7 @@
 // blend weights and are scored.
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -112,7 +113,7 @@ CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::strin
 /// Text: per-fold table, per-model logloss, blend weights, then metrics_text of the blend.
 std::string cv_text(const CvResult& r);
 /// Writes the out-of-fold predictions (`file_id,label,fold,prob0..prob{K-1}` of the blend, then
-/// `<model>_prob<c>` per model) atomically.
-void write_oof_csv(const std::string& path, const Sketches& s, const CvResult& r);
+/// `<model>_prob<c>` per model) atomically; `ids[row]` is the file_id of each of r.rows.
+void write_oof_csv(const std::string& path, std::span<const std::string> ids, const CvResult& r);
 
 }  // namespace malscope

@@ -40,6 +40,8 @@ class Sketches {
   const std::vector<int32_t>& labels() const { return labels_; }
   /// file_id of row r.
   const std::string& file_id(size_t r) const { return file_ids_[r]; }
+  /// file_id of every row.
+  const std::vector<std::string>& file_ids() const { return file_ids_; }
   /// The source's API dictionary (ApiCount::api indexes it).
   const std::vector<std::string>& api_names() const { return api_names_; }
   /// API counts of row r, by ascending API id.

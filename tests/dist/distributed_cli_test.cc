@@ -1,5 +1,5 @@
-// Distributed training end to end on loopback: `malscope shard`, `malscope launch` (the tracker and
-// the workers), and `train --distributed` workers started by hand, one of them killed.
+// Distributed training and CV end to end on loopback: `malscope shard`, `malscope launch` (the
+// tracker and the workers), and `train --distributed` workers started by hand, one of them killed.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -81,6 +81,31 @@ TEST_F(DistributedCli, TwoAndThreeWorkersPredictAsOneProcess) {
     ASSERT_EQ(r.code, 0) << r.out;
     expect_same_predictions(dir.file("one.csv"), csv);
   }
+}
+
+// The folds of the source store, every model's out-of-fold predictions and the blend's as one
+// process makes them (the tests' data has few distinct values per column: equal sketches).
+TEST_F(DistributedCli, CvOverTwoAndThreeWorkersIsTheOneProcessCv) {
+  const std::string flags = kFlags.substr(0, kFlags.find(" --weights")) +
+                            kFlags.substr(kFlags.find(" --xgb.rounds"));
+  auto r = malscope("cv -q " + dir.file("a.store") + flags + " --oof-out " + dir.file("one.oof"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (int n : {2, 3}) {
+    const std::string shards = dir.file("s" + std::to_string(n));
+    ASSERT_EQ(malscope("shard -q " + dir.file("a.store") + " -n " + std::to_string(n) + " -o " +
+                       shards)
+                  .code,
+              0);
+    const std::string oof = dir.file("d" + std::to_string(n) + ".oof");
+    const std::string json = dir.file("d" + std::to_string(n) + ".json");
+    r = run("timeout 120 " + std::string(MALSCOPE_BIN) + " launch -q " + shards +
+            " --command cv --timeout 30 --oof-out " + oof + " --json-out " + json + flags);
+    ASSERT_EQ(r.code, 0) << r.out;
+    expect_same_predictions(dir.file("one.oof"), oof);  // label, fold and every probability
+    EXPECT_NE(read_text(json).find("\"logloss\""), std::string::npos);
+  }
+  r = run(std::string(MALSCOPE_BIN) + " launch " + dir.file("s2") + " --command cv -o x.bin");
+  EXPECT_EQ(r.code, 2) << r.out;
 }
 
 TEST_F(DistributedCli, ShardsOfDifferentStoresStopEveryWorker) {
