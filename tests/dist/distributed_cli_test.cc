@@ -1,6 +1,10 @@
 // Distributed training and CV end to end on loopback: `malscope shard`, `malscope launch` (the
 // tracker and the workers), and `train --distributed` workers started by hand, one of them killed.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -153,6 +157,36 @@ TEST_F(DistributedCli, AKilledWorkerStopsTheOtherWithinTheTimeout) {
       << r.out;
   EXPECT_LT(took, 40) << r.out;
   EXPECT_FALSE(std::filesystem::exists(dir.file("m.bin")));
+}
+
+// Nothing listens on the tracker's address: the worker gives up after its timeout, writing nothing.
+TEST_F(DistributedCli, ATrackerThatIsGoneStopsTheWorkerWithinTheTimeout) {
+  ASSERT_EQ(malscope("shard -q " + dir.file("a.store") + " -n 2 -o " + dir.file("s")).code, 0);
+  // A loopback port that was free a moment ago (bound by the kernel's choice, then closed).
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const int port = ntohs(a.sin_port);
+  ::close(fd);
+  for (const char* cmd : {"train", "cv"}) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = run("timeout 60 " + std::string(MALSCOPE_BIN) + " " + cmd + " --distributed " +
+                 dir.file("s/shard-000.store") + " --tracker 127.0.0.1:" + std::to_string(port) +
+                 " --rank 0 --world 2 --timeout 3 --models xgb " +
+                 (std::string(cmd) == "train" ? "-o " : "--json-out ") + dir.file("out"));
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    EXPECT_EQ(r.code, 1) << cmd << ": " << r.out;
+    EXPECT_NE(r.out.find("waited more than 3s in joining the tracker"), std::string::npos)
+        << cmd << ": " << r.out;
+    EXPECT_LT(took, 30) << cmd;
+    EXPECT_FALSE(std::filesystem::exists(dir.file("out"))) << cmd;
+  }
 }
 
 TEST_F(DistributedCli, MissingTrackerSettingsAreAUsageError) {
