@@ -191,10 +191,14 @@ void TraceStore::Impl::validate_tables() {
   const Header& h = header;
   std::vector<uint32_t> per_chunk(h.n_chunks + 1, 0);
   for (uint32_t c = 0; c < h.n_chunks; ++c) {
-    for (const auto& col : chunks[c].columns)
-      if (col.width != 0 && (col.offset < sizeof(Header) || col.offset > map.size() ||
-                             col.size > map.size() - col.offset))
-        corrupt(fmt::format("chunk {} out of bounds", c));
+    for (int k = 0; k < store::kNumColumns; ++k) {
+      const store::ColumnFrame& col = chunks[c].columns[k];
+      // Only the process column may be absent (width 0); readers decode the other four always.
+      const bool present = col.width != 0 || k < store::kNumColumns - 1;
+      if (present && (col.offset < sizeof(Header) || col.offset > map.size() ||
+                      col.size > map.size() - col.offset))
+        corrupt(fmt::format("chunk {} column {} out of bounds", c, k));
+    }
   }
   uint64_t rows = 0;
   for (uint32_t f = 0; f < h.n_files; ++f) {
