@@ -62,8 +62,8 @@ std::span<const Command> commands() {
        "Split a store by file into N shard stores (stratified round-robin) for `train "
        "--distributed`, each recording the source store's identity, N and its index"},
       {"launch", add_launch,
-       "Start an XGBoost collective tracker on 127.0.0.1 and one `train --distributed` worker per "
-       "shard on this machine"},
+       "Start an XGBoost collective tracker on 127.0.0.1 and one `train --distributed` (or `cv "
+       "--distributed`: --command cv) worker per shard on this machine"},
   };
   return table;
 }
