@@ -8,10 +8,12 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <deque>
 #include <map>
+#include <sys/socket.h>
 #include <thread>
 
 #include "io/gzip.h"
@@ -82,6 +84,7 @@ thread_local RequestState t_request;
 constexpr double kBuckets[] = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
                                0.1,    0.25,  0.5,   1,     2.5,  10};
 constexpr size_t kNumBuckets = std::size(kBuckets);
+constexpr int kListenBacklog = 1024;  // the kernel caps it at net.core.somaxconn
 
 // A request error: the HTTP status and what to say.
 struct HttpError {
@@ -170,6 +173,11 @@ class BoundedQueue : public httplib::TaskQueue {
   std::vector<std::thread> threads_;
   bool shutdown_ = false;
 };
+
+bool has_body(const httplib::Request& req) {
+  return req.has_header("Transfer-Encoding") ||
+         req.get_header_value<uint64_t>("Content-Length") > 0;
+}
 
 // The traces of a request body, read as the content type says.
 TraceBatch read_body(const std::string& type, std::string& body, bool& has_ret) {
@@ -281,6 +289,11 @@ int ScoreServer::bind() {
   if (!ok)
     throw Error(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)",
                             opt_.host, opt_.port));
+  // httplib listens with a backlog of 5: a burst of connections (64 clients starting at once)
+  // overflowed it and the kernel's SYN cookies reset some of them after their request was
+  // sent. Listening again on a listening socket only resizes its backlog.
+  if (listen_fd_ >= 0 && ::listen(listen_fd_, kListenBacklog) != 0)
+    throw Error(fmt::format("cannot listen on {}:{}: {}", opt_.host, port, std::strerror(errno)));
   return port;
 }
 
@@ -334,6 +347,13 @@ std::string ScoreServer::metrics() const {
   return out;
 }
 
+void ScoreServer::reject(httplib::Response& res) {
+  ++stats_->rejected;
+  res.set_header("Retry-After", "1");
+  res.set_header("Connection", "close");
+  send_error(res, 503, "busy: every worker is scoring and the queue is full; retry");
+}
+
 void ScoreServer::routes() {
   httplib::Server& h = *http_;
   h.set_read_timeout(opt_.read_timeout_ms / 1000, (opt_.read_timeout_ms % 1000) * 1000);
@@ -342,6 +362,14 @@ void ScoreServer::routes() {
   h.set_keep_alive_max_count(100);
   h.set_payload_max_length(opt_.max_body);
   h.set_tcp_nodelay(true);  // a verdict is one small write: no Nagle delay
+  // SO_REUSEADDR (a restart binds at once past TIME_WAIT) but not httplib's default
+  // SO_REUSEPORT, with which a second server on a port in use would bind and share its
+  // traffic instead of failing.
+  h.set_socket_options([this](int fd) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = fd;
+  });
   const int threads = connection_threads(opt_);
   const size_t queue = opt_.queue;
   h.new_task_queue = [threads, queue] { return new BoundedQueue(threads, queue); };
@@ -351,11 +379,11 @@ void ScoreServer::routes() {
     t_request.file_id.clear();
     t_request.counted = true;
     ++stats_->in_flight;
-    if (t_request.rejected) {
-      ++stats_->rejected;
-      res.set_header("Retry-After", "1");
-      res.set_header("Connection", "close");
-      send_error(res, 503, "busy: every worker is scoring and the queue is full; retry");
+    // A request with a body is answered 503 by its handler once the body is read: answered
+    // before, the client (still writing its body) and the server (no longer reading) waited on
+    // each other.
+    if (t_request.rejected && !has_body(req)) {
+      reject(res);
       return httplib::Server::HandlerResponse::Handled;
     }
     if (!opt_.token.empty() && req.path != "/healthz") {
@@ -484,6 +512,7 @@ void ScoreServer::routes() {
           gunzip("request body", body, plain, opt_.max_body);
           body.assign(plain.view());
         }
+        if (t_request.rejected) return reject(res);
         // At most `workers` requests score at once; the other connections wait here.
         slots_->acquire();
         struct Release {

@@ -27,6 +27,7 @@
 
 namespace httplib {
 class Server;
+struct Response;
 }
 
 namespace malscope {
@@ -81,6 +82,7 @@ class ScoreServer {
 
  private:
   void routes();
+  void reject(httplib::Response& res);  // 503: the queue was full
   std::shared_ptr<const Scorer> scorer_;
   mutable std::mutex scorer_mu_;
   std::string model_path_;
@@ -88,6 +90,7 @@ class ScoreServer {
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<Stats> stats_;
   std::unique_ptr<std::counting_semaphore<>> slots_;  // opt_.workers scoring slots
+  int listen_fd_ = -1;  // the bound socket, whose backlog bind() raises
 };
 
 /// Whether `a` and `b` are equal, in time that does not depend on where they differ (nor on

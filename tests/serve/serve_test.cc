@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <fmt/format.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "cli/learn_data.h"
@@ -341,6 +343,15 @@ TEST_F(Serve, AFullQueueIsAnswered503) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  // A request with a body gets its 503 too, once its body is read (4 MB: more than the sockets'
+  // buffers hold; answered before, client and server waited on each other).
+  ::signal(SIGPIPE, SIG_IGN);  // a reset shows as a failed request, not a dead test
+  auto quick = s.client();
+  quick.set_read_timeout(5);
+  quick.set_write_timeout(5);
+  auto rb = quick.Post("/v1/score", std::string(4 << 20, 'x'), "text/csv");
+  ASSERT_TRUE(rb) << httplib::to_string(rb.error());
+  EXPECT_EQ(rb->status, 503);
   ::close(held);
   ::close(queued);
   // Once they are gone, requests are served again (bounded wait).
@@ -356,6 +367,35 @@ TEST_F(Serve, AFullQueueIsAnswered503) {
   // At least the one above (the polling may have met the queue full once more).
   EXPECT_THAT(m->body, HasSubstr("malscope_rejected_total "));
   EXPECT_THAT(m->body, Not(HasSubstr("malscope_rejected_total 0\n")));
+  EXPECT_EQ(s.stop(), 0);
+}
+
+// The first number of `ss -Hltn` for the socket listening on `port` past its queue (Send-Q,
+// the backlog), or -1 when ss is not there.
+int listen_backlog(int port) {
+  RunResult r = testing_util::run(fmt::format("ss -Hltn 'sport = :{}'", port));
+  std::istringstream in(r.out);
+  std::string state;
+  long recv_q = -1, send_q = -1;
+  if (r.code != 0 || !(in >> state >> recv_q >> send_q)) return -1;
+  return int(send_q);
+}
+
+TEST_F(Serve, APortInUseIsRefusedAndBurstsOfConnectionsAreQueued) {
+  Server s(d("m.bundle") + " -q", d("log9"));
+  ASSERT_GT(s.port(), 0) << read_text(d("log9"));
+  // httplib's SO_REUSEPORT let a second server bind the port and take half its connections.
+  RunResult second = testing_util::run(fmt::format("timeout 30 {} serve -q {} --port {}",
+                                                   MALSCOPE_BIN, d("m.bundle"), s.port()));
+  EXPECT_EQ(second.code, 1) << second.out;
+  EXPECT_THAT(second.out, HasSubstr("cannot listen on 127.0.0.1:"));
+  // httplib's backlog of 5 reset connections that a burst of clients opened at once.
+  const int backlog = listen_backlog(s.port());
+  if (backlog < 0) {
+    std::cout << "ss not available: the backlog is not checked\n";
+  } else {
+    EXPECT_GE(backlog, 128);
+  }
   EXPECT_EQ(s.stop(), 0);
 }
 
