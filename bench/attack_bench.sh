@@ -13,7 +13,7 @@
 # usage: bench/attack_bench.sh [WORKDIR]    (default /tmp/malscope_attack_bench)
 #   MALSCOPE=path/to/malscope   the CLI (default build/malscope)
 #   ONLY=sim | ONLY=malbehavd    run one data set
-#   SIM_TRAIN=2000 SIM_TEST=1000 SIM_SEED=1 SEED=1 ATTACK_SEED=7 COPIES=1
+#   SIM_TRAIN=2000 SIM_TEST=1000 SIM_SEED=1 SEED=1 ATTACK_SEED=7 COPIES=1 HARDEN_WEIGHT=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -43,7 +43,7 @@ run() {
   "$MALSCOPE" train "$d/train.store" -q --seed "${SEED:-1}" "$@" -o "$d/plain.bundle"
   t1=$(date +%s.%N)
   "$MALSCOPE" train "$d/train.store" -q --seed "${SEED:-1}" "$@" --harden \
-    --harden-copies "${COPIES:-1}" -o "$d/hard.bundle"
+    --harden-copies "${COPIES:-1}" --harden-weight "${HARDEN_WEIGHT:-1}" -o "$d/hard.bundle"
   t2=$(date +%s.%N)
   for m in plain hard; do
     "$MALSCOPE" attack "$d/$m.bundle" "$d/test.store" --seed "${ATTACK_SEED:-7}" --json \

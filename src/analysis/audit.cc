@@ -6,6 +6,7 @@
 
 #include "analysis/class_probs.h"
 #include "util/error.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 
@@ -123,7 +124,7 @@ Audit run_audit(const TraceStore& store, const CorpusScan& scan, const AuditOpti
   }
   a.scan_seconds = scan.seconds;
   a.seconds = scan.seconds +
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+              seconds_since(start);
   return a;
 }
 

@@ -8,6 +8,7 @@
 
 #include "util/progress.h"
 #include "util/thread_pool.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 
@@ -123,7 +124,7 @@ CorpusScan scan_corpus(const TraceStore& store, const FamilyMap& families, const
   });
   progress.finish();
   if (opt.api_counts) flatten(per_file, out);
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.seconds = seconds_since(start);
   return out;
 }
 

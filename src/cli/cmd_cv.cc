@@ -40,6 +40,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
     int folds = 5;
     bool json = false, harden = false;
     uint32_t harden_copies = 1;
+    float harden_weight = 1;
     LearnArgs learn;
     DistArgs dist;
   };
@@ -54,7 +55,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
                   "Write the out-of-fold predictions CSV here (file_id,label,fold,prob0..)");
   cmd->add_option("--bundle-out", a->bundle_out,
                   "Also write the fold models as one bagged model bundle (as `train --bag`)");
-  add_harden_flags(cmd, a->harden, a->harden_copies);
+  add_harden_flags(cmd, a->harden, a->harden_copies, a->harden_weight);
   add_learn_options(cmd, a->learn);
   add_distributed_options(cmd, a->dist,
                           "Cross-validate as one worker of a distributed job on this shard "
@@ -81,7 +82,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
     opt.folds = a->folds;
     opt.keep_members = !a->bundle_out.empty();
     if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
-    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, opt.groups};
+    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, opt.groups, a->harden_weight};
     std::optional<Hardened> h;
     if (a->harden) h = harden_store(store, setup, hopt, g.log());
     Sketches s = h ? std::move(h->sketches)

@@ -13,6 +13,7 @@
 #include "util/fs.h"
 #include "util/output.h"
 #include "util/thread_pool.h"
+#include "util/stopwatch.h"
 
 namespace malscope::cli {
 
@@ -54,7 +55,7 @@ void add_predict(CLI::App* cmd, Globals& g) {
           "%s\n",
           fmt::format("wrote {}: {} files x {} classes in {:.1f}s", a->output, ids.size(),
                       p.classes,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
+                      seconds_since(t0))
               .c_str());
   });
 }

@@ -10,6 +10,7 @@
 #include "report/report.h"
 #include "util/fs.h"
 #include "util/output.h"
+#include "util/stopwatch.h"
 
 namespace malscope::cli {
 
@@ -68,7 +69,7 @@ void add_report(CLI::App* cmd, Globals& g) {
                     attack ? &*attack : nullptr};
     std::string html = report_html(in, a->opt);
     write_output(a->output, html);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double secs = seconds_since(start);
     if (!g.quiet && a->output != "-")
       std::printf("%s\n",
                   fmt::format("wrote {} ({:.1f} MB) in {:.1f}s", a->output, html.size() / 1e6, secs)

@@ -9,6 +9,7 @@
 #include "util/csv.h"
 #include "util/output.h"
 #include "util/thread_pool.h"
+#include "util/stopwatch.h"
 
 namespace malscope::cli {
 namespace {
@@ -100,7 +101,7 @@ void add_score(CLI::App* cmd, Globals& g) {
       std::printf(
           "%s\n",
           fmt::format("wrote {}: {} traces scored in {:.2f}s", a->output, n,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count())
+                      seconds_since(t0))
               .c_str());
   });
 }

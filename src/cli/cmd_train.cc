@@ -63,6 +63,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     int folds = 5;
     bool bag = false, no_bag = false, harden = false;
     uint32_t harden_copies = 1;
+    float harden_weight = 1;
     LearnArgs learn;
     DistArgs dist;
   };
@@ -86,7 +87,7 @@ void add_train(CLI::App* cmd, Globals& g) {
                   ->excludes(cv_opt);
   cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files (the default)")->excludes(bag);
   add_groups_option(cmd, a->groups);
-  add_harden_flags(cmd, a->harden, a->harden_copies);
+  add_harden_flags(cmd, a->harden, a->harden_copies, a->harden_weight);
   add_learn_options(cmd, a->learn);
   add_distributed_options(cmd, a->dist,
                           "Train as one worker of a distributed job on this shard (`malscope "
@@ -119,7 +120,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     if (a->bag || a->no_bag) from.bag = a->bag;
     from.cv.folds = a->folds;
     if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
-    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, from.cv.groups};
+    HardenOptions hopt{a->harden_copies, a->folds, setup.seed, from.cv.groups, a->harden_weight};
     std::optional<Hardened> h;
     if (a->harden) h = harden_store(store, setup, hopt, log);
     Sketches s = h ? std::move(h->sketches)

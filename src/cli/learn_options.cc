@@ -16,6 +16,7 @@
 #include "util/progress.h"
 #include "util/text.h"
 #include "util/thread_pool.h"
+#include "util/stopwatch.h"
 
 namespace malscope::cli {
 
@@ -142,7 +143,7 @@ Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int th
     std::fprintf(
         stderr, "%s\n",
         fmt::format("read {} files in {:.1f}s (sketches {})", s.size(),
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                    seconds_since(t0),
                     human_bytes(double(s.memory_bytes())))
             .c_str());
   return s;
@@ -161,13 +162,18 @@ TraceStore open_training_store(const std::string& path, const char* command) {
   return store;
 }
 
-void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies) {
+void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies, float& weight) {
   cmd->add_flag("--harden", harden,
                 "Also train on copies of the malware files with benign behaviour injected "
                 "(extra benign threads, interleaved benign calls, no-op padding; donors from "
                 "the same fold's class-0 files), so such padding does not fool the model");
   cmd->add_option("--harden-copies", copies, "Attacked copies per malware file with --harden")
       ->check(CLI::Range(1, 16));
+  cmd->add_option("--harden-weight", weight,
+                  "Training weight of each attacked copy with --harden (the files keep 1; taken "
+                  "by xgb, the linear model weighs every row alike)")
+      ->default_val(weight)
+      ->check(CLI::Range(0.01, 1.0));
 }
 
 Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const HardenOptions& opt,
@@ -177,7 +183,7 @@ Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const Ha
   if (log)
     log(fmt::format("hardening: {} attacked copies of malware files added in {:.1f}s",
                     h.augmented.size(),
-                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+                    seconds_since(t0)));
   return h;
 }
 

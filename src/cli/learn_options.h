@@ -49,7 +49,7 @@ TraceStore open_training_store(const std::string& path, const char* command);
 Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int threads, bool quiet);
 
 /// --harden and --harden-copies N (cv, train): train on attacked copies of the malware files too.
-void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies);
+void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies, float& weight);
 /// The store's sketches with hardening copies (eval/harden.h), logged.
 Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const HardenOptions& opt,
                       const LogFn& log);

@@ -10,14 +10,11 @@
 #include "models/sampling.h"
 #include "util/error.h"
 #include "util/serial.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 
 namespace {
-
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Every worker's files, in source order: position, label and file_id.
 struct SourceFiles {
@@ -118,7 +115,7 @@ FoldResult run_fold_distributed(const Sketches& s, std::span<const uint32_t> sou
   FeaturePipeline pipe(feature_config(setup.params));
   pipe.set_threads(setup.threads);
   pipe.fit_global(s, train, c);
-  rep.feature_seconds = since(t0);
+  rep.feature_seconds = seconds_since(t0);
   for (const std::string& name : setup.models) {
     auto tm = std::chrono::steady_clock::now();
     const bool shared = name == "xgb";  // trains through the collective; the rest on worker 0
@@ -138,12 +135,12 @@ FoldResult run_fold_distributed(const Sketches& s, std::span<const uint32_t> sou
     if (!root) continue;
     rep.logloss.push_back(logloss(valid_labels, p));
     rep.rounds.push_back(fit.rounds);
-    rep.model_seconds.push_back(since(tm));
+    rep.model_seconds.push_back(seconds_since(tm));
     for (const FeatureGain& g : model->importance())
       out.gain.emplace_back(xt.column_names().at(g.column), g.gain);
     out.predictions.push_back(std::move(p));
   }
-  rep.seconds = since(t0);
+  rep.seconds = seconds_since(t0);
   return out;
 }
 
@@ -189,12 +186,12 @@ std::optional<DistributedCv> cross_validate_distributed(const Sketches& s,
                               rep.rounds[m] ? fmt::format(" ({} rounds)", rep.rounds[m]) : "");
       log(fmt::format("fold {}/{}: {} train, {} valid;{} in {:.1f}s{}", f + 1, folds,
                       rep.train_rows, rep.valid_rows, models, rep.seconds,
-                      time_left(since(t0) / (f + 1) * (folds - f - 1))));
+                      time_left(seconds_since(t0) / (f + 1) * (folds - f - 1))));
     }
   }
   if (c.rank() != 0) return std::nullopt;
   DistributedCv out{merge_cv(std::move(plan), std::move(done), setup), std::move(files.ids)};
-  out.result.seconds = since(t0);
+  out.result.seconds = seconds_since(t0);
   if (log) log(out.result.combine.why());
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "models/sampling.h"
 #include "util/error.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 
@@ -133,7 +134,7 @@ std::optional<Bundle> train_distributed(const Sketches& s, std::span<const uint3
       log(fmt::format("trained {} on {} files x {} columns{} in {:.1f}s ({})", name,
                       shared ? files : int64_t(x.rows()), x.cols(),
                       rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                      seconds_since(t0),
                       shared ? fmt::format("{} workers through the collective", c.world())
                              : std::string("worker 0, on the gathered rows")));
     member.models.push_back(std::move(m));

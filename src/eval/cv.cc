@@ -14,13 +14,10 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/thread_pool.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 namespace {
-
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 std::string fold_line(const FoldReport& rep, const std::vector<std::string>& models, size_t f,
                       int folds) {
@@ -176,7 +173,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
       // Folds cost about the same, so the mean so far estimates the rest (minutes on big data).
       if (log)
         log(fold_line(done[f].report, setup.models, f, opt.folds) +
-            time_left(since(folds_start) / (f + 1) * (opt.folds - f - 1)));
+            time_left(seconds_since(folds_start) / (f + 1) * (opt.folds - f - 1)));
     }
   } else {
     // Folds side by side, the threads shared among them: small data sets keep every core busier
@@ -192,7 +189,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
       log(fold_line(done[f].report, setup.models, f, opt.folds));
   }
   CvResult r = merge_cv(std::move(plan), std::move(done), setup);
-  r.seconds = since(t0);
+  r.seconds = seconds_since(t0);
   if (log) log(r.combine.why());
   return r;
 }

@@ -9,15 +9,12 @@
 #include "models/model.h"
 #include "util/error.h"
 #include "util/json_reader.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 namespace {
 
 using nlohmann::json;
-
-double since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // Train and held-out matrices of one value kind; rebuilt only when the kind changes.
 struct FoldMatrices {
@@ -149,7 +146,7 @@ FoldResult run_fold(const Sketches& s, const FoldTask& task) {
   pipe.fit(s, task.train_rows);
   FoldMatrices m;
   FoldReport& rep = out.report;
-  rep.feature_seconds = since(t0);
+  rep.feature_seconds = seconds_since(t0);
   rep.train_rows = task.train_rows.size();
   rep.valid_rows = task.valid_rows.size();
   std::vector<int32_t> valid_labels;
@@ -166,13 +163,13 @@ FoldResult run_fold(const Sketches& s, const FoldTask& task) {
     out.predictions.push_back(model->predict_proba(m.valid));
     rep.logloss.push_back(logloss(valid_labels, out.predictions.back()));
     rep.rounds.push_back(fit.rounds);
-    rep.model_seconds.push_back(since(tm));
+    rep.model_seconds.push_back(seconds_since(tm));
     for (const FeatureGain& g : model->importance())
       out.gain.emplace_back(m.train.column_names().at(g.column), g.gain);
     if (task.keep_member) kept.push_back(std::move(model));
   }
   if (task.keep_member) out.member = BundleMember{std::move(pipe), std::move(kept)};
-  rep.seconds = since(t0);
+  rep.seconds = seconds_since(t0);
   return out;
 }
 

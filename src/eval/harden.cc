@@ -60,6 +60,11 @@ Hardened harden(const TraceStore& store, const FeatureConfig& cfg, const HardenO
     }
   }
   h.sketches = extract_injected(store, pool, h.jobs, true, cfg, threads);
+  if (opt.weight != 1) {
+    std::vector<float> w(h.sketches.size(), 1.0f);
+    std::fill(w.begin() + n, w.end(), opt.weight);
+    h.sketches.set_weights(std::move(w));
+  }
   return h;
 }
 
@@ -67,6 +72,7 @@ nlohmann::json harden_info(const Hardened& h, const HardenOptions& opt) {
   std::map<std::string, size_t> kinds;
   for (const InjectionJob& j : h.jobs) kinds[std::string(injection_name(j.injection.kind))]++;
   return {{"copies", opt.copies},
+          {"copy_weight", opt.weight},
           {"augmented_files", h.jobs.size()},
           {"folds", opt.folds},
           {"attacks", kinds},

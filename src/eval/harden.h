@@ -21,6 +21,7 @@ struct HardenOptions {
   int folds = 5;                 ///< the CV split donors are kept within (as `cv`/`train --folds`)
   uint64_t seed = 1;             ///< the CV's seed: the same folds as it draws
   std::vector<uint32_t> groups;  ///< per store file (as `--groups`), or empty
+  float weight = 1;              ///< each copy's training weight (xgb; the files keep 1)
 };
 
 /// The store's sketches followed by the attacked copies, and where each copy came from.

@@ -7,6 +7,7 @@
 
 #include "models/sampling.h"
 #include "util/error.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 
@@ -46,7 +47,7 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
           rep.rows && rep.rows < x.rows() ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
                                           : std::to_string(x.rows()),
           x.cols(), rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()));
+          seconds_since(t0)));
     member.models.push_back(std::move(m));
   }
   const size_t columns = pipe.column_names().size();

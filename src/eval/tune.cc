@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/random.h"
 #include "util/text.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 namespace {
@@ -94,7 +95,7 @@ std::vector<TuneTrial> tune(const TraceStore& store, const LearnSetup& base,
     }
     CvResult r = cross_validate(*sketches, setup, opt);
     TuneTrial t{points[i], setup.params, r.metrics, r.weights,
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
+                seconds_since(t0)};
     if (log)
       log(fmt::format("[{}/{}] logloss {:.5f} accuracy {:.4f} in {:.1f}s: {}", i + 1, points.size(),
                       t.metrics.logloss, t.metrics.accuracy, t.seconds, point_text(t.point)));

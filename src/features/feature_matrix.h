@@ -17,6 +17,9 @@ struct FeatureMatrix {
   std::shared_ptr<const std::vector<std::string>> names;
   std::vector<uint32_t> files;            ///< store file number of each row
   std::vector<int32_t> labels;            ///< label of each row (-1 when unlabeled)
+  /// Weight of each row, multiplying its class weight in the models that take row weights
+  /// (xgb); empty: every row 1. Hardened training gives its attacked copies less than 1.
+  std::vector<float> weights;
 
   size_t rows() const { return indptr.size() - 1; }
   size_t cols() const { return names ? names->size() : 0; }

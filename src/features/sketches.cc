@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 
 #include "features/pipeline.h"
@@ -29,6 +30,15 @@ size_t Sketches::memory_bytes() const {
   for (const auto& v : ngrams_) b += v.capacity() * sizeof(NgramCount) + sizeof(v);
   for (const auto& s : file_ids_) b += s.capacity() + sizeof(s);
   return b;
+}
+
+void Sketches::set_weights(std::vector<float> w) {
+  if (!w.empty() && w.size() != size())
+    throw Error(fmt::format("{} row weights for {} sketches", w.size(), size()));
+  for (size_t r = 0; r < w.size(); ++r)
+    if (!(std::isfinite(w[r]) && w[r] > 0))
+      throw Error(fmt::format("row {} has weight {}; expected a finite weight above 0", r, w[r]));
+  weights_ = std::move(w);
 }
 
 // Each worker sketches its traces with its own TraceSketcher and numbers the n-grams it meets

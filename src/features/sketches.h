@@ -72,6 +72,14 @@ class Sketches {
   /// Approximate heap bytes held.
   size_t memory_bytes() const;
 
+  /// Training weight of row r (1 unless set_weights() gave others).
+  float weight(size_t r) const { return weights_.empty() ? 1.0f : weights_[r]; }
+  /// Whether set_weights() gave the rows weights (transform() then carries them along).
+  bool weighted() const { return !weights_.empty(); }
+  /// One weight per row (empty: all 1); throws Error for another count or a weight that is not
+  /// finite and positive.
+  void set_weights(std::vector<float> w);
+
  private:
   friend class SketchBuilder;
   std::vector<int32_t> labels_;
@@ -81,6 +89,7 @@ class Sketches {
   std::vector<std::vector<NgramCount>> ngrams_;
   std::vector<std::string> scalar_names_;
   std::vector<float> scalars_;
+  std::vector<float> weights_;
   std::vector<uint64_t> ngram_hash_;
   std::vector<NgramKey> ngram_key_;
   int ngram_min_ = 0, ngram_max_ = 0;

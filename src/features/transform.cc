@@ -192,6 +192,8 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
   }
   m.files.assign(rows.begin(), rows.end());
   for (uint32_t r : rows) m.labels.push_back(s.label(r));
+  if (s.weighted())
+    for (uint32_t r : rows) m.weights.push_back(s.weight(r));
   return m;
 }
 

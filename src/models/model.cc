@@ -64,6 +64,7 @@ FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows
     out.indptr.push_back(out.indices.size());
     if (!x.files.empty()) out.files.push_back(x.files[r]);
     out.labels.push_back(x.labels[r]);
+    if (!x.weights.empty()) out.weights.push_back(x.weights[r]);
   }
   return out;
 }

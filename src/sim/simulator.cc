@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/progress.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 namespace {
@@ -214,7 +215,7 @@ SimulateSummary simulate(const SimulateOptions& o, std::ostream* log) {
                                                          test_path, o.threads, o.progress));
     write_labels(test, summary.labels_path);
   }
-  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = seconds_since(start);
   if (log) {
     log_split(*log, summary.train);
     log_split(*log, summary.test);

@@ -10,6 +10,7 @@
 #include "util/error.h"
 #include "util/progress.h"
 #include "util/thread_pool.h"
+#include "util/stopwatch.h"
 
 namespace malscope {
 namespace {
@@ -85,7 +86,7 @@ IngestStats ingest(TraceSource& source, const std::string& store_path, const Ing
   stats.bad_rows = b.bad;
   stats.reappearing_files = b.reappearing_files;
   stats.bad_examples = std::move(b.bad_examples);
-  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  stats.seconds = seconds_since(start);
   return stats;
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -99,6 +100,51 @@ TEST(Harden, CopiesTrainOnlyWhereTheirFileAndDonorsTrain) {
   }
   // Each good copy trains in the two folds its file trains in; the odd one in one.
   EXPECT_EQ(copies, (h.augmented.size() - 1) * 2 + 1);
+}
+
+TEST(Harden, CopiesCarryTheirWeightIntoXgbButNotIntoTheLinearModel) {
+  testing_eval::LearnFixture fx;
+  const FeatureConfig cfg = feature_config(fx.setup.params);
+  HardenOptions full{1, 3, fx.setup.seed, {}};
+  HardenOptions light = full;
+  light.weight = 0.25f;
+  Hardened a = harden(fx.store.store(), cfg, full, 2);
+  Hardened b = harden(fx.store.store(), cfg, light, 2);
+  EXPECT_FALSE(a.sketches.weighted());
+  ASSERT_TRUE(b.sketches.weighted());
+  for (uint32_t r = 0; r < b.sketches.size(); ++r)
+    ASSERT_EQ(b.sketches.weight(r), r < 90 ? 1.0f : 0.25f) << "row " << r;
+  EXPECT_EQ(harden_info(b, light)["copy_weight"], 0.25);
+  // The weights reach the matrices, through a row selection too.
+  FeaturePipeline pipe(cfg);
+  std::vector<uint32_t> rows = {3, 95, 120};
+  pipe.fit(b.sketches, rows);
+  FeatureMatrix x = pipe.transform(b.sketches, rows, ValueKind::kCounts);
+  EXPECT_EQ(x.weights, (std::vector<float>{1.0f, 0.25f, 0.25f}));
+  std::vector<uint32_t> pick = {2, 0};
+  EXPECT_EQ(select_rows(x, pick).weights, (std::vector<float>{0.25f, 1.0f}));
+  // xgb fits the lighter copies differently; liblinear takes no row weights.
+  for (const std::string model : {"xgb", "linear"}) {
+    LearnSetup setup = fx.setup;
+    setup.models = {model};
+    Predictions pa = train_bundle(a.sketches, setup, {1.0}, "s").predict(fx.sketches);
+    Predictions pb = train_bundle(b.sketches, setup, {1.0}, "s").predict(fx.sketches);
+    double most = 0;
+    for (size_t i = 0; i < pa.prob.size(); ++i)
+      most = std::max(most, std::abs(pa.prob[i] - pb.prob[i]));
+    if (model == "xgb")
+      EXPECT_GT(most, 1e-3) << "the copies' weight did not change the xgb fit";
+    else
+      EXPECT_EQ(most, 0.0);
+  }
+  // Weights the sketches cannot hold are refused.
+  Sketches s = fx.sketches;
+  EXPECT_THROW(s.set_weights(std::vector<float>(3, 1.0f)), Error);
+  std::vector<float> bad(s.size(), 1.0f);
+  bad[7] = std::nanf("");
+  EXPECT_THROW(s.set_weights(bad), Error);
+  bad[7] = 0;
+  EXPECT_THROW(s.set_weights(bad), Error);
 }
 
 // A labelled simulated store (the simulator's train split) under `dir`.
