@@ -123,8 +123,7 @@ Audit run_audit(const TraceStore& store, const CorpusScan& scan, const AuditOpti
     a.cv = measure_cv_impact(labels, a.num_classes, a.clusters.exact, a.clusters.cluster, opt.cv);
   }
   a.scan_seconds = scan.seconds;
-  a.seconds = scan.seconds +
-              seconds_since(start);
+  a.seconds = scan.seconds + seconds_since(start);
   return a;
 }
 

@@ -7,8 +7,8 @@
 #include <mutex>
 
 #include "util/progress.h"
-#include "util/thread_pool.h"
 #include "util/stopwatch.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 

@@ -12,8 +12,8 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/output.h"
-#include "util/thread_pool.h"
 #include "util/stopwatch.h"
+#include "util/thread_pool.h"
 
 namespace malscope::cli {
 
@@ -51,12 +51,9 @@ void add_predict(CLI::App* cmd, Globals& g) {
     for (size_t i = 0; i < s.size(); ++i) ids.push_back(s.file_id(i));
     write_submission(a->output, ids, p);
     if (!g.quiet && a->output != "-")
-      std::printf(
-          "%s\n",
-          fmt::format("wrote {}: {} files x {} classes in {:.1f}s", a->output, ids.size(),
-                      p.classes,
-                      seconds_since(t0))
-              .c_str());
+      std::printf("%s\n", fmt::format("wrote {}: {} files x {} classes in {:.1f}s", a->output,
+                                      ids.size(), p.classes, seconds_since(t0))
+                              .c_str());
   });
 }
 

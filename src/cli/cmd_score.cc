@@ -8,8 +8,8 @@
 #include "serve/score_inputs.h"
 #include "util/csv.h"
 #include "util/output.h"
-#include "util/thread_pool.h"
 #include "util/stopwatch.h"
+#include "util/thread_pool.h"
 
 namespace malscope::cli {
 namespace {
@@ -98,11 +98,9 @@ void add_score(CLI::App* cmd, Globals& g) {
     });
     write_output(a->output, out);
     if (!g.quiet && a->output != "-")
-      std::printf(
-          "%s\n",
-          fmt::format("wrote {}: {} traces scored in {:.2f}s", a->output, n,
-                      seconds_since(t0))
-              .c_str());
+      std::printf("%s\n", fmt::format("wrote {}: {} traces scored in {:.2f}s", a->output, n,
+                                      seconds_since(t0))
+                              .c_str());
   });
 }
 

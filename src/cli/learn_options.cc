@@ -14,9 +14,9 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/progress.h"
+#include "util/stopwatch.h"
 #include "util/text.h"
 #include "util/thread_pool.h"
-#include "util/stopwatch.h"
 
 namespace malscope::cli {
 
@@ -140,12 +140,10 @@ Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int th
                      .c_str());
   Sketches s = Sketches::extract(store, cfg, threads, terminal_progress(quiet));
   if (!quiet)
-    std::fprintf(
-        stderr, "%s\n",
-        fmt::format("read {} files in {:.1f}s (sketches {})", s.size(),
-                    seconds_since(t0),
-                    human_bytes(double(s.memory_bytes())))
-            .c_str());
+    std::fprintf(stderr, "%s\n",
+                 fmt::format("read {} files in {:.1f}s (sketches {})", s.size(), seconds_since(t0),
+                             human_bytes(double(s.memory_bytes())))
+                     .c_str());
   return s;
 }
 
@@ -164,10 +162,11 @@ TraceStore open_training_store(const std::string& path, const char* command) {
 
 void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies, float& weight) {
   cmd->add_flag("--harden", harden,
-                "Also train on copies of the malware files with benign behaviour injected "
-                "(extra benign threads, interleaved benign calls, no-op padding; donors from "
-                "the same fold's class-0 files), so such padding does not fool the model");
-  cmd->add_option("--harden-copies", copies, "Attacked copies per malware file with --harden")
+                "Also train on copies of the training files (class 0 too) with benign behaviour "
+                "injected (extra benign threads, interleaved benign calls, no-op padding; "
+                "donors from the same fold's class-0 files), so such padding does not fool the "
+                "model");
+  cmd->add_option("--harden-copies", copies, "Attacked copies per training file with --harden")
       ->check(CLI::Range(1, 16));
   cmd->add_option("--harden-weight", weight,
                   "Training weight of each attacked copy with --harden (the files keep 1; taken "
@@ -181,9 +180,8 @@ Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const Ha
   auto t0 = std::chrono::steady_clock::now();
   Hardened h = harden(store, feature_config(setup.params), opt, setup.threads);
   if (log)
-    log(fmt::format("hardening: {} attacked copies of malware files added in {:.1f}s",
-                    h.augmented.size(),
-                    seconds_since(t0)));
+    log(fmt::format("hardening: {} attacked copies of training files added in {:.1f}s",
+                    h.augmented.size(), seconds_since(t0)));
   return h;
 }
 

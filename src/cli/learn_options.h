@@ -48,7 +48,8 @@ TraceStore open_training_store(const std::string& path, const char* command);
 /// Reads the sketches of a store for the pipeline config, with a progress line on stderr.
 Sketches read_sketches(const TraceStore& store, const FeatureConfig& cfg, int threads, bool quiet);
 
-/// --harden and --harden-copies N (cv, train): train on attacked copies of the malware files too.
+/// --harden, --harden-copies N and --harden-weight W (cv, train): train on attacked copies of the
+/// training files too.
 void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies, float& weight);
 /// The store's sketches with hardening copies (eval/harden.h), logged.
 Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const HardenOptions& opt,

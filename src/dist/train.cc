@@ -133,8 +133,7 @@ std::optional<Bundle> train_distributed(const Sketches& s, std::span<const uint3
     if (log && (shared || root))
       log(fmt::format("trained {} on {} files x {} columns{} in {:.1f}s ({})", name,
                       shared ? files : int64_t(x.rows()), x.cols(),
-                      rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
-                      seconds_since(t0),
+                      rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "", seconds_since(t0),
                       shared ? fmt::format("{} workers through the collective", c.world())
                              : std::string("worker 0, on the gathered rows")));
     member.models.push_back(std::move(m));

@@ -13,8 +13,8 @@
 #include "util/csv.h"
 #include "util/error.h"
 #include "util/fs.h"
-#include "util/thread_pool.h"
 #include "util/stopwatch.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace {

@@ -17,7 +17,7 @@
 namespace malscope {
 
 struct HardenOptions {
-  uint32_t copies = 1;           ///< attacked copies per malware training file
+  uint32_t copies = 1;           ///< attacked copies per training file (class 0 too)
   int folds = 5;                 ///< the CV split donors are kept within (as `cv`/`train --folds`)
   uint64_t seed = 1;             ///< the CV's seed: the same folds as it draws
   std::vector<uint32_t> groups;  ///< per store file (as `--groups`), or empty

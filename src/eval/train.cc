@@ -46,8 +46,7 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
           "trained {} on {} files x {} columns{} in {:.1f}s", name,
           rep.rows && rep.rows < x.rows() ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
                                           : std::to_string(x.rows()),
-          x.cols(), rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "",
-          seconds_since(t0)));
+          x.cols(), rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "", seconds_since(t0)));
     member.models.push_back(std::move(m));
   }
   const size_t columns = pipe.column_names().size();

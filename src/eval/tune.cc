@@ -8,8 +8,8 @@
 
 #include "util/error.h"
 #include "util/random.h"
-#include "util/text.h"
 #include "util/stopwatch.h"
+#include "util/text.h"
 
 namespace malscope {
 namespace {
@@ -94,8 +94,7 @@ std::vector<TuneTrial> tune(const TraceStore& store, const LearnSetup& base,
       key = extraction_key(fc);
     }
     CvResult r = cross_validate(*sketches, setup, opt);
-    TuneTrial t{points[i], setup.params, r.metrics, r.weights,
-                seconds_since(t0)};
+    TuneTrial t{points[i], setup.params, r.metrics, r.weights, seconds_since(t0)};
     if (log)
       log(fmt::format("[{}/{}] logloss {:.5f} accuracy {:.4f} in {:.1f}s: {}", i + 1, points.size(),
                       t.metrics.logloss, t.metrics.accuracy, t.seconds, point_text(t.point)));

@@ -22,6 +22,8 @@ struct FeatureMatrix {
   std::vector<float> weights;
 
   size_t rows() const { return indptr.size() - 1; }
+  /// Weight of row r (1 without weights).
+  float weight(size_t r) const { return weights.empty() ? 1.0f : weights[r]; }
   size_t cols() const { return names ? names->size() : 0; }
   /// The column names (empty without any).
   const std::vector<std::string>& column_names() const {

@@ -2,9 +2,9 @@
 // Benign behaviour injected into a trace, as malware authors pad their programs: a benign donor
 // file's calls as extra threads, benign calls interleaved into the longest thread, or calls that
 // do nothing (sleeps, clock reads, yields) spread over every thread. `attack` measures how far
-// detection falls under it; hardened training adds such copies of malware files (labels kept).
-// The input trace is never changed: an attacked copy owns its columns. Every random choice comes
-// from a seed per copy, so the copies do not depend on threads or order.
+// detection falls under it; hardened training adds such copies of the training files (labels
+// kept). The input trace is never changed: an attacked copy owns its columns. Every random choice
+// comes from a seed per copy, so the copies do not depend on threads or order.
 #include <cstdint>
 #include <optional>
 #include <span>

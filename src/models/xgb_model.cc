@@ -173,10 +173,8 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
   std::vector<float> label(x.labels.begin(), x.labels.end());
   set_float_info(all, "label", label);
   std::vector<float> weight(x.rows());
-  for (size_t i = 0; i < x.rows(); ++i) {
-    weight[i] = cw[x.labels[i]] * factor[x.labels[i]];
-    if (!x.weights.empty()) weight[i] *= x.weights[i];
-  }
+  for (size_t i = 0; i < x.rows(); ++i)
+    weight[i] = cw[x.labels[i]] * factor[x.labels[i]] * x.weight(i);
   set_float_info(all, "weight", weight);
 
   const int rounds = cfg_.rounds;
@@ -192,8 +190,7 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
     // Score the logloss of the true class mix: no class weights, but a capped class's held-out
     // rows stand for n_c / cap files each, as in training.
     std::vector<float> held_weight;
-    for (uint32_t r : held)
-      held_weight.push_back(factor[x.labels[r]] * (x.weights.empty() ? 1.0f : x.weights[r]));
+    for (uint32_t r : held) held_weight.push_back(factor[x.labels[r]] * x.weight(r));
     set_float_info(valid, "weight", held_weight);
   }
   DMatrixHandle train_h = early ? train.h : all.h;

@@ -4,16 +4,16 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <sys/socket.h>
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
-#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <deque>
 #include <map>
-#include <sys/socket.h>
 #include <thread>
 
 #include "io/gzip.h"
@@ -379,9 +379,8 @@ void ScoreServer::routes() {
     t_request.file_id.clear();
     t_request.counted = true;
     ++stats_->in_flight;
-    // A request with a body is answered 503 by its handler once the body is read: answered
-    // before, the client (still writing its body) and the server (no longer reading) waited on
-    // each other.
+    // A request with a body is answered 503 by its handler once the body is read: closed on
+    // unread bytes, the connection was reset and the client, still writing, saw no answer.
     if (t_request.rejected && !has_body(req)) {
       reject(res);
       return httplib::Server::HandlerResponse::Handled;

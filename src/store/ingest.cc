@@ -9,8 +9,8 @@
 #include "store/store_builder.h"
 #include "util/error.h"
 #include "util/progress.h"
-#include "util/thread_pool.h"
 #include "util/stopwatch.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace {

@@ -1,10 +1,10 @@
 // `malscope serve` on loopback: verdicts equal `score`'s, every limit and error answers with its
 // status and a JSON error, the token, SIGHUP reload (a bad bundle keeps the old), SIGTERM drain.
 // Every request loop is bounded in count, and every client call in time.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <fmt/format.h>
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -344,7 +344,7 @@ TEST_F(Serve, AFullQueueIsAnswered503) {
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->get_header_value("Retry-After"), "1");
   // A request with a body gets its 503 too, once its body is read (4 MB: more than the sockets'
-  // buffers hold; answered before, client and server waited on each other).
+  // buffers hold; answered before it, the connection was reset under the client's writes).
   ::signal(SIGPIPE, SIG_IGN);  // a reset shows as a failed request, not a dead test
   auto quick = s.client();
   quick.set_read_timeout(5);
@@ -370,8 +370,8 @@ TEST_F(Serve, AFullQueueIsAnswered503) {
   EXPECT_EQ(s.stop(), 0);
 }
 
-// The first number of `ss -Hltn` for the socket listening on `port` past its queue (Send-Q,
-// the backlog), or -1 when ss is not there.
+// The backlog of the socket listening on `port` (the Send-Q column of `ss -Hltn`), or -1 when
+// ss is not there.
 int listen_backlog(int port) {
   RunResult r = testing_util::run(fmt::format("ss -Hltn 'sport = :{}'", port));
   std::istringstream in(r.out);
@@ -384,9 +384,9 @@ int listen_backlog(int port) {
 TEST_F(Serve, APortInUseIsRefusedAndBurstsOfConnectionsAreQueued) {
   Server s(d("m.bundle") + " -q", d("log9"));
   ASSERT_GT(s.port(), 0) << read_text(d("log9"));
-  // httplib's SO_REUSEPORT let a second server bind the port and take half its connections.
-  RunResult second = testing_util::run(fmt::format("timeout 30 {} serve -q {} --port {}",
-                                                   MALSCOPE_BIN, d("m.bundle"), s.port()));
+  // httplib's SO_REUSEPORT let a second server bind the port and take part of its connections.
+  RunResult second = testing_util::run(
+      fmt::format("timeout 30 {} serve -q {} --port {}", MALSCOPE_BIN, d("m.bundle"), s.port()));
   EXPECT_EQ(second.code, 1) << second.out;
   EXPECT_THAT(second.out, HasSubstr("cannot listen on 127.0.0.1:"));
   // httplib's backlog of 5 reset connections that a burst of clients opened at once.
