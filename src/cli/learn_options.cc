@@ -107,6 +107,7 @@ LearnSetup make_setup(const LearnArgs& a, const Globals& g) {
     s.models.push_back(name);
   }
   if (s.models.empty()) throw UsageError("--models is empty");
+  ensure_sequences(s);
   s.seed = a.seed;
   s.fold_jobs = a.fold_jobs;
   s.threads = default_threads(g.threads);

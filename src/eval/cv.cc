@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "eval/folds.h"
+#include "models/model.h"
 #include "models/sampling.h"
 #include "util/csv.h"
 #include "util/error.h"
@@ -65,6 +66,18 @@ std::string time_left(double seconds) {
 FeatureConfig feature_config(const Params& p) {
   validate(p.features());  // each value was checked when set; this checks them together
   return p.features();
+}
+
+void ensure_sequences(LearnSetup& setup) {
+  const ModelContext none;
+  bool needed = false;
+  for (const std::string& m : setup.models)
+    needed |= make_model(m, setup.params, none)->value_kind() == ValueKind::kSequence;
+  if (!needed || setup.params.features().sequence_len > 0) return;
+  if (std::find(setup.given.begin(), setup.given.end(), "features.sequence_len") !=
+      setup.given.end())
+    throw UsageError("features.sequence_len is 0, but a sequence model (textcnn) needs the calls");
+  setup.params.set("features.sequence_len", std::to_string(kDefaultSequenceLen));
 }
 
 int auto_fold_jobs(const Sketches& s, int threads, int folds) {

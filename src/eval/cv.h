@@ -39,6 +39,13 @@ struct LearnSetup {
 /// The feature.* parameters as a FeatureConfig.
 FeatureConfig feature_config(const Params& p);
 
+/// features.sequence_len when a sequence model (textcnn) is trained and the user did not set it.
+inline constexpr uint32_t kDefaultSequenceLen = 1000;
+/// When one of setup.models reads call sequences: sets features.sequence_len to
+/// kDefaultSequenceLen if it is 0 and not in setup.given; throws UsageError if it was given as
+/// 0. Call before the sketches are read.
+void ensure_sequences(LearnSetup& setup);
+
 /// Folds to run side by side: all threads' worth (up to `folds`) when the sketches are small
 /// enough that several folds' matrices fit comfortably in memory, else 1.
 int auto_fold_jobs(const Sketches& s, int threads, int folds);

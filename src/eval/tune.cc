@@ -20,7 +20,7 @@ bool is_feature(const std::string& name) {
 
 // What Sketches::extract reads from the config; other feature fields only change fit().
 auto extraction_key(const FeatureConfig& c) {
-  return std::make_tuple(c.ngrams, c.ngram_min, c.ngram_max, c.collapse_repeats);
+  return std::make_tuple(c.ngrams, c.ngram_min, c.ngram_max, c.collapse_repeats, c.sequence_len);
 }
 
 std::string point_text(const Assignment& a) {

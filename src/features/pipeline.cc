@@ -31,6 +31,10 @@ const ParamTable<FeatureConfig>& feature_params() {
       {"features.sublinear_tf", &C::sublinear_tf, "TF-IDF term frequency 1 + log(count)"},
       {"features.rare_in_class0", &C::rare_in_class0, 0, 1,
        "An API is rare in class 0 if fewer than this share of class-0 training files call it"},
+      {"features.sequence_len", &C::sequence_len, 0, 1e6,
+       "Calls of each file kept, in order, for sequence models (textcnn): threads one after "
+       "another with a break token between them, consecutive repeats of one API collapsed; 0 = "
+       "none (set to 1000 when textcnn is trained and this is not given)"},
   };
   return table;
 }

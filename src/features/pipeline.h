@@ -37,6 +37,9 @@ struct FeatureConfig {
   uint32_t max_ngrams = 5000;  ///< vocabulary cap (highest document frequency first, ties by name)
   bool sublinear_tf = true;    ///< TF-IDF tf = 1 + log(count)
   double rare_in_class0 = 0.01;  ///< family 2: API rare if in < this share of class-0 files
+  /// Calls of each file kept in order for sequence models (textcnn), 0 = none: not a feature
+  /// family, the values of ValueKind::kSequence matrices.
+  uint32_t sequence_len = 0;
 
   bool operator==(const FeatureConfig&) const = default;
 };
@@ -48,8 +51,15 @@ const ParamTable<FeatureConfig>& feature_params();
 /// throws UsageError naming the bad parameter.
 void validate(const FeatureConfig& cfg);
 
-/// Values of a matrix: counts for trees; TF-IDF (and scaled statistics) for linear models.
-enum class ValueKind { kCounts, kTfidf };
+/// Values of a matrix: counts for trees; TF-IDF (and scaled statistics) for linear models; the
+/// call sequence for sequence models (row r: column j is the file's j-th token, see
+/// FeaturePipeline::sequence_vocab; no column names).
+enum class ValueKind { kCounts, kTfidf, kSequence };
+
+/// Tokens of kSequence matrices below the API vocabulary's (API i is kFirstApiToken + i).
+inline constexpr uint32_t kThreadBreakToken = 1;  ///< between two threads (0 is padding)
+inline constexpr uint32_t kUnknownApiToken = 2;   ///< an API the training files never called
+inline constexpr uint32_t kFirstApiToken = 3;
 
 class FeaturePipeline {
  public:
@@ -68,12 +78,15 @@ class FeaturePipeline {
   /// learns the same pipeline, the one fit() would learn on all rows together
   /// (features/pipeline_global.cc). Throws Error if the workers' sketches differ in kind.
   void fit_global(const Sketches& s, std::span<const uint32_t> rows, Collective& c);
-  /// Builds the matrix for `rows` (all rows if empty) with named, stable columns.
+  /// Builds the matrix for `rows` (all rows if empty) with named, stable columns (kSequence:
+  /// the sketches' sequences in tokens; throws Error if they hold none and sequence_len > 0).
   FeatureMatrix transform(const Sketches& s, std::span<const uint32_t> rows, ValueKind kind) const;
   /// Whether fit() has run (or the pipeline was loaded).
   bool fitted() const { return fitted_; }
   /// Column names (after fit), the same for both value kinds.
   const std::vector<std::string>& column_names() const { return columns_; }
+  /// Tokens a kSequence matrix can hold: [0, sequence_vocab()).
+  uint32_t sequence_vocab() const { return kFirstApiToken + uint32_t(apis_.size()); }
 
   /// Writes the fitted pipeline ("MSFEAT\r\n", version, payload size and checksum, payload).
   void save(ByteWriter& w) const;

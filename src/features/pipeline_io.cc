@@ -1,6 +1,7 @@
 // FeaturePipeline::save / load: "MSFEAT\r\n" | u32 version | u64 payload size | u64 checksum of
 // the payload | payload: the config (feature_params(), row by row), then what fit() learned.
-// Derived tables are rebuilt on load.
+// Derived tables are rebuilt on load. Version 1 (before features.sequence_len, the last row) has
+// every row but that one, read as 0.
 #include <fmt/format.h>
 
 #include "features/pipeline.h"
@@ -12,7 +13,7 @@ namespace malscope {
 namespace {
 
 constexpr std::string_view kMagic("MSFEAT\r\n", 8);
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
 
 }  // namespace
 
@@ -39,14 +40,17 @@ void FeaturePipeline::save(ByteWriter& out) const {
 
 FeaturePipeline FeaturePipeline::load(ByteReader& in) {
   in.expect_raw(kMagic, "a feature pipeline");
-  if (uint32_t v = in.get<uint32_t>(); v != kVersion)
-    throw Error(fmt::format("{} has version {}, this malscope reads {}", in.what(), v, kVersion));
+  const uint32_t version = in.get<uint32_t>();
+  if (version < 1 || version > kVersion)
+    throw Error(fmt::format("{} has version {}, this malscope reads 1 to {}", in.what(), version,
+                            kVersion));
   const uint64_t size = in.get<uint64_t>(), checksum = in.get<uint64_t>();
   const std::string_view payload = in.get_raw(size);
   if (hash_bytes(payload) != checksum) in.fail("checksum mismatch");
   ByteReader r(payload, in.what());
   FeaturePipeline p;
-  feature_params().load(r, p.cfg_);
+  feature_params().load(r, p.cfg_,
+                        version == 1 ? feature_params().size() - 1 : feature_params().size());
   PipelineCodec::fitted([&](auto&... v) { (r.get(v), ...); }, p);
   r.expect_end();
   // Only what transform() relies on: the parameters' ranges are for new fits, so tightening one

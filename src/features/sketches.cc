@@ -29,6 +29,7 @@ size_t Sketches::memory_bytes() const {
   for (const auto& v : apis_) b += v.capacity() * sizeof(ApiCount) + sizeof(v);
   for (const auto& v : ngrams_) b += v.capacity() * sizeof(NgramCount) + sizeof(v);
   for (const auto& s : file_ids_) b += s.capacity() + sizeof(s);
+  for (const auto& v : sequences_) b += v.capacity() * sizeof(uint32_t) + sizeof(v);
   return b;
 }
 
@@ -67,6 +68,8 @@ SketchBuilder::SketchBuilder(std::vector<std::string> api_names, bool has_return
   out_.apis_.resize(rows);
   out_.ngrams_.resize(rows);
   row_worker_.resize(rows);
+  out_.sequence_len_ = cfg.sequence_len;
+  if (cfg.sequence_len > 0) out_.sequences_.resize(rows);
   if (cfg.ngrams) {
     out_.ngram_min_ = cfg.ngram_min;
     out_.ngram_max_ = cfg.ngram_max;
@@ -89,6 +92,7 @@ void SketchBuilder::add(uint32_t row, const FileTrace& t, int wk) {
   counts.clear();
   counts.reserve(sk.ngrams.size());
   row_worker_[row] = static_cast<uint16_t>(wk);
+  if (!out_.sequences_.empty()) out_.sequences_[row].assign(sk.sequence.begin(), sk.sequence.end());
   for (size_t i = 0; i < sk.ngrams.size(); ++i) {
     auto [local, fresh] = w.seen.insert(sk.ngrams[i].hash);
     counts.push_back({local, sk.ngrams[i].count});

@@ -25,10 +25,10 @@ struct NgramCount {
 class Sketches {
  public:
   /// Reads every file of `store` once (on `threads` threads, 0 = all cores); row r is store file
-  /// r. Only cfg.ngrams, ngram_min, ngram_max and collapse_repeats matter: n-grams of those
-  /// lengths are counted within each thread (after collapsing consecutive repeats if asked);
-  /// everything else is always extracted, and the other fields only change what a pipeline's
-  /// fit() keeps.
+  /// r. Only cfg.ngrams, ngram_min, ngram_max, collapse_repeats and sequence_len matter: n-grams
+  /// of those lengths are counted within each thread (after collapsing consecutive repeats if
+  /// asked), and the first sequence_len calls kept; everything else is always extracted, and the
+  /// other fields only change what a pipeline's fit() keeps.
   static Sketches extract(const TraceStore& store, const FeatureConfig& cfg, int threads,
                           const ProgressFn& progress = {});
 
@@ -69,6 +69,12 @@ class Sketches {
   int ngram_max() const { return ngram_max_; }
   /// Whether repeats were collapsed before counting n-grams.
   bool collapse_repeats() const { return collapse_repeats_; }
+  /// Longest call sequence kept per row (FeatureConfig::sequence_len; 0: none kept).
+  uint32_t sequence_len() const { return sequence_len_; }
+  /// The call sequence of row r (API ids, kSequenceBreak between threads; trace_sketch.h).
+  std::span<const uint32_t> sequence(size_t r) const {
+    return sequences_.empty() ? std::span<const uint32_t>() : sequences_[r];
+  }
   /// Approximate heap bytes held.
   size_t memory_bytes() const;
 
@@ -90,10 +96,12 @@ class Sketches {
   std::vector<std::string> scalar_names_;
   std::vector<float> scalars_;
   std::vector<float> weights_;
+  std::vector<std::vector<uint32_t>> sequences_;  // per row, with sequence_len_ > 0
   std::vector<uint64_t> ngram_hash_;
   std::vector<NgramKey> ngram_key_;
   int ngram_min_ = 0, ngram_max_ = 0;
   bool collapse_repeats_ = false;
+  uint32_t sequence_len_ = 0;
 };
 
 }  // namespace malscope

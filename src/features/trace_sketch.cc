@@ -28,6 +28,7 @@ TraceSketcher::TraceSketcher(std::span<const std::string> api_names, bool has_re
       collapse_(cfg.collapse_repeats),
       ngram_min_(cfg.ngram_min),
       ngram_max_(cfg.ngram_max),
+      sequence_len_(cfg.sequence_len),
       families_(family_map(api_names)),
       count_(api_names.size(), 0),
       first_(api_names.size(), 0) {
@@ -87,6 +88,18 @@ void TraceSketcher::count_ngrams(const FileTrace& t, TraceSketch& out) {
   counter_.clear();
 }
 
+void TraceSketcher::take_sequence(const FileTrace& t, TraceSketch& out) const {
+  std::vector<uint32_t>& seq = out.sequence;
+  seq.clear();
+  if (sequence_len_ == 0) return;
+  const std::vector<uint32_t> bounds = thread_bounds(t.tid);
+  for (size_t k = 0; k + 1 < bounds.size() && seq.size() < sequence_len_; ++k) {
+    if (k > 0) seq.push_back(kSequenceBreak);
+    for (uint32_t i = bounds[k]; i < bounds[k + 1] && seq.size() < sequence_len_; ++i)
+      if (i == bounds[k] || t.api[i] != t.api[i - 1]) seq.push_back(t.api[i]);
+  }
+}
+
 void TraceSketcher::sketch(const FileTrace& t, TraceSketch& out) {
   count_apis(t, out);
   out.scalars.assign(scalar_names_.size(), 0.f);
@@ -96,6 +109,7 @@ void TraceSketcher::sketch(const FileTrace& t, TraceSketch& out) {
   out.ngrams.clear();
   out.seq.clear();
   if (ngrams_) count_ngrams(t, out);
+  take_sequence(t, out);
 }
 
 }  // namespace malscope

@@ -39,6 +39,9 @@ uint64_t api_name_hash(std::string_view name);
 inline uint64_t ngram_extend(uint64_t h, uint64_t api_hash) {
   return mix64(h ^ api_hash) + 0x632be59bd9b4e019ULL;
 }
+/// Marks the end of one thread and the start of the next in TraceSketch::sequence.
+inline constexpr uint32_t kSequenceBreak = UINT32_MAX;
+
 /// The hash of the empty n-gram.
 inline constexpr uint64_t kNgramSeed = 0x2545f4914f6cdd1dULL;
 
@@ -51,14 +54,18 @@ struct TraceSketch {
   std::vector<NgramCounter::Slot> ngrams;
   std::vector<uint16_t> seq;   ///< the threads' API ids (repeats collapsed if asked), in order
   std::vector<float> scalars;  ///< aligned with TraceSketcher::scalar_names()
+  /// With cfg.sequence_len: the file's first calls (API ids; consecutive repeats collapsed;
+  /// kSequenceBreak between threads), at most sequence_len of them.
+  std::vector<uint32_t> sequence;
   /// The API ids of n-gram i.
   NgramKey ngram_key(size_t i) const;
 };
 
 class TraceSketcher {
  public:
-  /// Sketches traces whose API ids index `api_names`. Only cfg.ngrams, ngram_min, ngram_max and
-  /// collapse_repeats matter (the n-grams counted); everything else is always extracted.
+  /// Sketches traces whose API ids index `api_names`. Only cfg.ngrams, ngram_min, ngram_max,
+  /// collapse_repeats (the n-grams counted) and sequence_len matter; everything else is always
+  /// extracted.
   TraceSketcher(std::span<const std::string> api_names, bool has_return_value,
                 const FeatureConfig& cfg);
   /// Names of TraceSketch::scalars (`stat:...`, `ret_...:...`, `thread:...`).
@@ -70,10 +77,12 @@ class TraceSketcher {
  private:
   void count_apis(const FileTrace& t, TraceSketch& out);
   void count_ngrams(const FileTrace& t, TraceSketch& out);
+  void take_sequence(const FileTrace& t, TraceSketch& out) const;
 
   bool has_ret_;
   bool ngrams_, collapse_;
   int ngram_min_, ngram_max_;
+  uint32_t sequence_len_;
   FamilyMap families_;
   std::vector<uint64_t> name_hash_;
   std::vector<std::string> scalar_names_;

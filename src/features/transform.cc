@@ -35,6 +35,7 @@ struct FeaturePipeline::RowBuilder {
   RowBuilder(const FeaturePipeline& p, const Sketches& s);
   void counts(uint32_t r, std::vector<Entry>& out) const;
   void tfidf(uint32_t r, std::vector<Entry>& out) const;
+  void sequence(uint32_t r, std::vector<Entry>& out) const;
 
   const FeaturePipeline& p;
   const Sketches& s;
@@ -128,6 +129,21 @@ void FeaturePipeline::RowBuilder::tfidf(uint32_t r, std::vector<Entry>& out) con
   }
 }
 
+// Column j is the j-th token: an API's own, or the break between threads, or unknown.
+void FeaturePipeline::RowBuilder::sequence(uint32_t r, std::vector<Entry>& out) const {
+  out.clear();
+  std::span<const uint32_t> seq = s.sequence(r);
+  seq = seq.first(std::min<size_t>(seq.size(), p.cfg_.sequence_len));
+  for (uint32_t j = 0; j < seq.size(); ++j) {
+    uint32_t token = kThreadBreakToken;
+    if (seq[j] != kSequenceBreak) {
+      const int32_t c = seq[j] < api_col.size() ? api_col[seq[j]] : -1;
+      token = c >= 0 ? kFirstApiToken + uint32_t(c) : kUnknownApiToken;
+    }
+    out.push_back({j, float(token)});  // exact: tokens stay far below 2^24
+  }
+}
+
 void FeaturePipeline::fit_scales(const Sketches& s, std::span<const uint32_t> rows, Collective* c) {
   RowBuilder rb(*this, s);
   const int threads = default_threads(threads_);
@@ -153,6 +169,13 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
                                          ValueKind kind) const {
   if (!fitted_) throw Error("feature pipeline: transform before fit");
   check_sketches(s);
+  if (kind == ValueKind::kSequence && (cfg_.sequence_len == 0 || s.sequence_len() < cfg_.sequence_len))
+    throw Error(cfg_.sequence_len == 0
+                    ? std::string("feature pipeline: no call sequences kept (features.sequence_len "
+                                  "is 0), a sequence model cannot be fed")
+                    : fmt::format("the sketches keep {} calls per file, the pipeline needs {}: "
+                                  "extract them with the pipeline's config",
+                                  s.sequence_len(), cfg_.sequence_len));
   std::vector<uint32_t> all;
   if (rows.empty()) {
     all.resize(s.size());
@@ -172,13 +195,18 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
   parallel_for(nblocks, threads_, [&](size_t b, int) {
     std::vector<Entry> row;
     for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
-      kind == ValueKind::kCounts ? rb.counts(rows[i], row) : rb.tfidf(rows[i], row);
+      if (kind == ValueKind::kCounts)
+        rb.counts(rows[i], row);
+      else if (kind == ValueKind::kTfidf)
+        rb.tfidf(rows[i], row);
+      else
+        rb.sequence(rows[i], row);
       blocks[b].lengths.push_back(row.size());
       blocks[b].entries.insert(blocks[b].entries.end(), row.begin(), row.end());
     }
   });
   FeatureMatrix m;
-  m.names = shared_columns_;
+  if (kind != ValueKind::kSequence) m.names = shared_columns_;
   size_t nnz = 0;
   for (const auto& b : blocks) nnz += b.entries.size();
   m.indices.reserve(nnz);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "models/linear_model.h"
+#include "models/textcnn_model.h"
 #include "models/xgb_model.h"
 #include "util/error.h"
 #include "util/random.h"
@@ -70,7 +71,7 @@ FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows
 }
 
 const std::vector<std::string>& model_names() {
-  static const std::vector<std::string> names = {"xgb", "linear"};
+  static const std::vector<std::string> names = {"xgb", "linear", "textcnn"};
   return names;
 }
 
@@ -78,6 +79,7 @@ std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
                                   const ModelContext& ctx) {
   if (name == "xgb") return std::make_unique<XgbModel>(params.xgb(), ctx);
   if (name == "linear") return std::make_unique<LinearModel>(params.linear(), ctx);
+  if (name == "textcnn") return std::make_unique<TextCnnModel>(params.textcnn(), ctx);
   throw UsageError(
       fmt::format("unknown model '{}', expected one of {}", name, fmt::join(model_names(), ", ")));
 }

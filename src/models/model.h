@@ -1,7 +1,7 @@
 #pragma once
 // The Model interface: fit on a FeatureMatrix, predict class probabilities, save to a ByteWriter
-// and load from a ByteReader. Models are created by name ("xgb", "linear"); each lives in its own
-// file.
+// and load from a ByteReader. Models are created by name ("xgb", "linear", "textcnn"); each lives
+// in its own file.
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -81,8 +81,8 @@ FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows
 
 /// Names make_model() accepts, in the order they are documented.
 const std::vector<std::string>& model_names();
-/// Creates an untrained model with its group of `params` (xgb.*, linear.*); throws UsageError for
-/// an unknown name.
+/// Creates an untrained model with its group of `params` (xgb.*, linear.*, textcnn.*); throws
+/// UsageError for an unknown name.
 std::unique_ptr<Model> make_model(std::string_view name, const Params& params,
                                   const ModelContext& ctx);
 /// Reads a model `name` saved by Model::save (predicting with ctx's threads); throws Error for an

@@ -9,7 +9,7 @@
 
 namespace malscope {
 
-// The xgb., linear. and blend. rows (features. rows: features/pipeline.cc). Docs and --help list
+// The xgb., linear., textcnn. and blend. rows (features. rows: features/pipeline.cc). Docs and --help list
 // them in this order.
 const ParamTable<XgbConfig>& xgb_params() {
   using C = XgbConfig;
@@ -62,6 +62,30 @@ const ParamTable<LinearConfig>& linear_params() {
   return table;
 }
 
+const ParamTable<TextCnnConfig>& textcnn_params() {
+  using C = TextCnnConfig;
+  static const ParamTable<C> table{
+      {"textcnn.embed", &C::embed, 1, 1024, "Embedding dimension of an API token"},
+      {"textcnn.filters", &C::filters, 1, 4096, "Convolution filters per width"},
+      {"textcnn.min_width", &C::min_width, 1, 16, "Narrowest convolution, in calls"},
+      {"textcnn.max_width", &C::max_width, 1, 16,
+       "Widest convolution, in calls (one convolution per width from min_width)"},
+      {"textcnn.dropout", &C::dropout, 0, 0.95, "Dropout before the output layer"},
+      {"textcnn.epochs", &C::epochs, 1, 1000, "Most passes over the training rows"},
+      {"textcnn.patience", &C::patience, 0, 1000,
+       "Stop after this many epochs without a better validation logloss (0 = never); the best "
+       "epoch's weights are kept"},
+      {"textcnn.batch", &C::batch, 1, 4096, "Rows per minibatch"},
+      {"textcnn.lr", &C::lr, 1e-6, 1, "Adam's learning rate"},
+      {"textcnn.weight_decay", &C::weight_decay, 0, 1, "L2 penalty on the weights (Adam)"},
+      {"textcnn.valid_share", &C::valid_share, 0, 0.5,
+       "Share of the training rows held out (stratified) to pick the best epoch"},
+      {"textcnn.class_weight", &C::class_weight, 0, 1, "Class weight power p, as xgb.class_weight"},
+      {"textcnn.class_cap", &C::class_cap, 0, 1e9, "As xgb.class_cap, for the TextCNN"},
+  };
+  return table;
+}
+
 const ParamTable<BlendConfig>& blend_params() {
   using C = BlendConfig;
   static const ParamTable<C> table{
@@ -89,6 +113,7 @@ void Params::each_group(Self& self, F&& f) {
   f(feature_params(), self.features_);
   f(xgb_params(), self.xgb_);
   f(linear_params(), self.linear_);
+  f(textcnn_params(), self.textcnn_);
   f(blend_params(), self.blend_);
 }
 

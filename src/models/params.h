@@ -54,6 +54,25 @@ struct LinearConfig {
   bool operator==(const LinearConfig&) const = default;
 };
 
+/// The textcnn.* parameters: how TextCnnModel fits (its network's shape is saved with it).
+struct TextCnnConfig {
+  int embed = 32;             ///< embedding dimension
+  int filters = 64;           ///< convolution filters per width
+  int min_width = 2;          ///< narrowest convolution (tokens)
+  int max_width = 5;          ///< widest convolution
+  double dropout = 0.5;       ///< dropout before the output layer
+  int epochs = 8;             ///< most passes over the training rows
+  int patience = 2;           ///< epochs without a better validation logloss (0 = never stop)
+  int batch = 32;             ///< rows per minibatch
+  double lr = 0.002;          ///< Adam's learning rate
+  double weight_decay = 0;    ///< L2 penalty on the weights
+  double valid_share = 0.1;   ///< training rows held out to pick the best epoch
+  double class_weight = 0;    ///< class weight power, as XgbConfig::class_weight
+  int class_cap = 40000;      ///< most training files per class (0 = all)
+
+  bool operator==(const TextCnnConfig&) const = default;
+};
+
 /// The blend.* parameters: how models' probabilities are combined.
 struct BlendConfig {
   double step = 0.05;            ///< grid step of the weights searched on out-of-fold predictions
@@ -68,10 +87,12 @@ struct BlendConfig {
 const ParamTable<XgbConfig>& xgb_params();
 /// The linear.* rows.
 const ParamTable<LinearConfig>& linear_params();
+/// The textcnn.* rows.
+const ParamTable<TextCnnConfig>& textcnn_params();
 /// The blend.* rows.
 const ParamTable<BlendConfig>& blend_params();
 
-/// The whole table: the features., xgb., linear. and blend. rows, in that order.
+/// The whole table: the features., xgb., linear., textcnn. and blend. rows, in that order.
 std::span<const ParamSpec> param_table();
 /// The row named `name`, or nullptr.
 const ParamSpec* find_param(std::string_view name);
@@ -111,6 +132,8 @@ class Params {
   const XgbConfig& xgb() const { return xgb_; }
   /// The linear.* values.
   const LinearConfig& linear() const { return linear_; }
+  /// The textcnn.* values.
+  const TextCnnConfig& textcnn() const { return textcnn_; }
   /// The blend.* values.
   const BlendConfig& blend() const { return blend_; }
 
@@ -123,6 +146,7 @@ class Params {
   FeatureConfig features_;
   XgbConfig xgb_;
   LinearConfig linear_;
+  TextCnnConfig textcnn_;
   BlendConfig blend_;
 };
 

@@ -222,10 +222,13 @@ class ParamTable {
   void save(ByteWriter& w, const C& c) const {
     for (const auto& a : access_) a->save(w, c);
   }
-  /// Reads what save() wrote.
-  void load(ByteReader& r, C& c) const {
-    for (const auto& a : access_) a->load(r, c);
+  /// Reads what save() wrote; with `rows`, only the first `rows` rows (a blob saved before the
+  /// later rows existed), the others keeping their values in c.
+  void load(ByteReader& r, C& c, size_t rows = SIZE_MAX) const {
+    for (size_t i = 0; i < access_.size() && i < rows; ++i) access_[i]->load(r, c);
   }
+  /// Rows.
+  size_t size() const { return access_.size(); }
 
  private:
   std::vector<ParamSpec> specs_;

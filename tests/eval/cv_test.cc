@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "util/error.h"
+
 namespace malscope {
 namespace {
 
@@ -21,6 +23,24 @@ TEST(FeatureConfigParams, DefaultsAreTheLibrarys) {
   EXPECT_EQ(from_params.min_df, library.min_df);
   EXPECT_EQ(from_params.ngram_max, library.ngram_max);
   EXPECT_TRUE(from_params == library) << "a features.* default differs from FeatureConfig's";
+}
+
+TEST(EnsureSequences, ASequenceModelGetsTheCallsUnlessTheUserSaidNone) {
+  LearnSetup s;
+  s.models = {"xgb", "linear"};
+  ensure_sequences(s);
+  EXPECT_EQ(s.params.features().sequence_len, 0u);  // no cost when no model reads them
+  s.models = {"xgb", "textcnn"};
+  ensure_sequences(s);
+  EXPECT_EQ(s.params.features().sequence_len, kDefaultSequenceLen);
+  LearnSetup own;
+  own.models = {"textcnn"};
+  own.params.set("features.sequence_len", "300");
+  own.given = {"features.sequence_len"};
+  ensure_sequences(own);
+  EXPECT_EQ(own.params.features().sequence_len, 300u);
+  own.params.set("features.sequence_len", "0");
+  EXPECT_THROW(ensure_sequences(own), UsageError);
 }
 
 }  // namespace

@@ -268,5 +268,61 @@ TEST(FeaturePipeline, FitNeedsLabels) {
   EXPECT_THROW(p.fit(s, rows), Error);
 }
 
+// Tokens of one row of a kSequence matrix.
+std::vector<float> tokens(const FeatureMatrix& m, size_t r) {
+  return std::vector<float>(m.values.begin() + m.indptr[r], m.values.begin() + m.indptr[r + 1]);
+}
+
+TEST(Sequences, ApisByNameThreadsApartRepeatsCollapsedAndCapped) {
+  TempStore t(kHeader +
+              "a,0,NtClose,1,0,0\n"
+              "a,0,NtClose,1,0,1\n"  // a repeat: one token
+              "a,0,NtOpenKey,1,0,2\n"
+              "a,0,NtClose,1,0,3\n"
+              "a,0,LdrLoadDll,2,0,0\n"  // thread 2, after a break
+              "b,1,LdrLoadDll,7,0,0\n");
+  FeatureConfig cfg = min_df_1();
+  cfg.sequence_len = 5;
+  FeatureMatrix m = fit_all(t.store(), cfg, ValueKind::kSequence);
+  ASSERT_EQ(m.rows(), 2u);
+  EXPECT_EQ(m.cols(), 0u);  // positions, not named columns
+  // The vocabulary sorted by name: LdrLoadDll, NtClose, NtOpenKey.
+  const float ldr = kFirstApiToken, close = kFirstApiToken + 1, open = kFirstApiToken + 2;
+  const float brk = kThreadBreakToken;
+  EXPECT_EQ(tokens(m, 0), (std::vector<float>{close, open, close, brk, ldr}));
+  EXPECT_EQ(tokens(m, 1), (std::vector<float>{ldr}));
+  for (size_t i = 0; i < m.nnz(); ++i)
+    EXPECT_EQ(m.indices[i], i - m.indptr[i < 5 ? 0 : 1]);  // column = position
+  cfg.sequence_len = 2;
+  EXPECT_EQ(tokens(fit_all(t.store(), cfg, ValueKind::kSequence), 0),
+            (std::vector<float>{close, open}));
+}
+
+TEST(Sequences, UnseenApisReadAsUnknownAndNothingIsKeptUnlessAsked) {
+  TempStore train(kHeader + "a,0,NtClose,1,0,0\nb,1,NtOpenKey,1,0,0\n");
+  TempStore test("file_id,api,tid,return_value,index\nx,NtOpenKey,1,0,0\nx,Brand_New,1,0,1\n");
+  FeatureConfig cfg = min_df_1();
+  cfg.sequence_len = 10;
+  Sketches s = Sketches::extract(train.store(), cfg, 1);
+  std::vector<uint32_t> rows = {0, 1};
+  FeaturePipeline p(cfg);
+  p.fit(s, rows);
+  EXPECT_EQ(p.sequence_vocab(), kFirstApiToken + 2);
+  FeatureMatrix m = p.transform(Sketches::extract(test.store(), cfg, 1), {}, ValueKind::kSequence);
+  EXPECT_EQ(tokens(m, 0), (std::vector<float>{kFirstApiToken + 1, kUnknownApiToken}));
+
+  // The default config keeps no sequences: no memory for them, and no sequence matrix.
+  FeatureConfig plain = min_df_1();
+  Sketches none = Sketches::extract(train.store(), plain, 1);
+  EXPECT_EQ(none.sequence_len(), 0u);
+  EXPECT_TRUE(none.sequence(0).empty());
+  EXPECT_LT(none.memory_bytes(), s.memory_bytes());
+  FeaturePipeline q(plain);
+  q.fit(none, rows);
+  EXPECT_THROW(q.transform(none, {}, ValueKind::kSequence), Error);
+  // Sketches shorter than the pipeline's sequences are refused, not silently cut.
+  EXPECT_THROW(p.transform(none, {}, ValueKind::kSequence), Error);
+}
+
 }  // namespace
 }  // namespace malscope

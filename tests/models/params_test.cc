@@ -49,9 +49,10 @@ TEST(Params, ValuesAreTheTypedMembers) {
   EXPECT_EQ(p.features().min_df, 1u);
   EXPECT_EQ(p.linear().solver, "lr_dual");
   EXPECT_EQ(p.blend().floor, 0.01);
-  // The table is the four groups' rows, in order, each group's defaults from its struct.
+  // The table is the five groups' rows, in order, each group's defaults from its struct.
   size_t n = feature_params().specs().size() + xgb_params().specs().size() +
-             linear_params().specs().size() + blend_params().specs().size();
+             linear_params().specs().size() + textcnn_params().specs().size() +
+             blend_params().specs().size();
   ASSERT_EQ(param_table().size(), n);
   EXPECT_EQ(param_table().front().name, "features.api_stats");
   EXPECT_EQ(param_table().back().name, "blend.stack_l2");

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/learn_data.h"
+#include "models/seq_net_loader.h"
 #include "test_util.h"
 
 namespace malscope {
@@ -158,6 +159,41 @@ TEST_F(ScoreCli, ReportsScoreAsTheirIngestedStore) {
                "/tests/data/cape");
   ASSERT_EQ(r.code, 0) << r.out;
   EXPECT_EQ(json_lines(r.out).size(), 4u);
+}
+
+
+// A bundle with a TextCNN member: train keeps each file's calls for it, and score (on a store, on
+// its CSV) gives predict's probabilities; reasons come from the members that have them.
+TEST(ScoreCliTextCnn, ABundleWithATextCnnScoresAsItPredicts) {
+  std::string why;
+  if (!seq_net_available(&why)) GTEST_SKIP() << why;
+  TempDir dir;
+  auto d = [&](const std::string& n) { return dir.file(n); };
+  write_text(d("train.csv"), testing_learn::tianchi_csv(90, 1, true, nullptr));
+  write_text(d("test.csv"), testing_learn::tianchi_csv(45, 2, false, nullptr));
+  ASSERT_EQ(malscope("ingest -q " + d("train.csv") + " -o " + d("train.store")).code, 0);
+  ASSERT_EQ(malscope("ingest -q " + d("test.csv") + " -o " + d("test.store")).code, 0);
+  RunResult r = malscope("train " + d("train.store") + kFast +
+                         "--models xgb,textcnn --textcnn.epochs 2 --weights 0.5,0.5 -o " +
+                         d("m.bundle"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  r = malscope("predict -q " + d("m.bundle") + " " + d("test.store") + " -o " + d("sub.csv"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto want = submission(read_text(d("sub.csv")));
+  RunResult a = malscope("score -q " + d("m.bundle") + " " + d("test.store") + " --reasons 3");
+  RunResult b = malscope("score -q " + d("m.bundle") + " " + d("test.csv") + " --reasons 3");
+  ASSERT_EQ(a.code, 0) << a.out;
+  ASSERT_EQ(b.code, 0) << b.out;
+  EXPECT_EQ(a.out, b.out);
+  auto got = json_lines(a.out);
+  ASSERT_EQ(got.size(), want.size());
+  for (const auto& v : got) {
+    const std::string id = v.at("file_id");
+    std::vector<double> p = probs_of(v);
+    ASSERT_EQ(p.size(), want[id].size()) << id;
+    for (size_t c = 0; c < p.size(); ++c) EXPECT_NEAR(p[c], want[id][c], 1.6e-9) << id;
+    EXPECT_EQ(v.at("reasons").size(), 3u) << v.dump();  // xgb's
+  }
 }
 
 }  // namespace
