@@ -43,10 +43,16 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
     rounds[name] = rep.rounds;
     if (log)
       log(fmt::format(
-          "trained {} on {} files x {} columns{} in {:.1f}s", name,
+          "trained {} on {} files x {}{} in {:.1f}s", name,
           rep.rows && rep.rows < x.rows() ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
                                           : std::to_string(x.rows()),
-          x.cols(), rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "", seconds_since(t0)));
+          kind == ValueKind::kSequence
+              ? fmt::format("up to {} calls", setup.params.features().sequence_len)
+              : fmt::format("{} columns", x.cols()),
+          rep.rounds ? fmt::format(" ({} {})", rep.rounds,
+                                   kind == ValueKind::kSequence ? "epochs" : "rounds")
+                     : "",
+          seconds_since(t0)));
     member.models.push_back(std::move(m));
   }
   const size_t columns = pipe.column_names().size();
