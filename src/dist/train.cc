@@ -5,6 +5,7 @@
 #include <chrono>
 #include <numeric>
 
+#include "eval/train.h"
 #include "models/sampling.h"
 #include "util/error.h"
 #include "util/stopwatch.h"
@@ -131,9 +132,9 @@ std::optional<Bundle> train_distributed(const Sketches& s, std::span<const uint3
     if (shared || root) rep = m->fit(x, b.classes);
     rounds[name] = rep.rounds;
     if (log && (shared || root))
-      log(fmt::format("trained {} on {} files x {} columns{} in {:.1f}s ({})", name,
-                      shared ? files : int64_t(x.rows()), x.cols(),
-                      rep.rounds ? fmt::format(" ({} rounds)", rep.rounds) : "", seconds_since(t0),
+      log(fmt::format("trained {} on {} files {} in {:.1f}s ({})", name,
+                      shared ? files : int64_t(x.rows()), fit_shape_text(*m, x, rep, setup.params),
+                      seconds_since(t0),
                       shared ? fmt::format("{} workers through the collective", c.world())
                              : std::string("worker 0, on the gathered rows")));
     member.models.push_back(std::move(m));

@@ -11,6 +11,15 @@
 
 namespace malscope {
 
+std::string fit_shape_text(const Model& m, const FeatureMatrix& x, const FitReport& rep,
+                           const Params& params) {
+  const bool seq = m.value_kind() == ValueKind::kSequence;
+  std::string s = seq ? fmt::format("x up to {} calls", params.features().sequence_len)
+                      : fmt::format("x {} columns", x.cols());
+  if (rep.rounds) s += fmt::format(" ({} {})", rep.rounds, seq ? "epochs" : "rounds");
+  return s;
+}
+
 Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<double> weights,
                     const std::string& store, const LogFn& log, std::span<const uint32_t> rows) {
   if (setup.models.empty()) throw UsageError("no models to train");
@@ -42,17 +51,11 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
     FitReport rep = m->fit(x, b.classes);
     rounds[name] = rep.rounds;
     if (log)
-      log(fmt::format(
-          "trained {} on {} files x {}{} in {:.1f}s", name,
-          rep.rows && rep.rows < x.rows() ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
-                                          : std::to_string(x.rows()),
-          kind == ValueKind::kSequence
-              ? fmt::format("up to {} calls", setup.params.features().sequence_len)
-              : fmt::format("{} columns", x.cols()),
-          rep.rounds ? fmt::format(" ({} {})", rep.rounds,
-                                   kind == ValueKind::kSequence ? "epochs" : "rounds")
-                     : "",
-          seconds_since(t0)));
+      log(fmt::format("trained {} on {} files {} in {:.1f}s", name,
+                      rep.rows && rep.rows < x.rows()
+                          ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
+                          : std::to_string(x.rows()),
+                      fit_shape_text(*m, x, rep, setup.params), seconds_since(t0)));
     member.models.push_back(std::move(m));
   }
   const size_t columns = pipe.column_names().size();

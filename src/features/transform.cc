@@ -169,7 +169,8 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
                                          ValueKind kind) const {
   if (!fitted_) throw Error("feature pipeline: transform before fit");
   check_sketches(s);
-  if (kind == ValueKind::kSequence && (cfg_.sequence_len == 0 || s.sequence_len() < cfg_.sequence_len))
+  if (kind == ValueKind::kSequence &&
+      (cfg_.sequence_len == 0 || s.sequence_len() < cfg_.sequence_len))
     throw Error(cfg_.sequence_len == 0
                     ? std::string("feature pipeline: no call sequences kept (features.sequence_len "
                                   "is 0), a sequence model cannot be fed")

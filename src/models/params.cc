@@ -9,8 +9,8 @@
 
 namespace malscope {
 
-// The xgb., linear., textcnn. and blend. rows (features. rows: features/pipeline.cc). Docs and --help list
-// them in this order.
+// The xgb., linear., textcnn. and blend. rows (features. rows: features/pipeline.cc). Docs and
+// --help list them in this order.
 const ParamTable<XgbConfig>& xgb_params() {
   using C = XgbConfig;
   static const ParamTable<C> table{

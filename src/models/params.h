@@ -56,19 +56,19 @@ struct LinearConfig {
 
 /// The textcnn.* parameters: how TextCnnModel fits (its network's shape is saved with it).
 struct TextCnnConfig {
-  int embed = 32;             ///< embedding dimension
-  int filters = 64;           ///< convolution filters per width
-  int min_width = 2;          ///< narrowest convolution (tokens)
-  int max_width = 5;          ///< widest convolution
-  double dropout = 0.5;       ///< dropout before the output layer
-  int epochs = 8;             ///< most passes over the training rows
-  int patience = 2;           ///< epochs without a better validation logloss (0 = never stop)
-  int batch = 32;             ///< rows per minibatch
-  double lr = 0.002;          ///< Adam's learning rate
-  double weight_decay = 0;    ///< L2 penalty on the weights
-  double valid_share = 0.1;   ///< training rows held out to pick the best epoch
-  double class_weight = 0;    ///< class weight power, as XgbConfig::class_weight
-  int class_cap = 40000;      ///< most training files per class (0 = all)
+  int embed = 32;            ///< embedding dimension
+  int filters = 64;          ///< convolution filters per width
+  int min_width = 2;         ///< narrowest convolution (tokens)
+  int max_width = 5;         ///< widest convolution
+  double dropout = 0.5;      ///< dropout before the output layer
+  int epochs = 8;            ///< most passes over the training rows
+  int patience = 2;          ///< epochs without a better validation logloss (0 = never stop)
+  int batch = 32;            ///< rows per minibatch
+  double lr = 0.002;         ///< Adam's learning rate
+  double weight_decay = 0;   ///< L2 penalty on the weights
+  double valid_share = 0.1;  ///< training rows held out to pick the best epoch
+  double class_weight = 0;   ///< class weight power, as XgbConfig::class_weight
+  int class_cap = 40000;     ///< most training files per class (0 = all)
 
   bool operator==(const TextCnnConfig&) const = default;
 };

@@ -15,10 +15,10 @@ inline constexpr int kSeqNetAbi = 1;
 
 /// The network: embedding, one 1-D convolution per width, max-pool over time, dropout, linear.
 struct SeqNetShape {
-  int vocab = 0;    ///< token ids are in [0, vocab); 0 pads and embeds as zeros
-  int classes = 0;  ///< outputs
-  int embed = 32;   ///< embedding dimension
-  int filters = 64;  ///< convolution filters per width
+  int vocab = 0;                     ///< token ids are in [0, vocab); 0 pads and embeds as zeros
+  int classes = 0;                   ///< outputs
+  int embed = 32;                    ///< embedding dimension
+  int filters = 64;                  ///< convolution filters per width
   int min_width = 2, max_width = 5;  ///< convolution widths (tokens)
   double dropout = 0.5;              ///< dropout before the linear layer (training only)
 };

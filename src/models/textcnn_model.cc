@@ -110,8 +110,8 @@ FitReport TextCnnModel::fit(const FeatureMatrix& x, int classes) {
   std::vector<float> weight(x.rows(), 0.f);
   for (uint32_t r : train) weight[r] = cw[x.labels[r]] * cap.factor[x.labels[r]] * x.weight(r);
 
-  shape_ = SeqNetShape{int(vocab),       classes,        cfg_.embed,  cfg_.filters,
-                       cfg_.min_width,   cfg_.max_width, cfg_.dropout};
+  shape_ = SeqNetShape{int(vocab),     classes,        cfg_.embed,  cfg_.filters,
+                       cfg_.min_width, cfg_.max_width, cfg_.dropout};
   net_ = make_seq_net();
   guarded("init", [&] { net_->init(shape_, ctx_.seed); });
   const Tokens held_tokens = select(all, held);

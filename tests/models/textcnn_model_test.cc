@@ -13,10 +13,10 @@ namespace malscope {
 namespace {
 
 // Skips the test when the libtorch module was not built (libtorch-dev missing).
-#define REQUIRE_SEQ_NET()                                          \
-  do {                                                             \
-    std::string why;                                               \
-    if (!seq_net_available(&why)) GTEST_SKIP() << why;             \
+#define REQUIRE_SEQ_NET()                              \
+  do {                                                 \
+    std::string why;                                   \
+    if (!seq_net_available(&why)) GTEST_SKIP() << why; \
   } while (0)
 
 // Rows of kSequence layout (column j = position j, value = token).
@@ -59,6 +59,15 @@ TextCnnConfig small_config() {
   c.lr = 0.01;
   c.dropout = 0.1;
   return c;
+}
+
+// A model of small_config() fitted for `epochs` on order_task(rows, seed).
+std::unique_ptr<TextCnnModel> fitted(size_t rows, uint64_t seed, int epochs) {
+  TextCnnConfig c = small_config();
+  c.epochs = epochs;
+  auto m = std::make_unique<TextCnnModel>(c, ModelContext{1, 1});
+  m->fit(order_task(rows, seed), 2);
+  return m;
 }
 
 std::string bytes_of(const Model& m) {
@@ -105,10 +114,8 @@ TEST(TextCnn, SameSeedSameBytesAnotherSeedOthers) {
 TEST(TextCnn, ALoadedModelPredictsTheSameAndARowDoesNotDependOnItsBatch) {
   REQUIRE_SEQ_NET();
   const FeatureMatrix x = order_task(100, 4);
-  TextCnnConfig c = small_config();
-  c.epochs = 2;
-  TextCnnModel m(c, ModelContext{1, 1});
-  m.fit(x, 2);
+  std::unique_ptr<TextCnnModel> fit = fitted(100, 4, 2);
+  const TextCnnModel& m = *fit;
   const std::string bytes = bytes_of(m);
   ByteReader r(bytes, "the test model");
   std::unique_ptr<Model> loaded = load_model("textcnn", r, ModelContext{});
@@ -126,14 +133,11 @@ TEST(TextCnn, ALoadedModelPredictsTheSameAndARowDoesNotDependOnItsBatch) {
 
 TEST(TextCnn, EmptyAndUnseenTokensArePredictedNotRefused) {
   REQUIRE_SEQ_NET();
-  const FeatureMatrix x = order_task(60, 5);
-  TextCnnConfig c = small_config();
-  c.epochs = 1;
-  TextCnnModel m(c, ModelContext{1, 1});
-  m.fit(x, 2);
+  std::unique_ptr<TextCnnModel> fit = fitted(60, 5, 1);
+  const TextCnnModel& m = *fit;
   FeatureMatrix odd;
-  add_row(odd, {}, 0);                   // a file without calls
-  add_row(odd, {4, 5, 100000, 1}, 1);    // a token beyond the vocabulary reads as unknown
+  add_row(odd, {}, 0);                 // a file without calls
+  add_row(odd, {4, 5, 100000, 1}, 1);  // a token beyond the vocabulary reads as unknown
   add_row(odd, {2, 2, 2}, 0);
   Predictions p = m.predict_proba(odd);
   ASSERT_EQ(p.rows(), 3u);
@@ -142,11 +146,8 @@ TEST(TextCnn, EmptyAndUnseenTokensArePredictedNotRefused) {
 
 TEST(TextCnn, CorruptBytesAreRefusedByName) {
   REQUIRE_SEQ_NET();
-  const FeatureMatrix x = order_task(40, 6);
-  TextCnnConfig c = small_config();
-  c.epochs = 1;
-  TextCnnModel m(c, ModelContext{1, 1});
-  m.fit(x, 2);
+  std::unique_ptr<TextCnnModel> fit = fitted(40, 6, 1);
+  const TextCnnModel& m = *fit;
   const std::string good = bytes_of(m);
   auto load = [](const std::string& b) {
     ByteReader r(b, "model.bin");

@@ -161,7 +161,6 @@ TEST_F(ScoreCli, ReportsScoreAsTheirIngestedStore) {
   EXPECT_EQ(json_lines(r.out).size(), 4u);
 }
 
-
 // A bundle with a TextCNN member: train keeps each file's calls for it, and score (on a store, on
 // its CSV) gives predict's probabilities; reasons come from the members that have them.
 TEST(ScoreCliTextCnn, ABundleWithATextCnnScoresAsItPredicts) {
@@ -173,9 +172,9 @@ TEST(ScoreCliTextCnn, ABundleWithATextCnnScoresAsItPredicts) {
   write_text(d("test.csv"), testing_learn::tianchi_csv(45, 2, false, nullptr));
   ASSERT_EQ(malscope("ingest -q " + d("train.csv") + " -o " + d("train.store")).code, 0);
   ASSERT_EQ(malscope("ingest -q " + d("test.csv") + " -o " + d("test.store")).code, 0);
-  RunResult r = malscope("train " + d("train.store") + kFast +
-                         "--models xgb,textcnn --textcnn.epochs 2 --weights 0.5,0.5 -o " +
-                         d("m.bundle"));
+  RunResult r =
+      malscope("train " + d("train.store") + kFast +
+               "--models xgb,textcnn --textcnn.epochs 2 --weights 0.5,0.5 -o " + d("m.bundle"));
   ASSERT_EQ(r.code, 0) << r.out;
   r = malscope("predict -q " + d("m.bundle") + " " + d("test.store") + " -o " + d("sub.csv"));
   ASSERT_EQ(r.code, 0) << r.out;

@@ -23,7 +23,8 @@ class TextCnn final : public SeqNet {
       throw std::invalid_argument("textcnn: invalid network shape");
     shape_ = shape;
     gen_ = at::detail::createCPUGenerator(seed);
-    embed_ = torch::nn::Embedding(torch::nn::EmbeddingOptions(shape.vocab, shape.embed).padding_idx(0));
+    embed_ =
+        torch::nn::Embedding(torch::nn::EmbeddingOptions(shape.vocab, shape.embed).padding_idx(0));
     convs_.clear();
     for (int w = shape.min_width; w <= shape.max_width; ++w)
       convs_.push_back(torch::nn::Conv1d(torch::nn::Conv1dOptions(shape.embed, shape.filters, w)));
@@ -157,8 +158,7 @@ class TextCnn final : public SeqNet {
     return out;
   }
 
-  torch::Tensor forward(const torch::Tensor& tokens, const std::vector<int64_t>& len,
-                        bool train) {
+  torch::Tensor forward(const torch::Tensor& tokens, const std::vector<int64_t>& len, bool train) {
     torch::Tensor h = embed_->forward(tokens).transpose(1, 2);  // [B, E, T]
     torch::Tensor lens = torch::tensor(len);
     std::vector<torch::Tensor> pooled;
