@@ -51,13 +51,13 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
 Bundle make_bundle(const Sketches& s, const LearnSetup& setup, WeightChoice& c,
                    const std::string& store, const LogFn& log = {});
 
-/// `w` scaled to sum to 1; throws UsageError unless there is one non-negative weight per model
-/// and their sum is positive.
 /// What a fitted model was fed and kept, for log lines: "x 812 columns (40 rounds)" or, for a
 /// sequence model, "x up to 1000 calls (6 epochs)".
 std::string fit_shape_text(const Model& m, const FeatureMatrix& x, const FitReport& rep,
                            const Params& params);
 
+/// `w` scaled to sum to 1; throws UsageError unless there is one non-negative weight per model
+/// and their sum is positive.
 std::vector<double> normalized_weights(std::vector<double> w, size_t models);
 
 /// Blend weights for setup.models from a CV summary's blend; throws Error naming `path` if it

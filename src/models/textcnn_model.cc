@@ -66,17 +66,6 @@ double weighted_logloss(const std::vector<double>& prob, int classes,
   return wsum > 0 ? sum / wsum : 0;
 }
 
-Tokens select(const Tokens& all, std::span<const uint32_t> rows) {
-  Tokens t;
-  t.offsets.push_back(0);
-  for (uint32_t r : rows) {
-    t.tokens.insert(t.tokens.end(), all.tokens.begin() + all.offsets[r],
-                    all.tokens.begin() + all.offsets[r + 1]);
-    t.offsets.push_back(t.tokens.size());
-  }
-  return t;
-}
-
 }  // namespace
 
 TextCnnModel::TextCnnModel(const TextCnnConfig& cfg, const ModelContext& ctx)
@@ -114,7 +103,7 @@ FitReport TextCnnModel::fit(const FeatureMatrix& x, int classes) {
                        cfg_.min_width, cfg_.max_width, cfg_.dropout};
   net_ = make_seq_net();
   guarded("init", [&] { net_->init(shape_, ctx_.seed); });
-  const Tokens held_tokens = select(all, held);
+  const Tokens held_tokens = tokens_of(select_rows(x, held), vocab);
   Rng rng(ctx_.seed ^ 0x7ec0ULL);
   std::vector<uint32_t> order = train;
   std::string best;
