@@ -53,7 +53,13 @@ int main(int argc, char** argv) {
   Sketches s = Sketches::extract(store, feature_config(setup.params), setup.threads);
   const int classes = std::max(2, label_classes(s.labels()));
   std::vector<uint32_t> groups;
-  if (!groups_path.empty()) groups = read_groups(groups_path, store);
+  if (!groups_path.empty()) {
+    groups = read_groups(groups_path, store);
+  } else {  // as the inner CVs: exact copies of a trace share a fold
+    std::vector<uint64_t> keys(s.size());
+    for (size_t r = 0; r < s.size(); ++r) keys[r] = s.key(r);
+    groups = copy_groups(keys).group;
+  }
   auto fold = assign_folds(s.labels(), outer, seed + 1000, groups);
   Predictions single = Predictions::zeros(s.size(), classes), bagged = single;
   std::printf("%-5s %10s %10s %10s %10s %8s\n", "fold", "single", "bagged", "single_acc",

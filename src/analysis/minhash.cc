@@ -39,22 +39,6 @@ void validate(const MinHashOptions& o) {
         fmt::format("MinHash length must be a power of two in [8, 1024], got {}", o.num_hashes));
 }
 
-uint64_t trace_key(const FileTrace& t) {
-  std::vector<uint32_t> b = thread_bounds(t.tid);
-  std::vector<uint64_t> threads;
-  threads.reserve(b.size());
-  for (size_t k = 0; k + 1 < b.size(); ++k) {
-    uint32_t len = b[k + 1] - b[k];
-    std::string_view bytes(reinterpret_cast<const char*>(t.api.data() + b[k]),
-                           len * sizeof(uint16_t));
-    threads.push_back(mix64(hash_bytes(bytes) ^ len));
-  }
-  std::sort(threads.begin(), threads.end());  // thread order and ids are not part of the key
-  return hash_bytes(std::string_view(reinterpret_cast<const char*>(threads.data()),
-                                     threads.size() * sizeof(uint64_t)),
-                    0x5bd1e9955bd1e995ULL);
-}
-
 Shingler::Shingler(const MinHashOptions& o) : opt_(o) {
   validate(o);
   bin_shift_ = 64 - std::countr_zero(unsigned(o.num_hashes));

@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "features/thread_traits.h"  // trace_key: the exact-duplicate key
 #include "store/trace_store.h"
 #include "util/param_table.h"
 
@@ -21,10 +22,6 @@ struct MinHashOptions {
 const ParamTable<MinHashOptions>& minhash_params();
 /// Checks the options; throws UsageError naming the bad one.
 void validate(const MinHashOptions& options);
-
-/// Exact-duplicate key: a hash of the trace's per-thread API sequences in sorted order (needs the
-/// api and tid columns). Equal traces up to thread ids and thread order get equal keys.
-uint64_t trace_key(const FileTrace& trace);
 
 /// Computes MinHash signatures; keeps a per-worker hash table so each trace costs O(calls).
 class Shingler {

@@ -36,7 +36,8 @@ void show_cv(CvResult& r, const TraceStore& store, const std::string& store_arg,
 
 void add_cv(CLI::App* cmd, Globals& g) {
   struct Args {
-    std::string store, groups, json_out, oof_out, bundle_out;
+    std::string store, json_out, oof_out, bundle_out;
+    GroupArgs groups;
     int folds = 5;
     bool json = false, harden = false;
     uint32_t harden_copies = 1;
@@ -66,11 +67,11 @@ void add_cv(CLI::App* cmd, Globals& g) {
     ensure_passive_openmp();
     LearnSetup setup = make_setup(a->learn, g);
     if (a->dist.on) {
-      if (a->harden || !a->groups.empty() || !a->bundle_out.empty())
+      if (a->harden || !a->groups.path.empty() || !a->bundle_out.empty())
         throw UsageError("--distributed takes neither --harden, --groups nor --bundle-out");
       Worker w = start_worker(a->dist, a->store, "cv", {a->json_out, a->oof_out}, setup, g);
       auto r = cross_validate_distributed(w.sketches, w.info.source_rows, setup, a->folds,
-                                          *w.collective, g.log());
+                                          !a->groups.split_copies, *w.collective, g.log());
       if (const LogFn log = g.log()) log(w.traffic_note());
       if (r)  // worker 0
         show_cv(r->result, w.store, "shards of " + w.info.source_id, r->file_ids, setup, a->json,
@@ -81,7 +82,7 @@ void add_cv(CLI::App* cmd, Globals& g) {
     CvOptions opt;
     opt.folds = a->folds;
     opt.keep_members = !a->bundle_out.empty();
-    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
+    set_fold_groups(opt, a->groups, a->harden, store, setup.threads, g.log());
     HardenOptions hopt{a->harden_copies, a->folds, setup.seed, opt.groups, a->harden_weight};
     std::optional<Hardened> h;
     if (a->harden) h = harden_store(store, setup, hopt, g.log());

@@ -58,7 +58,8 @@ void train_worker(const DistArgs& d, const std::string& shard, const std::string
 
 void add_train(CLI::App* cmd, Globals& g) {
   struct Args {
-    std::string store, output, cv, groups;
+    std::string store, output, cv;
+    GroupArgs groups;
     std::vector<double> weights;
     int folds = 5;
     bool bag = false, no_bag = false, harden = false;
@@ -98,7 +99,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     LearnSetup setup = make_setup(a->learn, g);
     if (a->dist.on) {
       // Choosing blend weights by CV, bagging, hardening and groups would need CV across workers.
-      if (a->bag || a->harden || !a->groups.empty())
+      if (a->bag || a->harden || !a->groups.path.empty())
         throw UsageError("--distributed takes neither --bag, --harden nor --groups");
       std::vector<double> w;
       if (!a->cv.empty())
@@ -119,7 +120,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     WeightSource from{a->weights, a->cv, {}, {}};
     if (a->bag || a->no_bag) from.bag = a->bag;
     from.cv.folds = a->folds;
-    if (!a->groups.empty()) from.cv.groups = read_groups(a->groups, store, log);
+    set_fold_groups(from.cv, a->groups, a->harden, store, setup.threads, log);
     HardenOptions hopt{a->harden_copies, a->folds, setup.seed, from.cv.groups, a->harden_weight};
     std::optional<Hardened> h;
     if (a->harden) h = harden_store(store, setup, hopt, log);

@@ -17,7 +17,8 @@ namespace malscope::cli {
 
 void add_tune(CLI::App* cmd, Globals& g) {
   struct Args {
-    std::string store, space, best_out, groups;
+    std::string store, space, best_out;
+    GroupArgs groups;
     int folds = 5;
     size_t samples = 0;
     bool list = false, markdown = false;
@@ -55,7 +56,7 @@ void add_tune(CLI::App* cmd, Globals& g) {
     TraceStore store = open_training_store(a->store, "tune");
     CvOptions opt;
     opt.folds = a->folds;
-    if (!a->groups.empty()) opt.groups = read_groups(a->groups, store, g.log());
+    set_fold_groups(opt, a->groups, false, store, base.threads, g.log());
     auto points = space_points(space, a->samples, base.seed);
     auto ranked = tune(store, base, points, opt, g.log());
     std::fputs(tune_text(ranked, base.models).c_str(), stdout);

@@ -51,11 +51,16 @@ void add_folds_option(CLI::App* cmd, int& folds, const std::string& what) {
   cmd->add_option("--folds", folds, what)->default_val(folds)->check(CLI::Range(2, 100));
 }
 
-void add_groups_option(CLI::App* cmd, std::string& path) {
-  cmd->add_option("--groups", path,
-                  "CSV file_id,group (e.g. from `malscope audit --groups-out`): files of one "
-                  "group stay in one fold")
-      ->check(existing_input());
+void add_groups_option(CLI::App* cmd, GroupArgs& a) {
+  auto* groups = cmd->add_option("--groups", a.path,
+                                 "CSV file_id,group (e.g. from `malscope audit --groups-out`): "
+                                 "files of one group stay in one fold (instead of the copy groups)")
+                     ->check(existing_input());
+  cmd->add_flag("--split-copies", a.split_copies,
+                "Let exact copies of a trace (repeated runs: equal API sequences per thread) fall "
+                "in different folds; by default each set of copies shares one fold, so no file is "
+                "scored by a model trained on its copy")
+      ->excludes(groups);
 }
 
 void add_class_names_option(CLI::App* cmd, std::string& names) {

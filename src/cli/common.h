@@ -25,8 +25,13 @@ void add_output_option(CLI::App* cmd, std::string& path, const std::string& what
 void add_json_flag(CLI::App* cmd, bool& json);
 /// --folds K (2..100, default 5); `what` names the folds' use.
 void add_folds_option(CLI::App* cmd, int& folds, const std::string& what);
-/// --groups FILE (CSV file_id,group): files of one group stay in one fold.
-void add_groups_option(CLI::App* cmd, std::string& path);
+/// --groups FILE (CSV file_id,group): files of one group stay in one fold; --split-copies: exact
+/// copies of a trace may fall in different folds (by default they share one).
+struct GroupArgs {
+  std::string path;
+  bool split_copies = false;
+};
+void add_groups_option(CLI::App* cmd, GroupArgs& a);
 /// --class-names LIST: names for the store's classes instead of those it keeps.
 void add_class_names_option(CLI::App* cmd, std::string& names);
 /// The class names to show: --class-names when given (one per class), else the store's own.

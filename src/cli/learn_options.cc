@@ -176,6 +176,19 @@ void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies, float& weig
       ->check(CLI::Range(0.01, 1.0));
 }
 
+void set_fold_groups(CvOptions& opt, const GroupArgs& a, bool harden, const TraceStore& store,
+                     int threads, const LogFn& log) {
+  opt.group_copies = a.path.empty() && !a.split_copies;
+  if (!a.path.empty()) {
+    opt.groups = read_groups(a.path, store, log);
+  } else if (harden && opt.group_copies) {
+    CopyGroups g = copy_groups(store, threads);
+    if (log && g.sets) log(copy_groups_text(g));
+    opt.groups = std::move(g.group);
+    opt.group_copies = false;  // these are they
+  }
+}
+
 Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const HardenOptions& opt,
                       const LogFn& log) {
   auto t0 = std::chrono::steady_clock::now();

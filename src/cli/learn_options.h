@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/common.h"
 #include "eval/cv.h"
 #include "eval/harden.h"
 #include "features/sketches.h"
@@ -55,6 +56,11 @@ void add_harden_flags(CLI::App* cmd, bool& harden, uint32_t& copies, float& weig
 Hardened harden_store(const TraceStore& store, const LearnSetup& setup, const HardenOptions& opt,
                       const LogFn& log);
 
+/// The CV's fold groups: --groups when given; else, with --split-copies, none; else copies of a
+/// trace share a fold: found by the CV in the sketches (CvOptions::group_copies), or, with
+/// `harden` (whose donors are drawn per fold before the sketches exist), here from the store.
+void set_fold_groups(CvOptions& opt, const GroupArgs& a, bool harden, const TraceStore& store,
+                     int threads, const LogFn& log);
 /// Prints a progress line to stderr unless quiet.
 LogFn stderr_log(bool quiet);
 

@@ -16,11 +16,12 @@ namespace malscope {
 
 namespace {
 
-// Every worker's files, in source order: position, label and file_id.
+// Every worker's files, in source order: position, label, file_id and exact-duplicate key.
 struct SourceFiles {
   std::vector<uint32_t> src;
   std::vector<int32_t> labels;
   std::vector<std::string> ids;
+  std::vector<uint64_t> keys;
 };
 
 SourceFiles gather_files(const Sketches& s, std::span<const uint32_t> source_rows,
@@ -29,10 +30,14 @@ SourceFiles gather_files(const Sketches& s, std::span<const uint32_t> source_row
   w.put(std::vector<uint32_t>(source_rows.begin(), source_rows.end()));
   w.put(s.labels());
   w.put(s.file_ids());
+  std::vector<uint64_t> own_keys(s.size());
+  for (size_t r = 0; r < s.size(); ++r) own_keys[r] = s.key(r);  // shards keep the source's API ids
+  w.put(own_keys);
   struct Row {
     uint32_t src;
     int32_t label;
     std::string id;
+    uint64_t key;
   };
   std::vector<Row> rows;
   auto all = c.all_gather(w.str());
@@ -41,11 +46,15 @@ SourceFiles gather_files(const Sketches& s, std::span<const uint32_t> source_row
     std::vector<uint32_t> src;
     std::vector<int32_t> labels;
     std::vector<std::string> ids;
+    std::vector<uint64_t> keys;
     r.get(src);
     r.get(labels);
     r.get(ids);
-    if (labels.size() != src.size() || ids.size() != src.size()) r.fail("inconsistent sizes");
-    for (size_t i = 0; i < src.size(); ++i) rows.push_back({src[i], labels[i], std::move(ids[i])});
+    r.get(keys);
+    if (labels.size() != src.size() || ids.size() != src.size() || keys.size() != src.size())
+      r.fail("inconsistent sizes");
+    for (size_t i = 0; i < src.size(); ++i)
+      rows.push_back({src[i], labels[i], std::move(ids[i]), keys[i]});
   }
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.src < b.src; });
   SourceFiles out;
@@ -57,6 +66,7 @@ SourceFiles gather_files(const Sketches& s, std::span<const uint32_t> source_row
     out.src.push_back(r.src);
     out.labels.push_back(r.label);
     out.ids.push_back(std::move(r.id));
+    out.keys.push_back(r.key);
   }
   return out;
 }
@@ -149,7 +159,8 @@ FoldResult run_fold_distributed(const Sketches& s, std::span<const uint32_t> sou
 std::optional<DistributedCv> cross_validate_distributed(const Sketches& s,
                                                         std::span<const uint32_t> source_rows,
                                                         const LearnSetup& setup, int folds,
-                                                        Collective& c, const LogFn& log) {
+                                                        bool group_copies, Collective& c,
+                                                        const LogFn& log) {
   auto t0 = std::chrono::steady_clock::now();
   if (setup.models.empty()) throw UsageError("no models to cross-validate");
   if (source_rows.size() != s.size())
@@ -162,7 +173,9 @@ std::optional<DistributedCv> cross_validate_distributed(const Sketches& s,
   plan.rows.resize(files.src.size());
   std::iota(plan.rows.begin(), plan.rows.end(), 0u);
   plan.labels = files.labels;
-  plan.fold = assign_folds(plan.labels, folds, setup.seed);
+  if (group_copies) plan.copies = copy_groups(files.keys);
+  if (log && plan.copies.sets) log(copy_groups_text(plan.copies));
+  plan.fold = assign_folds(plan.labels, folds, setup.seed, plan.copies.group);
   std::vector<uint32_t> fold_of_row(s.size());
   for (size_t r = 0; r < s.size(); ++r) {
     size_t pos = std::lower_bound(files.src.begin(), files.src.end(), source_rows[r]) -

@@ -24,10 +24,13 @@ struct DistributedCv {
 };
 
 /// k-fold CV of `setup` over every worker's sketches `s` (`source_rows`: each row's position in
-/// the source store). Every worker calls it; worker 0 gets the result, the others nullopt.
+/// the source store). With group_copies, exact copies of a trace share a fold, across workers
+/// too (as CvOptions::group_copies). Every worker calls it; worker 0 gets the result, the others
+/// nullopt.
 std::optional<DistributedCv> cross_validate_distributed(const Sketches& s,
                                                         std::span<const uint32_t> source_rows,
                                                         const LearnSetup& setup, int folds,
-                                                        Collective& c, const LogFn& log = {});
+                                                        bool group_copies, Collective& c,
+                                                        const LogFn& log = {});
 
 }  // namespace malscope

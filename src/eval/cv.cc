@@ -101,11 +101,17 @@ CvPlan plan_cv(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
     for (uint32_t r = 0; r < s.size(); ++r)
       if (in_train.empty() || in_train[r] != 2) plan.rows.push_back(r);
   std::vector<uint32_t> groups;
+  std::vector<uint64_t> keys;
   for (uint32_t row : plan.rows) {
     if (row >= s.size())
       throw Error(fmt::format("CV row {} is outside the {} files", row, s.size()));
     plan.labels.push_back(s.label(row));
     if (!opt.groups.empty()) groups.push_back(opt.groups.at(row));
+    keys.push_back(s.key(row));
+  }
+  if (groups.empty() && opt.group_copies) {
+    plan.copies = copy_groups(keys);
+    groups = plan.copies.group;
   }
   plan.classes = std::max(2, label_classes(s.labels()));
   plan.fold = assign_folds(plan.labels, opt.folds, setup.seed, groups);
@@ -148,6 +154,7 @@ CvResult merge_cv(CvPlan plan, std::vector<FoldResult> results, const LearnSetup
   r.rows = std::move(plan.rows);
   r.labels = std::move(plan.labels);
   r.fold = std::move(plan.fold);
+  r.copies = {{}, plan.copies.sets, plan.copies.files};
   r.models = setup.models;
   for (size_t m = 0; m < r.models.size(); ++m)
     r.oof.push_back(Predictions::zeros(r.rows.size(), r.classes));
@@ -178,6 +185,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
                        : auto_fold_jobs(s, setup.threads, opt.folds);
   CvPlan plan = plan_cv(s, setup, opt, jobs == 1 ? setup.threads : setup.threads / jobs);
   feature_config(setup.params);  // a bad features.* value fails before any fold runs
+  if (log && plan.copies.sets) log(copy_groups_text(plan.copies));
   std::vector<FoldResult> done(opt.folds);
   if (jobs == 1) {
     const auto folds_start = std::chrono::steady_clock::now();
@@ -249,6 +257,7 @@ CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::strin
   c.combine = combine_json(r.combine);
   c.model_metrics = r.model_metrics;
   c.params = setup.params.to_json();
+  if (r.copies.sets) c.copy_groups = {{"sets", r.copies.sets}, {"files", r.copies.files}};
   c.seconds = r.seconds;
   return c;
 }

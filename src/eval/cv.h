@@ -14,6 +14,7 @@
 #include "eval/combine_choice.h"
 #include "eval/cv_summary.h"
 #include "eval/fold_task.h"
+#include "eval/folds.h"
 #include "eval/metrics.h"
 #include "features/pipeline.h"
 #include "features/sketches.h"
@@ -67,6 +68,10 @@ struct CvOptions {
   /// (never held out, never predicted).
   std::vector<AugmentedRow> augmented;
   std::vector<uint32_t> groups;  ///< one per sketch row, or empty
+  /// Without groups: exact copies of a trace (equal Sketches::key) share a fold, so no file is
+  /// scored by a model trained on its copy (repeated runs make a random split over-optimistic,
+  /// and what CV chooses then favours memorising).
+  bool group_copies = true;
   bool keep_members = false;     ///< keep each fold's pipeline and models (for a bagged bundle)
 };
 
@@ -85,6 +90,7 @@ struct CvResult {
   std::vector<std::pair<std::string, double>> importance;  ///< column, mean total gain (xgb)
   std::vector<FoldReport> folds;
   std::vector<BundleMember> members;  ///< per fold, with CvOptions::keep_members
+  CopyGroups copies;                  ///< copy groups the folds kept together (group not kept)
   double seconds = 0;
 };
 
@@ -95,6 +101,7 @@ struct CvPlan {
   std::vector<int32_t> labels;  ///< per row
   std::vector<uint32_t> fold;   ///< per row
   std::vector<FoldTask> tasks;  ///< one per fold, in fold order
+  CopyGroups copies;            ///< the copy groups the folds keep together (CvOptions)
 };
 
 /// Assigns the folds of opt.rows of `s` (all rows if empty; every one labeled) and makes each

@@ -71,6 +71,7 @@ void read_extensions(const JsonReader& r, const json& j, CvSummary& c) {
   }
   if (j.contains("params")) c.params = r.object(j, "params", "");
   if (j.contains("combine")) c.combine = r.object(j, "combine", "");
+  if (j.contains("copy_groups")) c.copy_groups = r.object(j, "copy_groups", "");
   if (j.contains("seconds")) c.seconds = r.number(j, "seconds", "");
 }
 
@@ -100,6 +101,7 @@ json CvSummary::to_json() const {
   }
   if (!params.is_null()) j["params"] = params;
   if (!combine.is_null()) j["combine"] = combine;
+  if (!copy_groups.is_null()) j["copy_groups"] = copy_groups;
   if (seconds) j["seconds"] = *seconds;
   return j;
 }

@@ -32,6 +32,8 @@ struct CvSummary {
   std::vector<Metrics> model_metrics;  ///< per model, overall figures only (empty: none)
   nlohmann::json params;               ///< the parameters, as Params::to_json (null: none)
   nlohmann::json combine;              ///< how the models became one (combine_json; null: none)
+  /// Sets of identical traces the folds kept together ({"sets", "files"}; null: none).
+  nlohmann::json copy_groups;
   std::optional<double> seconds;       ///< wall time of the CV
 
   /// The contract JSON (the extensions only when present).

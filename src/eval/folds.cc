@@ -6,10 +6,12 @@
 #include <numeric>
 #include <unordered_map>
 
+#include "features/thread_traits.h"
 #include "store/trace_store.h"
 #include "util/csv.h"
 #include "util/error.h"
 #include "util/random.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace {
@@ -96,6 +98,35 @@ std::vector<uint32_t> assign_folds(std::span<const int32_t> labels, int k, uint6
     throw Error(fmt::format("{} groups for {} files", groups.size(), labels.size()));
   Rng rng(seed);
   return groups.empty() ? plain_folds(labels, k, rng) : grouped_folds(labels, k, rng, groups);
+}
+
+CopyGroups copy_groups(std::span<const uint64_t> keys) {
+  CopyGroups g;
+  std::unordered_map<uint64_t, uint32_t> first;
+  first.reserve(keys.size());
+  std::vector<uint32_t> group(keys.size());
+  std::vector<uint32_t> size(keys.size(), 0);
+  for (uint32_t i = 0; i < keys.size(); ++i) {
+    group[i] = first.emplace(keys[i], i).first->second;
+    if (++size[group[i]] == 2) ++g.sets;
+  }
+  if (g.sets == 0) return g;
+  for (uint32_t i = 0; i < keys.size(); ++i) g.files += size[group[i]] > 1;
+  g.group = std::move(group);
+  return g;
+}
+
+CopyGroups copy_groups(const TraceStore& store, int threads) {
+  std::vector<uint64_t> keys(store.num_files());
+  store.for_each_file(kColApi | kColTid, default_threads(threads),
+                      [&](const FileTrace& t, int) { keys[t.file] = trace_key(t); });
+  return copy_groups(keys);
+}
+
+std::string copy_groups_text(const CopyGroups& g) {
+  if (g.sets == 0) return "";
+  return fmt::format("folds: {} sets of identical traces ({} files) each kept in one fold", g.sets,
+                     g.files);
 }
 
 void split_fold(std::span<const uint32_t> folds, uint32_t f, std::vector<uint32_t>& train,

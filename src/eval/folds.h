@@ -21,6 +21,22 @@ class TraceStore;
 std::vector<uint32_t> assign_folds(std::span<const int32_t> labels, int k, uint64_t seed,
                                    std::span<const uint32_t> groups = {});
 
+/// Groups of exact copies (repeated runs of one sample): rows with equal trace keys
+/// (trace_key, features/thread_traits.h) share a group.
+struct CopyGroups {
+  std::vector<uint32_t> group;  ///< per row: the position of the first row with its key; empty
+                                ///< when no key repeats (plain folds then, as without groups)
+  uint32_t sets = 0;            ///< keys held by 2+ rows
+  uint32_t files = 0;           ///< rows in those sets
+};
+/// The copy groups of rows with these keys.
+CopyGroups copy_groups(std::span<const uint64_t> keys);
+/// The copy groups of a store's files (one pass over the api and tid columns, on `threads`
+/// threads), for what draws folds before the sketches exist (hardening).
+CopyGroups copy_groups(const TraceStore& store, int threads);
+/// "folds: 126 sets of identical traces (658 files) each kept in one fold", or "" for none.
+std::string copy_groups_text(const CopyGroups& g);
+
 /// Rows in fold f (valid) and the rest (train), ascending.
 void split_fold(std::span<const uint32_t> folds, uint32_t f, std::vector<uint32_t>& train,
                 std::vector<uint32_t>& valid);

@@ -20,6 +20,9 @@ struct FeatureMatrix {
   /// Weight of each row, multiplying its class weight in the models that take row weights
   /// (xgb); empty: every row 1. Hardened training gives its attacked copies less than 1.
   std::vector<float> weights;
+  /// Exact-duplicate key of each row (Sketches::key: equal for copies of one trace), which the
+  /// early-stopping holdouts keep together; empty: none known.
+  std::vector<uint64_t> keys;
 
   size_t rows() const { return indptr.size() - 1; }
   /// Weight of row r (1 without weights).

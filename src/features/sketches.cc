@@ -25,7 +25,7 @@ std::string Sketches::ngram_text(uint32_t id) const {
 
 size_t Sketches::memory_bytes() const {
   size_t b = scalars_.capacity() * sizeof(float) + ngram_hash_.capacity() * sizeof(uint64_t) +
-             ngram_key_.capacity() * sizeof(NgramKey);
+             ngram_key_.capacity() * sizeof(NgramKey) + keys_.capacity() * sizeof(uint64_t);
   for (const auto& v : apis_) b += v.capacity() * sizeof(ApiCount) + sizeof(v);
   for (const auto& v : ngrams_) b += v.capacity() * sizeof(NgramCount) + sizeof(v);
   for (const auto& s : file_ids_) b += s.capacity() + sizeof(s);
@@ -63,6 +63,7 @@ SketchBuilder::SketchBuilder(std::vector<std::string> api_names, bool has_return
   for (int k = 0; k < threads_; ++k) workers_.emplace_back(out_.api_names_, has_return_value, cfg);
   out_.scalar_names_ = workers_[0].sketcher.scalar_names();
   out_.labels_.assign(rows, -1);
+  out_.keys_.assign(rows, 0);
   out_.file_ids_.resize(rows);
   out_.scalars_.assign(rows * out_.scalar_names_.size(), 0.f);
   out_.apis_.resize(rows);
@@ -84,6 +85,7 @@ void SketchBuilder::add(uint32_t row, const FileTrace& t, int wk) {
   TraceSketch& sk = w.sketch;
   w.sketcher.sketch(t, sk);
   out_.labels_[row] = t.label;
+  out_.keys_[row] = sk.key;
   out_.file_ids_[row] = std::string(t.id);
   out_.apis_[row].assign(sk.apis.begin(), sk.apis.end());
   std::copy(sk.scalars.begin(), sk.scalars.end(),

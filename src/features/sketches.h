@@ -75,6 +75,9 @@ class Sketches {
   std::span<const uint32_t> sequence(size_t r) const {
     return sequences_.empty() ? std::span<const uint32_t>() : sequences_[r];
   }
+  /// Exact-duplicate key of row r (trace_key, thread_traits.h): rows with equal keys are copies
+  /// of one trace (repeated runs), up to thread ids and return values.
+  uint64_t key(size_t r) const { return keys_[r]; }
   /// Approximate heap bytes held.
   size_t memory_bytes() const;
 
@@ -96,6 +99,7 @@ class Sketches {
   std::vector<std::string> scalar_names_;
   std::vector<float> scalars_;
   std::vector<float> weights_;
+  std::vector<uint64_t> keys_;
   std::vector<std::vector<uint32_t>> sequences_;  // per row, with sequence_len_ > 0
   std::vector<uint64_t> ngram_hash_;
   std::vector<NgramKey> ngram_key_;

@@ -38,4 +38,9 @@ std::vector<double> thread_traits(const FileTrace& trace, const FamilyMap& famil
 /// [bounds[k], bounds[k+1]).
 std::vector<uint32_t> thread_bounds(std::span<const uint32_t> tid);
 
+/// Exact-duplicate key: a hash of the trace's per-thread API sequences in sorted order (needs the
+/// api and tid columns). Equal traces up to thread ids and thread order get equal keys: the
+/// audit's exact duplicates, and the groups CV keeps in one fold.
+uint64_t trace_key(const FileTrace& trace);
+
 }  // namespace malscope

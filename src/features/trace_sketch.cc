@@ -110,6 +110,7 @@ void TraceSketcher::sketch(const FileTrace& t, TraceSketch& out) {
   out.seq.clear();
   if (ngrams_) count_ngrams(t, out);
   take_sequence(t, out);
+  out.key = trace_key(t);
 }
 
 }  // namespace malscope

@@ -57,6 +57,7 @@ struct TraceSketch {
   /// With cfg.sequence_len: the file's first calls (API ids; consecutive repeats collapsed;
   /// kSequenceBreak between threads), at most sequence_len of them.
   std::vector<uint32_t> sequence;
+  uint64_t key = 0;  ///< trace_key (thread_traits.h): equal for exact copies of a trace
   /// The API ids of n-gram i.
   NgramKey ngram_key(size_t i) const;
 };

@@ -223,6 +223,7 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
   for (uint32_t r : rows) m.labels.push_back(s.label(r));
   if (s.weighted())
     for (uint32_t r : rows) m.weights.push_back(s.weight(r));
+  for (uint32_t r : rows) m.keys.push_back(s.key(r));
   return m;
 }
 

@@ -66,6 +66,7 @@ FeatureMatrix select_rows(const FeatureMatrix& x, std::span<const uint32_t> rows
     if (!x.files.empty()) out.files.push_back(x.files[r]);
     out.labels.push_back(x.labels[r]);
     if (!x.weights.empty()) out.weights.push_back(x.weights[r]);
+    if (!x.keys.empty()) out.keys.push_back(x.keys[r]);
   }
   return out;
 }

@@ -86,11 +86,16 @@ FitReport TextCnnModel::fit(const FeatureMatrix& x, int classes) {
   if (!cap.capped)
     for (uint32_t r = 0; r < x.rows(); ++r) rows.push_back(r);
   std::vector<int32_t> kept_labels;
-  for (uint32_t r : rows) kept_labels.push_back(x.labels[r]);
+  std::vector<uint64_t> kept_keys;
+  for (uint32_t r : rows) {
+    kept_labels.push_back(x.labels[r]);
+    if (!x.keys.empty()) kept_keys.push_back(x.keys[r]);
+  }
   std::vector<uint32_t> train = rows, held;
   const bool early = cfg_.valid_share > 0 && rows.size() >= 20;
   if (early) {
-    auto [k, h] = stratified_holdout(kept_labels, cfg_.valid_share, ctx_.seed ^ 0x5eedULL);
+    auto [k, h] =
+        stratified_holdout(kept_labels, cfg_.valid_share, ctx_.seed ^ 0x5eedULL, kept_keys);
     train.clear();
     for (uint32_t i : k) train.push_back(rows[i]);
     for (uint32_t i : h) held.push_back(rows[i]);

@@ -183,7 +183,7 @@ FitReport XgbModel::fit_one(const FeatureMatrix& full, int classes, uint64_t see
   DMatrix train, valid;
   bool early = patience > 0 && share > 0 && all_rows >= 20;
   if (early) {
-    auto [kept, held] = stratified_holdout(x.labels, share, seed ^ 0x5eedULL);
+    auto [kept, held] = stratified_holdout(x.labels, share, seed ^ 0x5eedULL, x.keys);
     CollectiveStep step(col, "slicing the early-stopping holdout");
     slice(all, kept, train);
     slice(all, held, valid);
