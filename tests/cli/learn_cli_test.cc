@@ -224,6 +224,32 @@ TEST_F(LearnCli, UsageErrorsExitTwo) {
   EXPECT_THAT(r.out, HasSubstr("unknown parameter 'xgb.nope'"));
 }
 
+// Repeated runs: cv says how many sets of copies it keeps in one fold and records them;
+// --split-copies lets them split, and does not go with --groups.
+TEST_F(LearnCli, CopiesShareAFoldUnlessSplitCopies) {
+  write_text(dir.file("copies.csv"),
+             testing_learn::with_copies(testing_learn::tianchi_csv(60, 1, true, nullptr), 9, 1));
+  ASSERT_EQ(
+      malscope("ingest -q " + dir.file("copies.csv") + " -o " + dir.file("copies.store")).code, 0);
+  auto r = malscope("cv " + dir.file("copies.store") +
+                    " --xgb.rounds 40 --xgb.early_stop 10 --folds 3 --json-out " +
+                    dir.file("c.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("folds: 9 sets of identical traces (18 files) each kept in one fold"));
+  auto cv = nlohmann::json::parse(read_text(dir.file("c.json")));
+  EXPECT_EQ(cv["copy_groups"]["sets"], 9);
+  EXPECT_EQ(cv["copy_groups"]["files"], 18);
+  r = malscope("cv " + dir.file("copies.store") + kFast + "--folds 3 --split-copies --json-out " +
+               dir.file("s.json"));
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_FALSE(nlohmann::json::parse(read_text(dir.file("s.json"))).contains("copy_groups"));
+  write_text(dir.file("g.csv"), "file_id,group\n10000,1\n");
+  r = malscope("train " + dir.file("copies.store") + kFast + "--split-copies --groups " +
+               dir.file("g.csv") + " -o " + dir.file("x.bundle"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.out, HasSubstr("excludes"));
+}
+
 // A config that is not what it should be stops the run, naming the file and the key; it used to
 // run as if it were empty.
 TEST_F(LearnCli, ConfigFilesAreCheckedNamingTheKey) {

@@ -2,7 +2,10 @@
 // A small three-class data set in the season-1 CSV layout for the learning tests: class 0 calls
 // common APIs, class 1 adds a rare crypto call and file I/O, class 2 runs several threads with one
 // identical sequence. Noise calls keep it from being trivially separable.
+#include <set>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "util/random.h"
 
@@ -36,6 +39,33 @@ inline std::string tianchi_csv(int files, uint64_t seed, bool labeled, std::stri
     }
   }
   return csv;
+}
+
+/// `csv` (tianchi_csv's labeled layout) with `copies` copies of each of its first `files`
+/// files appended: new file_ids, thread ids moved by 1000 per copy, other return values. Each
+/// copy is the same trace for trace_key (API sequences per thread).
+inline std::string with_copies(const std::string& csv, int files, int copies) {
+  std::istringstream in(csv);
+  std::string line, out, first_id;
+  std::getline(in, line);
+  out = line + "\n";
+  std::vector<std::vector<std::string>> rows;
+  std::set<std::string> ids;
+  while (std::getline(in, line)) {
+    out += line + "\n";
+    std::vector<std::string> f;
+    std::istringstream l(line);
+    for (std::string x; std::getline(l, x, ',');) f.push_back(x);
+    if (ids.count(f[0]) == 0 && ids.size() == size_t(files)) continue;
+    ids.insert(f[0]);
+    rows.push_back(f);
+  }
+  for (int c = 1; c <= copies; ++c)
+    for (const auto& f : rows)  // file_id,label,api,tid,return_value,index
+      out += "9" + std::to_string(c) + f[0] + "," + f[1] + "," + f[2] + "," +
+             std::to_string(std::stoi(f[3]) + 1000 * c) + "," + std::to_string(c) + "," + f[5] +
+             "\n";
+  return out;
 }
 
 }  // namespace malscope::testing_learn
