@@ -62,6 +62,26 @@ std::string Worker::traffic_note() const {
       b.received / 1e6);
 }
 
+namespace {
+
+// The source store's shape, as a single process sees it before its vocabulary: its file count
+// and files per class, summed over the workers' shards (the n-grams are counted later, from every
+// shard's sketches, so the n-gram line of the adapted defaults is left out).
+DataShape source_shape(const TraceStore& store, const ShardInfo& info, Collective& c) {
+  std::vector<float> classes{float(store.num_classes())};
+  c.max(classes);
+  std::vector<int64_t> n(static_cast<size_t>(classes[0]), 0);
+  for (uint32_t f = 0; f < store.num_files(); ++f)
+    if (const int32_t y = store.label(f); y >= 0 && size_t(y) < n.size()) ++n[size_t(y)];
+  c.sum(n);
+  DataShape d;
+  d.files = info.source_files;
+  d.class_files.assign(n.begin(), n.end());
+  return d;
+}
+
+}  // namespace
+
 Worker start_worker(const DistArgs& d, const std::string& shard, const char* command,
                     const std::vector<std::string>& outputs, LearnSetup& setup, const Globals& g) {
   CollectiveConfig cfg = resolve(d);
@@ -73,7 +93,7 @@ Worker start_worker(const DistArgs& d, const std::string& shard, const char* com
   check_job_shards(info, *c);
   // The defaults a single process would adapt for the whole source store (check_job_shards has
   // checked that every worker holds a shard of the same one).
-  auto adapted = adapt_defaults(info.source_files, setup);
+  auto adapted = adapt_defaults(source_shape(store, info, *c), setup);
   if (const LogFn log = g.log(); log && c->rank() == 0) log(adapted_text(adapted));
   Sketches s = read_sketches(store, feature_config(setup.params), setup.threads, g.quiet);
   return Worker{std::move(store), std::move(info), std::move(c), std::move(adapted), std::move(s)};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <cmath>
 
 #include "models/sampling.h"
 
@@ -18,12 +19,40 @@ bool given(const LearnSetup& setup, std::string_view name) {
 
 }  // namespace
 
-std::vector<AdaptedDefault> adapt_defaults(const Sketches& s, LearnSetup& setup,
-                                           std::span<const uint32_t> rows) {
-  return adapt_defaults(rows.empty() ? s.size() : rows.size(), setup);
+DataShape data_shape(const Sketches& s, const LearnSetup& setup, std::span<const uint32_t> rows) {
+  const FeatureConfig cfg = feature_config(setup.params);
+  DataShape d;
+  d.files = rows.empty() ? s.size() : rows.size();
+  std::vector<uint32_t> df(cfg.ngrams ? s.num_ngrams() : 0);
+  auto visit = [&](size_t r) {
+    if (const int32_t y = s.label(r); y >= 0) {
+      if (size_t(y) >= d.class_files.size()) d.class_files.resize(size_t(y) + 1);
+      ++d.class_files[size_t(y)];
+    }
+    if (!df.empty())
+      for (const NgramCount& g : s.ngrams(r)) ++df[g.id];  // each id once per row
+  };
+  if (rows.empty())
+    for (size_t r = 0; r < s.size(); ++r) visit(r);
+  else
+    for (uint32_t r : rows) visit(r);
+  if (cfg.ngrams) {
+    d.ngrams = 0;
+    for (uint32_t id = 0; id < df.size(); ++id) {
+      const int n = s.ngram_length(id);
+      d.ngrams += df[id] >= cfg.min_df && n >= cfg.ngram_min && n <= cfg.ngram_max;
+    }
+  }
+  return d;
 }
 
-std::vector<AdaptedDefault> adapt_defaults(size_t files, LearnSetup& setup) {
+std::vector<AdaptedDefault> adapt_defaults(const Sketches& s, LearnSetup& setup,
+                                           std::span<const uint32_t> rows) {
+  return adapt_defaults(data_shape(s, setup, rows), setup);
+}
+
+std::vector<AdaptedDefault> adapt_defaults(const DataShape& d, LearnSetup& setup) {
+  const size_t files = d.files;
   const bool small = files <= kSmallFiles;
   std::vector<AdaptedDefault> out;
   auto decide = [&](const char* name, const std::string& value, std::string why) {
@@ -32,12 +61,47 @@ std::vector<AdaptedDefault> adapt_defaults(size_t files, LearnSetup& setup) {
     if (changed) setup.params.set(name, value);
     out.push_back({name, setup.params.get(name), std::move(why), changed});
   };
+  // The defaults that stay: said with what they do to this data.
+  auto keep = [&](const char* name, std::string why) {
+    decide(name, setup.params.get(name), std::move(why));
+  };
   const std::string size = fmt::format("{} files", files);
   // Column sampling: 0.1 keeps trees on season-1-sized data fast; on small data each tree
   // seeing more columns gave lower CV logloss on every small shape tried.
   decide("xgb.colsample_bytree", small ? "0.3" : "0.1",
          small ? fmt::format("{} <= {}: more columns per tree", size, kSmallFiles)
                : fmt::format("{} > {}: fewer columns per tree keep fits fast", size, kSmallFiles));
+  const double share = setup.params.get_double("xgb.valid_share");
+  keep("xgb.valid_share", share > 0 ? fmt::format("about {} of {} held out to stop boosting",
+                                                  std::llround(share * double(files)), size)
+                                    : std::string("no holdout: xgb.rounds rounds"));
+  if (!d.class_files.empty()) {
+    // The row cap samples only classes above it (weighted back to their size); weights stay
+    // off because logloss is scored on the true class mix.
+    const int64_t cap = setup.params.get_int("xgb.class_cap");
+    std::string capped;
+    size_t largest = 0;
+    for (size_t c = 0; c < d.class_files.size(); ++c) {
+      if (d.class_files[c] > d.class_files[largest]) largest = c;
+      if (cap > 0 && d.class_files[c] > size_t(cap))
+        capped += fmt::format("{}class {}: {} files to {}, each weighted {:.2f}",
+                              capped.empty() ? "" : ", ", c, d.class_files[c], cap,
+                              double(d.class_files[c]) / double(cap));
+    }
+    keep("xgb.class_cap",
+         capped.empty()
+             ? fmt::format("the largest class, {}, has {} files: none sampled, no row weights",
+                           largest, d.class_files[largest])
+             : "samples " + capped);
+  }
+  if (d.ngrams >= 0) {
+    const FeatureConfig cfg = feature_config(setup.params);
+    const std::string seen = fmt::format("{} n-grams of {} to {} calls in >= {} files", d.ngrams,
+                                         cfg.ngram_min, cfg.ngram_max, cfg.min_df);
+    keep("features.max_ngrams", d.ngrams > int64_t(cfg.max_ngrams)
+                                    ? seen + fmt::format(": the {} most frequent", cfg.max_ngrams)
+                                    : seen + ": all of them");
+  }
   return out;
 }
 

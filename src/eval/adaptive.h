@@ -23,15 +23,26 @@ struct AdaptedDefault {
   bool changed = false;  ///< false: the fixed default was kept (the rule says why)
 };
 
-/// Applies the rules to the parameters of `setup` not in setup.given, for the training rows
-/// `rows` of `s` (all rows if empty); returns every decision, kept or changed. Only parameters
-/// that do not change how sketches are read are adapted.
+/// What the rules look at in the training data.
+struct DataShape {
+  size_t files = 0;                 ///< training files
+  std::vector<size_t> class_files;  ///< files per class (empty: not known)
+  int64_t ngrams = -1;  ///< n-grams of the configured lengths in >= min_df files (-1: not known)
+};
+
+/// The shape of the training rows `rows` of `s` (all rows if empty), for `setup`'s features.
+DataShape data_shape(const Sketches& s, const LearnSetup& setup,
+                     std::span<const uint32_t> rows = {});
+
+/// Applies the rules to the parameters of `setup` not in setup.given, for data of shape `d`;
+/// returns every decision, kept or changed, each with why (for the defaults that stay, what they
+/// do to this data: the early-stopping holdout's size, which classes the row cap samples, whether
+/// the n-gram cap binds). Only parameters that do not change how sketches are read are adapted.
+std::vector<AdaptedDefault> adapt_defaults(const DataShape& d, LearnSetup& setup);
+
+/// adapt_defaults(data_shape(s, setup, rows), setup).
 std::vector<AdaptedDefault> adapt_defaults(const Sketches& s, LearnSetup& setup,
                                            std::span<const uint32_t> rows = {});
-
-/// The same rules for `files` training files (`train --distributed`: the source store's count,
-/// so that every worker and a single process decide alike).
-std::vector<AdaptedDefault> adapt_defaults(size_t files, LearnSetup& setup);
 
 /// "defaults for this data: a=1 (why); b kept at 2 (why)", one line.
 std::string adapted_text(const std::vector<AdaptedDefault>& d);

@@ -112,6 +112,28 @@ TEST_F(DistributedCli, CvOverTwoAndThreeWorkersIsTheOneProcessCv) {
   EXPECT_EQ(r.code, 2) << r.out;
 }
 
+// The workers adapt the defaults to the whole source store, as one process does: its files and
+// its files per class, summed over the shards.
+TEST_F(DistributedCli, WorkersExplainTheDefaultsOfTheSourceStore) {
+  const std::string flags = " --models xgb --xgb.rounds 3 --xgb.early_stop 0";
+  auto one = malscope("train " + dir.file("a.store") + flags + " -o " + dir.file("one.bin"));
+  ASSERT_EQ(one.code, 0) << one.out;
+  ASSERT_EQ(malscope("shard -q " + dir.file("a.store") + " -n 2 -o " + dir.file("s")).code, 0);
+  auto r = run("timeout 120 " + std::string(MALSCOPE_BIN) + " launch " + dir.file("s") +
+               " --timeout 30 -o " + dir.file("d.bin") + flags);
+  ASSERT_EQ(r.code, 0) << r.out;
+  auto clause = [](const std::string& log, const std::string& param) {
+    const size_t at = log.find(param + " kept at");
+    return at == std::string::npos ? std::string() : log.substr(at, log.find(')', at) - at);
+  };
+  for (const char* param : {"xgb.valid_share", "xgb.class_cap"}) {
+    EXPECT_FALSE(clause(one.out, param).empty()) << one.out;
+    EXPECT_EQ(clause(r.out, param), clause(one.out, param)) << r.out;
+  }
+  EXPECT_NE(one.out.find("(120 files <= 20000"), std::string::npos) << one.out;
+  EXPECT_NE(r.out.find("(120 files <= 20000"), std::string::npos) << r.out;
+}
+
 TEST_F(DistributedCli, ShardsOfDifferentStoresStopEveryWorker) {
   testing_util::write_text(dir.file("b.csv"), testing_learn::tianchi_csv(60, 12, true, nullptr));
   ASSERT_EQ(malscope("ingest -q " + dir.file("b.csv") + " -o " + dir.file("b.store")).code, 0);
