@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "models/sampling.h"
 
@@ -20,29 +21,21 @@ bool given(const LearnSetup& setup, std::string_view name) {
 }  // namespace
 
 DataShape data_shape(const Sketches& s, const LearnSetup& setup, std::span<const uint32_t> rows) {
-  const FeatureConfig cfg = feature_config(setup.params);
+  std::vector<uint32_t> all;
+  if (rows.empty()) {
+    all.resize(s.size());
+    std::iota(all.begin(), all.end(), 0u);
+    rows = all;
+  }
   DataShape d;
-  d.files = rows.empty() ? s.size() : rows.size();
-  std::vector<uint32_t> df(cfg.ngrams ? s.num_ngrams() : 0);
-  auto visit = [&](size_t r) {
+  d.files = rows.size();
+  for (uint32_t r : rows)
     if (const int32_t y = s.label(r); y >= 0) {
       if (size_t(y) >= d.class_files.size()) d.class_files.resize(size_t(y) + 1);
       ++d.class_files[size_t(y)];
     }
-    if (!df.empty())
-      for (const NgramCount& g : s.ngrams(r)) ++df[g.id];  // each id once per row
-  };
-  if (rows.empty())
-    for (size_t r = 0; r < s.size(); ++r) visit(r);
-  else
-    for (uint32_t r : rows) visit(r);
-  if (cfg.ngrams) {
-    d.ngrams = 0;
-    for (uint32_t id = 0; id < df.size(); ++id) {
-      const int n = s.ngram_length(id);
-      d.ngrams += df[id] >= cfg.min_df && n >= cfg.ngram_min && n <= cfg.ngram_max;
-    }
-  }
+  if (const FeatureConfig cfg = feature_config(setup.params); cfg.ngrams)
+    d.ngrams = int64_t(ngram_candidates(s, rows, cfg).size());
   return d;
 }
 

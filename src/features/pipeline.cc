@@ -104,6 +104,20 @@ void FeaturePipeline::build_columns() {
   ngrams_sorted_ = std::is_sorted(ngram_hash_.begin(), ngram_hash_.end());
 }
 
+std::vector<NgramDf> ngram_candidates(const Sketches& s, std::span<const uint32_t> rows,
+                                      const FeatureConfig& cfg) {
+  std::vector<uint32_t> df(s.num_ngrams(), 0);
+  for (uint32_t r : rows)
+    for (const auto& g : s.ngrams(r)) df[g.id]++;
+  std::vector<NgramDf> out;
+  for (uint32_t id = 0; id < df.size(); ++id) {
+    int n = s.ngram_length(id);
+    if (df[id] >= cfg.min_df && n >= cfg.ngram_min && n <= cfg.ngram_max)
+      out.push_back({id, df[id]});
+  }
+  return out;
+}
+
 namespace {
 
 // The n-gram vocabulary: df >= min_df, the max_ngrams most frequent, ties broken by text.
@@ -114,15 +128,8 @@ struct VocabEntry {
 
 std::vector<VocabEntry> select_ngrams(const Sketches& s, std::span<const uint32_t> rows,
                                       const FeatureConfig& cfg) {
-  std::vector<uint32_t> df(s.num_ngrams(), 0);
-  for (uint32_t r : rows)
-    for (const auto& g : s.ngrams(r)) df[g.id]++;
   std::vector<VocabEntry> cand;
-  for (uint32_t id = 0; id < df.size(); ++id) {
-    int n = s.ngram_length(id);
-    if (df[id] >= cfg.min_df && n >= cfg.ngram_min && n <= cfg.ngram_max)
-      cand.push_back({id, df[id], {}});
-  }
+  for (const NgramDf& g : ngram_candidates(s, rows, cfg)) cand.push_back({g.id, g.df, {}});
   // Only entries that can make the cut need their text: find the df at the cap first.
   uint32_t cut = 0;
   if (cand.size() > cfg.max_ngrams) {

@@ -51,6 +51,16 @@ const ParamTable<FeatureConfig>& feature_params();
 /// throws UsageError naming the bad parameter.
 void validate(const FeatureConfig& cfg);
 
+/// An n-gram that may enter the vocabulary, and the number of training rows it occurs in.
+struct NgramDf {
+  uint32_t id, df;
+};
+
+/// The n-grams of cfg's lengths in at least cfg.min_df of the rows `rows` of `s`, by ascending
+/// id: what the vocabulary cap (cfg.max_ngrams) chooses from.
+std::vector<NgramDf> ngram_candidates(const Sketches& s, std::span<const uint32_t> rows,
+                                      const FeatureConfig& cfg);
+
 /// Values of a matrix: counts for trees; TF-IDF (and scaled statistics) for linear models; the
 /// call sequence for sequence models (row r: column j is the file's j-th token, see
 /// FeaturePipeline::sequence_vocab; no column names).
