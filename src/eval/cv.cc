@@ -198,13 +198,31 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
     }
   } else {
     // Folds side by side, the threads shared among them: small data sets keep every core busier
-    // this way than with all threads inside one fold's XGBoost.
+    // this way than with all threads inside one fold's XGBoost. Each fold's models run as tasks
+    // of their own, all folds' first model first (xgb, the longest by default), so the last
+    // tasks are short and no core idles while one fold finishes alone (5 folds on 2 cores).
+    std::vector<std::vector<FoldTask>> split;
+    for (const FoldTask& t : plan.tasks) split.push_back(split_by_model(t));
+    std::vector<std::pair<size_t, size_t>> order;  // (fold, part)
+    for (size_t m = 0; m < setup.models.size(); ++m)
+      for (size_t f = 0; f < split.size(); ++f)
+        if (m < split[f].size()) order.emplace_back(f, m);
+    std::vector<std::vector<FoldResult>> parts(split.size());
+    for (size_t f = 0; f < split.size(); ++f) parts[f].resize(split[f].size());
+    std::vector<size_t> left(split.size());
+    for (size_t f = 0; f < split.size(); ++f) left[f] = split[f].size();
     std::mutex mu;
-    parallel_for(size_t(opt.folds), jobs, [&](size_t f, int) {
-      FoldResult o = run_fold(s, plan.tasks[f]);
+    parallel_for(order.size(), jobs, [&](size_t i, int) {
+      const auto [f, m] = order[i];
+      FoldResult o = run_fold(s, split[f][m]);
       std::lock_guard<std::mutex> lock(mu);
-      if (log) log(fmt::format("fold {}/{} done in {:.1f}s", f + 1, opt.folds, o.report.seconds));
-      done[f] = std::move(o);
+      parts[f][m] = std::move(o);
+      if (--left[f] == 0) {
+        done[f] = join_fold_parts(std::move(parts[f]));
+        if (log)
+          log(fmt::format("fold {}/{} done ({:.1f}s of work)", f + 1, opt.folds,
+                          done[f].report.seconds));
+      }
     });
     for (int f = 0; f < opt.folds && log; ++f)
       log(fold_line(done[f].report, setup.models, f, opt.folds));

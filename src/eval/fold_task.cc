@@ -173,4 +173,35 @@ FoldResult run_fold(const Sketches& s, const FoldTask& task) {
   return out;
 }
 
+std::vector<FoldTask> split_by_model(const FoldTask& task) {
+  if (task.keep_member || task.models.size() <= 1) return {task};
+  std::vector<FoldTask> out;
+  for (const std::string& m : task.models) {
+    FoldTask& t = out.emplace_back(task);
+    t.models = {m};
+  }
+  return out;
+}
+
+FoldResult join_fold_parts(std::vector<FoldResult> parts) {
+  if (parts.empty()) throw Error("join_fold_parts: no parts");
+  FoldResult out = std::move(parts[0]);
+  for (size_t i = 1; i < parts.size(); ++i) {
+    FoldResult& p = parts[i];
+    FoldReport& a = out.report;
+    const FoldReport& b = p.report;
+    if (p.fold != out.fold || b.train_rows != a.train_rows || b.valid_rows != a.valid_rows)
+      throw Error(
+          fmt::format("join_fold_parts: part {} is of fold {}, not fold {}", i, p.fold, out.fold));
+    a.logloss.insert(a.logloss.end(), b.logloss.begin(), b.logloss.end());
+    a.rounds.insert(a.rounds.end(), b.rounds.begin(), b.rounds.end());
+    a.model_seconds.insert(a.model_seconds.end(), b.model_seconds.begin(), b.model_seconds.end());
+    a.feature_seconds += b.feature_seconds;
+    a.seconds += b.seconds;
+    for (Predictions& x : p.predictions) out.predictions.push_back(std::move(x));
+    out.gain.insert(out.gain.end(), p.gain.begin(), p.gain.end());
+  }
+  return out;
+}
+
 }  // namespace malscope

@@ -1,13 +1,16 @@
 #include "eval/train.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 #include "models/sampling.h"
 #include "util/error.h"
 #include "util/stopwatch.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 
@@ -38,26 +41,39 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
   }
   pipe.fit(s, all);
   nlohmann::json rounds = nlohmann::json::object();
-  std::optional<ValueKind> kind;
-  FeatureMatrix x;
+  // The models fit side by side, the threads shared among them (liblinear uses one; a model's
+  // results do not depend on its threads), on one matrix per kind of value they read.
+  const size_t n = setup.models.size();
+  const int jobs = int(std::min<size_t>(n, size_t(std::max(1, setup.threads))));
+  const int each = std::max(1, setup.threads / jobs);
+  std::vector<std::unique_ptr<Model>> models;
+  std::map<ValueKind, FeatureMatrix> x;
   for (const std::string& name : setup.models) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto m = make_model(name, setup.params, {setup.seed, setup.threads});
-    if (kind != m->value_kind()) {
-      x = FeatureMatrix{};
-      x = pipe.transform(s, all, m->value_kind());
-      kind = m->value_kind();
-    }
-    FitReport rep = m->fit(x, b.classes);
-    rounds[name] = rep.rounds;
-    if (log)
-      log(fmt::format("trained {} on {} files {} in {:.1f}s", name,
-                      rep.rows && rep.rows < x.rows()
-                          ? fmt::format("{} of {} (class cap)", rep.rows, x.rows())
-                          : std::to_string(x.rows()),
-                      fit_shape_text(*m, x, rep, setup.params), seconds_since(t0)));
-    member.models.push_back(std::move(m));
+    models.push_back(
+        make_model(name, setup.params, {setup.seed, jobs == 1 ? setup.threads : each}));
+    if (!x.count(models.back()->value_kind()))
+      x[models.back()->value_kind()] = pipe.transform(s, all, models.back()->value_kind());
   }
+  std::vector<FitReport> reps(n);
+  std::vector<double> secs(n);
+  parallel_for(n, jobs, [&](size_t i, int) {
+    auto t0 = std::chrono::steady_clock::now();
+    reps[i] = models[i]->fit(x.at(models[i]->value_kind()), b.classes);
+    secs[i] = seconds_since(t0);
+  });
+  for (size_t i = 0; i < n; ++i) {
+    const FeatureMatrix& xi = x.at(models[i]->value_kind());
+    const FitReport& rep = reps[i];
+    rounds[setup.models[i]] = rep.rounds;
+    if (log)
+      log(fmt::format("trained {} on {} files {} in {:.1f}s", setup.models[i],
+                      rep.rows && rep.rows < xi.rows()
+                          ? fmt::format("{} of {} (class cap)", rep.rows, xi.rows())
+                          : std::to_string(xi.rows()),
+                      fit_shape_text(*models[i], xi, rep, setup.params), secs[i]));
+    member.models.push_back(std::move(models[i]));
+  }
+  x.clear();
   const size_t columns = pipe.column_names().size();
   b.members.push_back(std::move(member));
   b.weights = std::move(weights);
@@ -159,13 +175,56 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
   return c;
 }
 
+std::optional<RoundsFromCv> rounds_from_cv(const CvResult& cv, const LearnSetup& setup,
+                                           size_t final_rows) {
+  const XgbConfig& x = setup.params.xgb();
+  auto it = std::find(setup.models.begin(), setup.models.end(), "xgb");
+  if (it == setup.models.end() || x.early_stop <= 0 || x.valid_share <= 0 || cv.folds.empty())
+    return std::nullopt;
+  const size_t m = size_t(it - setup.models.begin());
+  double rounds = 0, rows = 0;
+  for (const FoldReport& f : cv.folds) {
+    if (m >= f.rounds.size() || f.rounds[m] <= 0) return std::nullopt;
+    rounds += f.rounds[m];
+    rows += double(f.train_rows) * (1 - x.valid_share);  // the fold's fit, its holdout aside
+  }
+  rounds /= double(cv.folds.size());
+  rows /= double(cv.folds.size());
+  if (rows < 1) return std::nullopt;
+  RoundsFromCv r;
+  r.fold_rounds = rounds;
+  r.row_ratio = double(final_rows) / rows;
+  // Rounds grow with the files, as the folds' own rounds grow from fold to fold size; capped at
+  // twice, so a fold plan of tiny fits does not send the final fit far past what was seen.
+  r.scale = std::clamp(r.row_ratio, 1.0, 2.0);
+  r.rounds = std::clamp(int(std::ceil(rounds * r.scale)), 1, x.rounds);
+  return r;
+}
+
 Bundle make_bundle(const Sketches& s, const LearnSetup& setup, WeightChoice& c,
                    const std::string& store, const LogFn& log) {
   if (c.bag) {
     if (!c.cv) throw Error("make_bundle: bagging without its CV");
     return bagged_bundle(*c.cv, setup, store);
   }
-  Bundle b = train_bundle(s, setup, c.weights, store, log);
+  std::optional<RoundsFromCv> fixed;
+  if (c.cv) fixed = rounds_from_cv(*c.cv, setup, c.cv->rows.size());
+  LearnSetup final_setup = setup;
+  if (fixed) {
+    // The folds already found where boosting stops: the final fit uses every file and no
+    // early-stopping holdout of its own (which cost a tenth of the files and the patience rounds).
+    final_setup.params.set("xgb.rounds", std::to_string(fixed->rounds));
+    final_setup.params.set("xgb.early_stop", "0");
+    if (log)
+      log(fmt::format(
+          "xgb: the final fit boosts {} rounds on all {} files, no holdout (the folds stopped at "
+          "{:.1f} rounds on average, x {:.2f} for {:.2f}x their files)",
+          fixed->rounds, c.cv->rows.size(), fixed->fold_rounds, fixed->scale, fixed->row_ratio));
+  }
+  Bundle b = train_bundle(s, final_setup, c.weights, store, log);
+  if (fixed)
+    b.info["final_rounds"] = {
+        {"xgb", fixed->rounds}, {"fold_mean", fixed->fold_rounds}, {"scale", fixed->scale}};
   b.temperature = c.combine.temperature;
   b.stack = c.combine.stack;
   b.info["combine"] = combine_json(c.combine);

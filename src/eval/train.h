@@ -45,6 +45,18 @@ struct WeightChoice {
 WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const WeightSource& from,
                             const LogFn& log = {});
 
+/// The rounds a final xgb fit boosts when CV ran, from the folds' early-stopped rounds.
+struct RoundsFromCv {
+  int rounds = 0;          ///< what the final fit boosts
+  double fold_rounds = 0;  ///< the folds' mean kept rounds
+  double row_ratio = 0;    ///< final fit's files / a fold fit's files (its holdout aside)
+  double scale = 1;        ///< rounds = ceil(fold_rounds * scale)
+};
+/// The final fit's rounds: the folds' mean kept rounds scaled to the final fit's `final_rows`
+/// files; nullopt when xgb is not a model, early stopping is off, or a fold kept no rounds.
+std::optional<RoundsFromCv> rounds_from_cv(const CvResult& cv, const LearnSetup& setup,
+                                           size_t final_rows);
+
 /// The bundle of a choice: the fold members of its CV when it bagged (moved out of c.cv), else
 /// the pipeline and models fitted on all rows of `s`; with the choice's weights and combination,
 /// recorded in the bundle's info.

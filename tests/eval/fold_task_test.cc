@@ -105,6 +105,41 @@ TEST_F(FoldTaskTest, ResultsShippedAsJsonMergeToTheSameCv) {
   EXPECT_EQ(merged.importance, direct.importance);
 }
 
+TEST_F(FoldTaskTest, SplitByModelAndJoinedIsTheWholeFold) {
+  CvPlan plan = plan_cv(fx.sketches, fx.setup, opt, 1);
+  const FoldTask& task = plan.tasks[2];
+  FoldResult whole = run_fold(fx.sketches, task);
+  std::vector<FoldTask> split = split_by_model(task);
+  ASSERT_EQ(split.size(), 2u);
+  EXPECT_EQ(split[0].models, std::vector<std::string>{"xgb"});
+  EXPECT_EQ(split[1].models, std::vector<std::string>{"linear"});
+  std::vector<FoldResult> parts;
+  for (const FoldTask& t : split) parts.push_back(run_fold(fx.sketches, t));
+  FoldResult other_fold = run_fold(fx.sketches, split_by_model(plan.tasks[0])[1]);
+  FoldResult joined = join_fold_parts(std::move(parts));
+  ASSERT_EQ(joined.predictions.size(), 2u);
+  for (size_t m = 0; m < 2; ++m)
+    EXPECT_TRUE(same_bits(joined.predictions[m].prob, whole.predictions[m].prob)) << m;
+  EXPECT_EQ(joined.report.logloss, whole.report.logloss);
+  EXPECT_EQ(joined.report.rounds, whole.report.rounds);
+  EXPECT_EQ(joined.gain, whole.gain);
+  EXPECT_EQ(joined.fold, 2u);
+
+  // A task keeping its member stays whole (the bagged bundle needs the fold's one pipeline).
+  FoldTask keep = task;
+  keep.keep_member = true;
+  EXPECT_EQ(split_by_model(keep).size(), 1u);
+  std::vector<FoldResult> mixed;
+  mixed.push_back(run_fold(fx.sketches, split[0]));
+  mixed.push_back(std::move(other_fold));
+  try {
+    join_fold_parts(std::move(mixed));
+    ADD_FAILURE() << "joined parts of two folds";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "join_fold_parts: part 1 is of fold 0, not fold 2");
+  }
+}
+
 TEST_F(FoldTaskTest, MergeNeedsOneResultPerFold) {
   CvPlan plan = plan_cv(fx.sketches, fx.setup, opt, 1);
   std::vector<FoldResult> results;

@@ -1,8 +1,9 @@
 // Where a bundle's blend weights come from: given, a CV results file, a single model, or CV run
 // for them (and bagging); with today's messages for what does not fit.
-#include <cmath>
 #include "eval/train.h"
+#include <cmath>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "learn_fixture.h"
@@ -44,9 +45,13 @@ TEST(NormalizedWeights, ScaleToOneAndRefuseWhatDoesNotFit) {
             "--weights must not be negative");
   EXPECT_EQ(usage_message([] { normalized_weights({0, 0}, 2); }), "--weights sum to 0");
   // NaN passes "< 0" and "<= 0": without its own check the blend predicted 1/K everywhere.
-  EXPECT_EQ(usage_message([] { normalized_weights({std::nan(""), 1}, 2); }),
+  EXPECT_EQ(usage_message([] {
+              normalized_weights({std::nan(""), 1}, 2);
+            }),
             "--weights must be finite numbers, not nan");
-  EXPECT_EQ(usage_message([] { normalized_weights({1, HUGE_VAL}, 2); }),
+  EXPECT_EQ(usage_message([] {
+              normalized_weights({1, HUGE_VAL}, 2);
+            }),
             "--weights must be finite numbers, not inf");
 }
 
@@ -155,6 +160,57 @@ TEST_F(ChooseWeights, SeveralModelsRunCvForThem) {
   EXPECT_EQ(c.cv->folds.size(), 3u);
   EXPECT_TRUE(c.cv->members.empty());
   EXPECT_NE(log.find("blend weights from 3-fold CV: "), std::string::npos) << log;
+}
+
+TEST(RoundsFromCv, TheFoldsRoundsScaledToAllFiles) {
+  LearnSetup setup;
+  setup.models = {"linear", "xgb"};
+  CvResult cv;
+  cv.rows.resize(1000);
+  for (int r : {30, 40}) {
+    FoldReport f;
+    f.train_rows = 800;
+    f.rounds = {0, r};
+    cv.folds.push_back(f);
+  }
+  // Each fold fitted 720 files (a tenth held out to stop boosting); the final fit has 1000.
+  auto r = rounds_from_cv(cv, setup, 1000);
+  ASSERT_TRUE(r);
+  EXPECT_DOUBLE_EQ(r->fold_rounds, 35);
+  EXPECT_DOUBLE_EQ(r->row_ratio, 1000.0 / 720);
+  EXPECT_EQ(r->rounds, int(std::ceil(35 * 1000.0 / 720)));
+  EXPECT_EQ(rounds_from_cv(cv, setup, 100000)->rounds, 70);  // at most twice the folds'
+  EXPECT_EQ(rounds_from_cv(cv, setup, 10)->rounds, 35);      // never fewer
+  setup.params.set("xgb.rounds", "50");
+  EXPECT_EQ(rounds_from_cv(cv, setup, 1000)->rounds, 49);
+  setup.params.set("xgb.rounds", "45");
+  EXPECT_EQ(rounds_from_cv(cv, setup, 1000)->rounds, 45);  // nor more than xgb.rounds
+
+  setup.params.set("xgb.early_stop", "0");  // the folds boosted every round: nothing to learn
+  EXPECT_FALSE(rounds_from_cv(cv, setup, 1000));
+  setup.params = Params();
+  setup.models = {"linear"};
+  EXPECT_FALSE(rounds_from_cv(cv, setup, 1000));
+}
+
+TEST_F(ChooseWeights, TheFinalXgbFitBoostsTheFoldsRoundsWithoutAHoldout) {
+  WeightSource from = source();
+  from.bag = false;
+  WeightChoice c = choose(from);
+  ASSERT_TRUE(c.cv);
+  auto want = rounds_from_cv(*c.cv, fx.setup, 90);
+  ASSERT_TRUE(want);
+  std::string fit_log;
+  Bundle b = make_bundle(fx.sketches, fx.setup, c, "t.store",
+                         [&](const std::string& s) { fit_log += s + "\n"; });
+  EXPECT_EQ(b.info["final_rounds"]["xgb"], want->rounds);
+  EXPECT_EQ(b.info["rounds"]["xgb"], want->rounds);  // all of them kept: no early stop
+  EXPECT_EQ(b.info["params"]["xgb.early_stop"], 0);
+  EXPECT_NE(fit_log.find(fmt::format("xgb: the final fit boosts {} rounds on all 90 files, no "
+                                     "holdout",
+                                     want->rounds)),
+            std::string::npos)
+      << fit_log;
 }
 
 TEST_F(ChooseWeights, BaggingKeepsTheFoldMembersAndGivenWeightsWin) {
