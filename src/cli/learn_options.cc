@@ -28,8 +28,9 @@ void add_learn_options(CLI::App* cmd, LearnArgs& a) {
   cmd->add_option("--seed", a.seed, "Seed of folds, sampling and models (same seed, same bytes)")
       ->default_val(a.seed);
   cmd->add_option("--fold-jobs", a.fold_jobs,
-                  "CV folds run side by side, threads split among them (0: all threads when the "
-                  "data is small, else 1; results are the same either way)")
+                  "CV tasks (a fold's model each) and train's final models run side by side, "
+                  "threads split among them (0: all threads when the data is small, else 1; "
+                  "results are the same either way)")
       ->default_val(0)
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--config", a.config,

@@ -41,10 +41,14 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
   }
   pipe.fit(s, all);
   nlohmann::json rounds = nlohmann::json::object();
-  // The models fit side by side, the threads shared among them (liblinear uses one; a model's
-  // results do not depend on its threads), on one matrix per kind of value they read.
+  // On small data (where CV runs folds side by side: auto_fold_jobs) the models fit side by
+  // side, the threads shared among them: liblinear uses one, and XGBoost gains little from a
+  // second on a few thousand files. On big data XGBoost gets every thread, the models in turn.
+  // A model's results do not depend on its threads.
   const size_t n = setup.models.size();
-  const int jobs = int(std::min<size_t>(n, size_t(std::max(1, setup.threads))));
+  const int side = setup.fold_jobs > 0 ? setup.fold_jobs : auto_fold_jobs(s, setup.threads, int(n));
+  const int jobs = int(
+      std::clamp<size_t>(size_t(side), 1, std::min<size_t>(n, size_t(std::max(1, setup.threads)))));
   const int each = std::max(1, setup.threads / jobs);
   std::vector<std::unique_ptr<Model>> models;
   std::map<ValueKind, FeatureMatrix> x;
