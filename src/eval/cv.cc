@@ -277,6 +277,7 @@ CvSummary summarize(const CvResult& r, const LearnSetup& setup, const std::strin
   c.params = setup.params.to_json();
   if (r.copies.sets) c.copy_groups = {{"sets", r.copies.sets}, {"files", r.copies.files}};
   c.seconds = r.seconds;
+  c.fold_reports = r.folds;
   return c;
 }
 

@@ -73,6 +73,24 @@ void read_extensions(const JsonReader& r, const json& j, CvSummary& c) {
   if (j.contains("combine")) c.combine = r.object(j, "combine", "");
   if (j.contains("copy_groups")) c.copy_groups = r.object(j, "copy_groups", "");
   if (j.contains("seconds")) c.seconds = r.number(j, "seconds", "");
+  if (j.contains("fold_reports")) {
+    for (const json& x : r.array(j, "fold_reports", "")) {
+      const std::string p = fmt::format("fold_reports[{}].", c.fold_reports.size());
+      FoldReport& f = c.fold_reports.emplace_back();
+      f.train_rows = r.get<size_t>(x, "train_rows", p);
+      f.valid_rows = r.get<size_t>(x, "valid_rows", p);
+      f.logloss = r.get<std::vector<double>>(x, "logloss", p);
+      f.rounds = r.get<std::vector<int>>(x, "rounds", p);
+      if (f.logloss.size() != c.models.size() || f.rounds.size() != c.models.size())
+        r.fail(fmt::format("{}logloss and {}rounds must have one entry per model ({})", p, p,
+                           c.models.size()));
+      for (int n : f.rounds)
+        if (n < 0) r.fail(fmt::format("{}rounds must not be negative", p));
+    }
+    if (c.fold_reports.size() != size_t(c.folds))
+      r.fail(fmt::format("fold_reports has {} folds, folds says {}", c.fold_reports.size(),
+                         c.folds));
+  }
 }
 
 }  // namespace
@@ -103,6 +121,14 @@ json CvSummary::to_json() const {
   if (!combine.is_null()) j["combine"] = combine;
   if (!copy_groups.is_null()) j["copy_groups"] = copy_groups;
   if (seconds) j["seconds"] = *seconds;
+  if (!fold_reports.empty()) {
+    json& f = j["fold_reports"] = json::array();
+    for (const FoldReport& x : fold_reports)
+      f.push_back({{"train_rows", x.train_rows},
+                   {"valid_rows", x.valid_rows},
+                   {"logloss", x.logloss},
+                   {"rounds", x.rounds}});
+  }
   return j;
 }
 

@@ -5,7 +5,8 @@
 //   accuracy, macro_f1}, per_class [{class, files, logloss, precision, recall, f1}],
 //   pairs [{class, logloss, files}], confusion, feature_importance [{name, gain}], oof_path;
 // and beyond it (cv writes them, other writers may not): blend {model: weight}, model_metrics
-// {model: {logloss, ...}}, params, combine {kind, temperature, stack, nested_logloss}, seconds.
+// {model: {logloss, ...}}, params, combine {kind, temperature, stack, nested_logloss}, seconds,
+// fold_reports [{train_rows, valid_rows, logloss, rounds}] (per fold; per model in `models` order).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "eval/fold_task.h"
 #include "eval/metrics.h"
 
 namespace malscope {
@@ -35,6 +37,9 @@ struct CvSummary {
   /// Sets of identical traces the folds kept together ({"sets", "files"}; null: none).
   nlohmann::json copy_groups;
   std::optional<double> seconds;       ///< wall time of the CV
+  /// Per fold: its files, held-out logloss and kept boosting rounds per model (empty: none), so
+  /// `train --cv` boosts the rounds the folds found.
+  std::vector<FoldReport> fold_reports;
 
   /// The contract JSON (the extensions only when present).
   nlohmann::json to_json() const;

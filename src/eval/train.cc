@@ -160,6 +160,7 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
   if (!from.cv_path.empty()) {
     CvSummary cv = CvSummary::load(from.cv_path);
     c.weights = blend_weights(cv, setup, from.cv_path);
+    c.cv_file_folds = cv.fold_reports;
     if (!cv.combine.is_null())
       c.combine = combine_from_json(cv.combine, int(models), cv.metrics.classes, from.cv_path);
   } else if (!from.weights.empty()) {
@@ -179,21 +180,21 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
   return c;
 }
 
-std::optional<RoundsFromCv> rounds_from_cv(const CvResult& cv, const LearnSetup& setup,
-                                           size_t final_rows) {
+std::optional<RoundsFromCv> rounds_from_cv(const std::vector<FoldReport>& folds,
+                                           const LearnSetup& setup, size_t final_rows) {
   const XgbConfig& x = setup.params.xgb();
   auto it = std::find(setup.models.begin(), setup.models.end(), "xgb");
-  if (it == setup.models.end() || x.early_stop <= 0 || x.valid_share <= 0 || cv.folds.empty())
+  if (it == setup.models.end() || x.early_stop <= 0 || x.valid_share <= 0 || folds.empty())
     return std::nullopt;
   const size_t m = size_t(it - setup.models.begin());
   double rounds = 0, rows = 0;
-  for (const FoldReport& f : cv.folds) {
+  for (const FoldReport& f : folds) {
     if (m >= f.rounds.size() || f.rounds[m] <= 0) return std::nullopt;
     rounds += f.rounds[m];
     rows += double(f.train_rows) * (1 - x.valid_share);  // the fold's fit, its holdout aside
   }
-  rounds /= double(cv.folds.size());
-  rows /= double(cv.folds.size());
+  rounds /= double(folds.size());
+  rows /= double(folds.size());
   if (rows < 1) return std::nullopt;
   RoundsFromCv r;
   r.fold_rounds = rounds;
@@ -212,7 +213,11 @@ Bundle make_bundle(const Sketches& s, const LearnSetup& setup, WeightChoice& c,
     return bagged_bundle(*c.cv, setup, store);
   }
   std::optional<RoundsFromCv> fixed;
-  if (c.cv) fixed = rounds_from_cv(*c.cv, setup, c.cv->rows.size());
+  const size_t final_rows = c.cv ? c.cv->rows.size() : s.size();
+  if (c.cv)
+    fixed = rounds_from_cv(c.cv->folds, setup, final_rows);
+  else if (!c.cv_file_folds.empty())
+    fixed = rounds_from_cv(c.cv_file_folds, setup, final_rows);
   LearnSetup final_setup = setup;
   if (fixed) {
     // The folds already found where boosting stops: the final fit uses every file and no
@@ -223,7 +228,7 @@ Bundle make_bundle(const Sketches& s, const LearnSetup& setup, WeightChoice& c,
       log(fmt::format(
           "xgb: the final fit boosts {} rounds on all {} files, no holdout (the folds stopped at "
           "{:.1f} rounds on average, x {:.2f} for {:.2f}x their files)",
-          fixed->rounds, c.cv->rows.size(), fixed->fold_rounds, fixed->scale, fixed->row_ratio));
+          fixed->rounds, final_rows, fixed->fold_rounds, fixed->scale, fixed->row_ratio));
   }
   Bundle b = train_bundle(s, final_setup, c.weights, store, log);
   if (fixed)

@@ -35,6 +35,9 @@ struct WeightChoice {
   CombineChoice combine;        ///< temperature or stacker (kind blend: none)
   bool bag = false;             ///< the bundle is the CV's fold members
   std::optional<CvResult> cv;
+  /// The folds of the CV file the weights came from (train_rows and rounds; empty: none), so the
+  /// final xgb fit boosts their rounds as after a CV train runs itself.
+  std::vector<FoldReport> cv_file_folds;
 };
 
 /// Decides the blend weights and combination: the given weights (a plain blend); else the CV
@@ -52,10 +55,11 @@ struct RoundsFromCv {
   double row_ratio = 0;    ///< final fit's files / a fold fit's files (its holdout aside)
   double scale = 1;        ///< rounds = ceil(fold_rounds * scale)
 };
-/// The final fit's rounds: the folds' mean kept rounds scaled to the final fit's `final_rows`
-/// files; nullopt when xgb is not a model, early stopping is off, or a fold kept no rounds.
-std::optional<RoundsFromCv> rounds_from_cv(const CvResult& cv, const LearnSetup& setup,
-                                           size_t final_rows);
+/// The final fit's rounds: the mean kept rounds of `folds` (a CV's, its models those of `setup`)
+/// scaled to the final fit's `final_rows` files; nullopt when xgb is not a model, early stopping
+/// is off, or a fold kept no rounds.
+std::optional<RoundsFromCv> rounds_from_cv(const std::vector<FoldReport>& folds,
+                                           const LearnSetup& setup, size_t final_rows);
 
 /// The bundle of a choice: the fold members of its CV when it bagged (moved out of c.cv), else
 /// the pipeline and models fitted on all rows of `s`; with the choice's weights and combination,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <unordered_map>
 
 #include "util/error.h"
@@ -35,6 +36,9 @@ const ParamTable<FeatureConfig>& feature_params() {
        "Calls of each file kept, in order, for sequence models (textcnn): threads one after "
        "another with a break token between them, consecutive repeats of one API collapsed; 0 = "
        "none (set to 1000 when textcnn is trained and this is not given)"},
+      {"features.tree_ngrams", &C::tree_ngrams, 0, 1e8,
+       "N-gram columns XGBoost sees: the most frequent of the vocabulary (0 = all); the linear "
+       "model's TF-IDF keeps every n-gram (fewer columns make XGBoost's histograms cheaper)"},
   };
   return table;
 }
@@ -96,12 +100,27 @@ void FeaturePipeline::build_columns() {
   }
   ngram_base_ = static_cast<uint32_t>(columns_.size());
   for (const auto& t : ngram_text_) columns_.push_back("ng:" + t);
+  mark_tree_ngrams();
   for (size_t i = 0; i < scalars_.size(); ++i)
     if (starts_with(scalars_[i], "thread:"))
       scalar_column_[i] = static_cast<uint32_t>(columns_.size()), columns_.push_back(scalars_[i]);
   shared_columns_ = std::make_shared<const std::vector<std::string>>(columns_);
   apis_sorted_ = std::is_sorted(apis_.begin(), apis_.end());
   ngrams_sorted_ = std::is_sorted(ngram_hash_.begin(), ngram_hash_.end());
+}
+
+// The tree_ngrams most frequent n-grams (lowest IDF; ties by text, as the vocabulary's cap).
+void FeaturePipeline::mark_tree_ngrams() {
+  const size_t n = ngram_text_.size(), keep = cfg_.tree_ngrams;
+  tree_ngram_.assign(n, keep == 0 || keep >= n);
+  if (keep == 0 || keep >= n) return;
+  std::vector<uint32_t> order(n);
+  std::iota(order.begin(), order.end(), 0u);
+  std::nth_element(order.begin(), order.begin() + keep, order.end(), [&](uint32_t a, uint32_t b) {
+    if (ngram_idf_[a] != ngram_idf_[b]) return ngram_idf_[a] < ngram_idf_[b];
+    return ngram_text_[a] < ngram_text_[b];
+  });
+  for (size_t i = 0; i < keep; ++i) tree_ngram_[order[i]] = 1;
 }
 
 std::vector<NgramDf> ngram_candidates(const Sketches& s, std::span<const uint32_t> rows,

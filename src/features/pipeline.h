@@ -40,6 +40,9 @@ struct FeatureConfig {
   /// Calls of each file kept in order for sequence models (textcnn), 0 = none: not a feature
   /// family, the values of ValueKind::kSequence matrices.
   uint32_t sequence_len = 0;
+  /// N-gram columns the tree models' count matrices carry: the most frequent of the vocabulary
+  /// (0 = all); the TF-IDF matrices keep the whole vocabulary.
+  uint32_t tree_ngrams = 1000;
 
   bool operator==(const FeatureConfig&) const = default;
 };
@@ -111,6 +114,7 @@ class FeaturePipeline {
   void fit_scalars(const Sketches& s);
   void fit_ngrams(const Sketches& s, std::span<const uint32_t> rows);
   void build_columns();
+  void mark_tree_ngrams();
   void fit_scales(const Sketches& s, std::span<const uint32_t> rows, Collective* c = nullptr);
 
   FeatureConfig cfg_;
@@ -131,6 +135,7 @@ class FeaturePipeline {
   std::vector<int32_t> set_column_;      ///< per API: its `set:` column, or -1
   std::vector<uint32_t> scalar_column_;  ///< per scalar statistic: its column
   uint32_t ngram_base_ = 0;              ///< column of the first n-gram
+  std::vector<uint8_t> tree_ngram_;      ///< per n-gram: in the count matrices (tree_ngrams)
   int32_t set_count_column_ = -1;        ///< `set_count`, or -1
 };
 

@@ -1,7 +1,8 @@
 // FeaturePipeline::save / load: "MSFEAT\r\n" | u32 version | u64 payload size | u64 checksum of
 // the payload | payload: the config (feature_params(), row by row), then what fit() learned.
-// Derived tables are rebuilt on load. Version 1 (before features.sequence_len, the last row) has
-// every row but that one, read as 0.
+// Derived tables are rebuilt on load. Version 1 lacks the last two rows (features.sequence_len,
+// features.tree_ngrams), version 2 the last one; both read as 0 (no sequences, every n-gram in the
+// count matrices, as those versions built them).
 #include <fmt/format.h>
 
 #include "features/pipeline.h"
@@ -13,7 +14,7 @@ namespace malscope {
 namespace {
 
 constexpr std::string_view kMagic("MSFEAT\r\n", 8);
-constexpr uint32_t kVersion = 2;
+constexpr uint32_t kVersion = 3;
 
 }  // namespace
 
@@ -49,8 +50,9 @@ FeaturePipeline FeaturePipeline::load(ByteReader& in) {
   if (hash_bytes(payload) != checksum) in.fail("checksum mismatch");
   ByteReader r(payload, in.what());
   FeaturePipeline p;
-  feature_params().load(r, p.cfg_,
-                        version == 1 ? feature_params().size() - 1 : feature_params().size());
+  p.cfg_.sequence_len = 0;
+  p.cfg_.tree_ngrams = 0;
+  feature_params().load(r, p.cfg_, feature_params().size() - (kVersion - version));
   PipelineCodec::fitted([&](auto&... v) { (r.get(v), ...); }, p);
   r.expect_end();
   // Only what transform() relies on: the parameters' ranges are for new fits, so tightening one

@@ -33,7 +33,8 @@ int32_t find_sorted(const std::vector<T>& v, bool sorted, const K& key) {
 // columns and builds rows.
 struct FeaturePipeline::RowBuilder {
   RowBuilder(const FeaturePipeline& p, const Sketches& s);
-  void counts(uint32_t r, std::vector<Entry>& out) const;
+  /// `trees`: only the n-grams of the tree view (features.tree_ngrams).
+  void counts(uint32_t r, std::vector<Entry>& out, bool trees) const;
   void tfidf(uint32_t r, std::vector<Entry>& out) const;
   void sequence(uint32_t r, std::vector<Entry>& out) const;
 
@@ -73,7 +74,7 @@ FeaturePipeline::RowBuilder::RowBuilder(const FeaturePipeline& p_, const Sketche
 
 // Emits the row's entries in ascending column order, block by block: only the few dozen APIs need
 // sorting, n-gram ids and columns are both in hash order.
-void FeaturePipeline::RowBuilder::counts(uint32_t r, std::vector<Entry>& out) const {
+void FeaturePipeline::RowBuilder::counts(uint32_t r, std::vector<Entry>& out, bool trees) const {
   out.clear();
   thread_local std::vector<std::pair<uint32_t, const ApiCount*>>
       apis;  // (vocabulary index, counts)
@@ -97,13 +98,14 @@ void FeaturePipeline::RowBuilder::counts(uint32_t r, std::vector<Entry>& out) co
   if (p.set_count_column_ >= 0 && rare) out.push_back({uint32_t(p.set_count_column_), float(rare)});
   if (!ngram_col.empty())
     for (const NgramCount& g : s.ngrams(r))
-      if (int32_t c = ngram_col[g.id]; c >= 0) out.push_back({p.ngram_base_ + c, float(g.count)});
+      if (int32_t c = ngram_col[g.id]; c >= 0 && (!trees || p.tree_ngram_[c]))
+        out.push_back({p.ngram_base_ + c, float(g.count)});
   for (auto [src, col] : thread_scalars)
     if (sc[src] != 0) out.push_back({col, sc[src]});
 }
 
 void FeaturePipeline::RowBuilder::tfidf(uint32_t r, std::vector<Entry>& out) const {
-  counts(r, out);
+  counts(r, out, false);
   const uint32_t ng_end = p.ngram_base_ + static_cast<uint32_t>(p.ngram_hash_.size());
   double norm = 0;
   size_t kept = 0;
@@ -152,7 +154,7 @@ void FeaturePipeline::fit_scales(const Sketches& s, std::span<const uint32_t> ro
   parallel_for(blocks, threads, [&](size_t b, int w) {
     std::vector<Entry> row;
     for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
-      rb.counts(rows[i], row);
+      rb.counts(rows[i], row, false);
       for (const Entry& e : row) max[w][e.col] = std::max(max[w][e.col], e.value);
     }
   });
@@ -197,7 +199,7 @@ FeatureMatrix FeaturePipeline::transform(const Sketches& s, std::span<const uint
     std::vector<Entry> row;
     for (size_t i = b * kBlockRows; i < std::min(rows.size(), (b + 1) * kBlockRows); ++i) {
       if (kind == ValueKind::kCounts)
-        rb.counts(rows[i], row);
+        rb.counts(rows[i], row, true);
       else if (kind == ValueKind::kTfidf)
         rb.tfidf(rows[i], row);
       else

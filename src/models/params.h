@@ -21,7 +21,7 @@ namespace malscope {
 /// The xgb.* parameters: how XgbModel fits (predicting needs none of them).
 struct XgbConfig {
   int rounds = 1000;         ///< most boosting rounds
-  int early_stop = 20;       ///< rounds without a better validation logloss (0 = never)
+  int early_stop = 10;       ///< rounds without a better validation logloss (0 = never)
   double valid_share = 0.1;  ///< training rows held out for early stopping
   double eta = 0.2;          ///< learning rate
   int max_depth = 4;         ///< tree depth

@@ -97,9 +97,13 @@ TEST(CvSummary, WhatCvWritesRoundTrips) {
   const nlohmann::json j = summarize(r, fx.setup, "t.store", "oof.csv").to_json();
   for (const char* key :
        {"dataset", "folds", "seed", "models", "metrics", "per_class", "pairs", "confusion",
-        "feature_importance", "oof_path", "blend", "model_metrics", "params", "combine", "seconds"})
+        "feature_importance", "oof_path", "blend", "model_metrics", "params", "combine", "seconds",
+        "fold_reports"})
     EXPECT_TRUE(j.contains(key)) << key;
-  EXPECT_EQ(j.size(), 15u);
+  EXPECT_EQ(j.size(), 16u);
+  ASSERT_EQ(j["fold_reports"].size(), 3u);
+  EXPECT_EQ(j["fold_reports"][0]["rounds"][0], r.folds[0].rounds[0]);
+  EXPECT_EQ(j["fold_reports"][2]["train_rows"], r.folds[2].train_rows);
   EXPECT_EQ(j["folds"], 3);
   EXPECT_EQ(j["dataset"]["files"], 90);
   EXPECT_EQ(j["blend"]["xgb"], r.weights[0]);
@@ -107,6 +111,18 @@ TEST(CvSummary, WhatCvWritesRoundTrips) {
   EXPECT_EQ(j["metrics"]["logloss"], r.metrics.logloss);
   CvSummary back = CvSummary::parse(j.dump(2), "cv.json");
   EXPECT_EQ(back.weights, r.weights);
+  ASSERT_EQ(back.fold_reports.size(), 3u);
+  EXPECT_EQ(back.fold_reports[1].rounds, r.folds[1].rounds);
+  EXPECT_EQ(back.fold_reports[1].train_rows, r.folds[1].train_rows);
+  nlohmann::json bad = j;
+  bad["fold_reports"][1]["rounds"] = {40};
+  EXPECT_EQ(message(bad.dump(), "cv.json"),
+            "CV results 'cv.json': fold_reports[1].logloss and fold_reports[1].rounds must have "
+            "one entry per model (2) (expected the JSON `malscope cv --json-out` writes)");
+  bad = j;
+  bad["fold_reports"].erase(0);
+  EXPECT_NE(message(bad.dump(), "cv.json").find("fold_reports has 2 folds, folds says 3"),
+            std::string::npos);
   EXPECT_EQ(back.to_json(), j);
   EXPECT_EQ(back.to_json().dump(2), j.dump(2));
 }

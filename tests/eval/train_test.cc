@@ -174,23 +174,23 @@ TEST(RoundsFromCv, TheFoldsRoundsScaledToAllFiles) {
     cv.folds.push_back(f);
   }
   // Each fold fitted 720 files (a tenth held out to stop boosting); the final fit has 1000.
-  auto r = rounds_from_cv(cv, setup, 1000);
+  auto r = rounds_from_cv(cv.folds, setup, 1000);
   ASSERT_TRUE(r);
   EXPECT_DOUBLE_EQ(r->fold_rounds, 35);
   EXPECT_DOUBLE_EQ(r->row_ratio, 1000.0 / 720);
   EXPECT_EQ(r->rounds, int(std::ceil(35 * 1000.0 / 720)));
-  EXPECT_EQ(rounds_from_cv(cv, setup, 100000)->rounds, 70);  // at most twice the folds'
-  EXPECT_EQ(rounds_from_cv(cv, setup, 10)->rounds, 35);      // never fewer
+  EXPECT_EQ(rounds_from_cv(cv.folds, setup, 100000)->rounds, 70);  // at most twice the folds'
+  EXPECT_EQ(rounds_from_cv(cv.folds, setup, 10)->rounds, 35);      // never fewer
   setup.params.set("xgb.rounds", "50");
-  EXPECT_EQ(rounds_from_cv(cv, setup, 1000)->rounds, 49);
+  EXPECT_EQ(rounds_from_cv(cv.folds, setup, 1000)->rounds, 49);
   setup.params.set("xgb.rounds", "45");
-  EXPECT_EQ(rounds_from_cv(cv, setup, 1000)->rounds, 45);  // nor more than xgb.rounds
+  EXPECT_EQ(rounds_from_cv(cv.folds, setup, 1000)->rounds, 45);  // nor more than xgb.rounds
 
   setup.params.set("xgb.early_stop", "0");  // the folds boosted every round: nothing to learn
-  EXPECT_FALSE(rounds_from_cv(cv, setup, 1000));
+  EXPECT_FALSE(rounds_from_cv(cv.folds, setup, 1000));
   setup.params = Params();
   setup.models = {"linear"};
-  EXPECT_FALSE(rounds_from_cv(cv, setup, 1000));
+  EXPECT_FALSE(rounds_from_cv(cv.folds, setup, 1000));
 }
 
 TEST_F(ChooseWeights, TheFinalXgbFitBoostsTheFoldsRoundsWithoutAHoldout) {
@@ -198,7 +198,7 @@ TEST_F(ChooseWeights, TheFinalXgbFitBoostsTheFoldsRoundsWithoutAHoldout) {
   from.bag = false;
   WeightChoice c = choose(from);
   ASSERT_TRUE(c.cv);
-  auto want = rounds_from_cv(*c.cv, fx.setup, 90);
+  auto want = rounds_from_cv(c.cv->folds, fx.setup, 90);
   ASSERT_TRUE(want);
   std::string fit_log;
   Bundle b = make_bundle(fx.sketches, fx.setup, c, "t.store",
@@ -211,6 +211,32 @@ TEST_F(ChooseWeights, TheFinalXgbFitBoostsTheFoldsRoundsWithoutAHoldout) {
                                      want->rounds)),
             std::string::npos)
       << fit_log;
+}
+
+// `cv --json-out` then `train --cv`: the final fit boosts the rounds the file's folds found, as
+// when train runs the CV itself.
+TEST_F(ChooseWeights, FromACvFileTheFinalXgbFitBoostsItsFoldsRounds) {
+  WeightSource from = source();
+  from.bag = false;
+  WeightChoice ran = choose(from);
+  ASSERT_TRUE(ran.cv);
+  auto want = rounds_from_cv(ran.cv->folds, fx.setup, 90);
+  ASSERT_TRUE(want);
+  WeightSource file = source();
+  file.cv_path = write_cv(summarize(*ran.cv, fx.setup, "t.store", ""));
+  WeightChoice c = choose(file);
+  EXPECT_FALSE(c.cv);
+  ASSERT_EQ(c.cv_file_folds.size(), 3u);
+  Bundle b = make_bundle(fx.sketches, fx.setup, c, "t.store");
+  EXPECT_EQ(b.info["final_rounds"]["xgb"], want->rounds);
+  EXPECT_EQ(b.info["params"]["xgb.early_stop"], 0);
+  // A file without fold reports (written by another tool, or before they existed): the final
+  // fit stops early on its own holdout.
+  file.cv_path = write_cv(summary({"xgb", "linear"}, {0.5, 0.5}));
+  WeightChoice old = choose(file);
+  Bundle e = make_bundle(fx.sketches, fx.setup, old, "t.store");
+  EXPECT_FALSE(e.info.contains("final_rounds"));
+  EXPECT_EQ(e.info["params"]["xgb.early_stop"], fx.setup.params.xgb().early_stop);
 }
 
 TEST_F(ChooseWeights, BaggingKeepsTheFoldMembersAndGivenWeightsWin) {

@@ -8,6 +8,7 @@
 #include "features/pipeline.h"
 #include "features/temp_store.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/serial.h"
 
 namespace malscope {
@@ -95,6 +96,46 @@ TEST(FeaturePipelineIo, SaveLoadGivesIdenticalMatrices) {
   EXPECT_EQ(q.config().max_ngrams, 300u);
   for (ValueKind k : {ValueKind::kCounts, ValueKind::kTfidf})
     EXPECT_TRUE(same_matrix(p.transform(s, {}, k), q.transform(s, {}, k)));
+}
+
+// A version-2 blob (before features.tree_ngrams) loads with every n-gram in the count matrices,
+// as version 2 built them.
+TEST(FeaturePipelineIo, Version2BlobsPutEveryNgramInTheCountMatrices) {
+  TempStore t(random_csv(60, 11));
+  FeatureConfig cfg = small_config();
+  cfg.tree_ngrams = 0;
+  Sketches s = Sketches::extract(t.store(), cfg, 2);
+  FeaturePipeline p(cfg);
+  p.fit(s, every_other(s.size(), 0));
+  const std::string v3 = to_bytes(p);
+  ByteWriter config;
+  feature_params().save(config, cfg);
+  // magic (8), version (4), payload size (8), checksum (8), payload: the config rows (the last
+  // one features.tree_ngrams, 4 bytes), then what fit() learned.
+  const size_t head = 28, rows = config.str().size();
+  std::string payload = v3.substr(head, rows - 4) + v3.substr(head + rows);
+  ByteWriter v2;
+  v2.put_raw(v3.substr(0, 8));
+  v2.put<uint32_t>(2);
+  v2.put<uint64_t>(payload.size());
+  v2.put<uint64_t>(hash_bytes(payload));
+  v2.put_raw(payload);
+  FeaturePipeline q = load_blob(v2.str());
+  EXPECT_EQ(q.config().tree_ngrams, 0u);
+  EXPECT_EQ(q.config().max_ngrams, 300u);
+  for (ValueKind k : {ValueKind::kCounts, ValueKind::kTfidf})
+    EXPECT_TRUE(same_matrix(p.transform(s, {}, k), q.transform(s, {}, k)));
+  // And a version-3 blob keeps its cap.
+  FeatureConfig capped = small_config();
+  capped.tree_ngrams = 7;
+  FeaturePipeline c(capped);
+  c.fit(s, every_other(s.size(), 0));
+  FeaturePipeline d = load_blob(to_bytes(c));
+  EXPECT_EQ(d.config().tree_ngrams, 7u);
+  EXPECT_TRUE(same_matrix(c.transform(s, {}, ValueKind::kCounts),
+                          d.transform(s, {}, ValueKind::kCounts)));
+  EXPECT_LT(d.transform(s, {}, ValueKind::kCounts).nnz(),
+            q.transform(s, {}, ValueKind::kCounts).nnz());
 }
 
 TEST(FeaturePipelineIo, CorruptBlobsThrow) {

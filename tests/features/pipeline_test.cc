@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "features/file_stats.h"
@@ -176,6 +177,34 @@ TEST(Ngrams, MinDfAndCapKeepTheMostFrequentTiesByName) {
   EXPECT_EQ(names(), (std::vector<std::string>{"ng:A", "ng:B", "ng:C"}));
   cfg.max_ngrams = 2;  // A (df 3), then B before C (both df 2) by name
   EXPECT_EQ(names(), (std::vector<std::string>{"ng:A", "ng:B"}));
+}
+
+TEST(Ngrams, TreeNgramsKeepTheMostFrequentInTheCountMatricesOnly) {
+  TempStore t(kHeader + "f1,0,A,1,0,0\nf1,0,C,1,0,1\nf1,0,B,1,0,2\n" +
+              "f2,0,A,1,0,0\nf2,0,C,1,0,1\nf2,0,B,1,0,2\n" + "f3,0,A,1,0,0\nf3,0,D,1,0,1\n");
+  FeatureConfig cfg = min_df_1();
+  cfg.api_stats = cfg.api_set = cfg.threads = false;
+  cfg.ngram_max = 1;
+  // The n-gram columns with an entry in some row of the matrix, by name.
+  auto filled = [&](ValueKind kind) {
+    FeatureMatrix m = fit_all(t.store(), cfg, kind);
+    std::vector<std::string> n;
+    for (uint32_t c : m.indices) n.push_back(m.column_names()[c]);
+    std::sort(n.begin(), n.end());
+    n.erase(std::unique(n.begin(), n.end()), n.end());
+    EXPECT_EQ(m.cols(), 4u) << "the columns stay the vocabulary's";
+    return n;
+  };
+  const std::vector<std::string> all{"ng:A", "ng:B", "ng:C", "ng:D"};
+  cfg.tree_ngrams = 0;
+  EXPECT_EQ(filled(ValueKind::kCounts), all);
+  cfg.tree_ngrams = 2;  // A (df 3), then B before C (both df 2) by name; D (df 1) out
+  EXPECT_EQ(filled(ValueKind::kCounts), (std::vector<std::string>{"ng:A", "ng:B"}));
+  EXPECT_EQ(filled(ValueKind::kTfidf), all);
+  cfg.tree_ngrams = 1;
+  EXPECT_EQ(filled(ValueKind::kCounts), (std::vector<std::string>{"ng:A"}));
+  cfg.tree_ngrams = 4;
+  EXPECT_EQ(filled(ValueKind::kCounts), all);
 }
 
 TEST(Ngrams, TfidfIsSublinearSmoothedAndL2Normalised) {
