@@ -7,6 +7,7 @@
 
 #include "models/bundle.h"
 #include "util/error.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace {
@@ -46,7 +47,7 @@ std::string CombineChoice::why() const {
 }
 
 CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const int32_t> labels,
-                              std::span<const uint32_t> fold, const BlendConfig& p) {
+                              std::span<const uint32_t> fold, const BlendConfig& p, int threads) {
   if (oof.empty()) throw Error("no models to combine");
   const double nan = std::numeric_limits<double>::quiet_NaN();
   CombineChoice c;
@@ -67,10 +68,11 @@ CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const 
   const double l2s[] = {p.stack_l2, 10 * p.stack_l2, 100 * p.stack_l2};
   Predictions nb = Predictions::zeros(n, classes), nt = nb;
   std::vector<Predictions> ns(std::size(l2s), nb);
-  for (uint32_t f = 0; f < folds; ++f) {
+  // Each fold writes its own rows of nb, nt and ns: the folds run side by side.
+  parallel_for(folds, threads, [&](size_t f, int) {
     std::vector<uint32_t> in, out;
     for (uint32_t i = 0; i < n; ++i) (fold[i] == f ? out : in).push_back(i);
-    if (out.empty()) continue;
+    if (out.empty()) return;
     std::vector<int32_t> y_in;
     for (uint32_t i : in) y_in.push_back(labels[i]);
     const auto p_in = take(oof, in), p_out = take(oof, out);
@@ -84,7 +86,7 @@ CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const 
     }
     for (size_t k = 0; try_stack && k < std::size(l2s); ++k)
       put_rows(Stacker::fit(p_in, y_in, l2s[k], w).predict(p_out), out, ns[k]);
-  }
+  });
   c.blend_logloss = floored_logloss(labels, nb, p.floor);
   c.temperature_logloss = try_temp ? floored_logloss(labels, nt, p.floor) : nan;
   c.stack_logloss = nan;

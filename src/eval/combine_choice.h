@@ -30,9 +30,11 @@ struct CombineChoice {
 };
 
 /// Chooses the combination of `oof` (per model, out-of-fold) by the blend.* parameters of `p`;
-/// `fold` gives each row's fold (0..folds-1).
+/// `fold` gives each row's fold (0..folds-1). The folds' fits run on `threads` threads (0 = all
+/// cores); the choice does not depend on them.
 CombineChoice choose_combiner(std::span<const Predictions> oof, std::span<const int32_t> labels,
-                              std::span<const uint32_t> fold, const BlendConfig& p);
+                              std::span<const uint32_t> fold, const BlendConfig& p,
+                              int threads = 1);
 
 /// {"kind", "temperature", "stack": {"models", "coef"} (a stack only), "nested_logloss":
 /// {"blend", "temperature", "stack"} (null when not tried)}: what the CV JSON and bundle record.

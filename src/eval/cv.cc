@@ -54,6 +54,23 @@ void merge_fold(FoldResult&& out, std::span<const uint32_t> valid_pos, CvResult&
   r.folds.push_back(std::move(out.report));
 }
 
+// The index of model `name` in the setup's models.
+size_t model_index(const LearnSetup& setup, const std::string& name) {
+  auto it = std::find(setup.models.begin(), setup.models.end(), name);
+  if (it == setup.models.end())
+    throw Error(fmt::format("cross_validate: a side task waits for '{}', not a model here", name));
+  return size_t(it - setup.models.begin());
+}
+
+// A whole fold's report as the part of model m reports it.
+FoldReport model_report(const FoldReport& r, size_t m) {
+  FoldReport o = r;
+  o.logloss = {r.logloss.at(m)};
+  o.rounds = {r.rounds.at(m)};
+  o.model_seconds = {r.model_seconds.at(m)};
+  return o;
+}
+
 }  // namespace
 
 std::string time_left(double seconds) {
@@ -78,6 +95,11 @@ void ensure_sequences(LearnSetup& setup) {
       setup.given.end())
     throw UsageError("features.sequence_len is 0, but a sequence model (textcnn) needs the calls");
   setup.params.set("features.sequence_len", std::to_string(kDefaultSequenceLen));
+}
+
+int cv_fold_jobs(const Sketches& s, const LearnSetup& setup, int folds) {
+  return setup.fold_jobs > 0 ? std::clamp(setup.fold_jobs, 1, std::min(folds, setup.threads))
+                             : auto_fold_jobs(s, setup.threads, folds);
 }
 
 int auto_fold_jobs(const Sketches& s, int threads, int folds) {
@@ -165,7 +187,7 @@ CvResult merge_cv(CvPlan plan, std::vector<FoldResult> results, const LearnSetup
     split_fold(r.fold, uint32_t(f), train_pos, valid_pos);
     merge_fold(std::move(results[f]), valid_pos, r, gain);
   }
-  r.combine = choose_combiner(r.oof, r.labels, r.fold, setup.params.blend());
+  r.combine = choose_combiner(r.oof, r.labels, r.fold, setup.params.blend(), setup.threads);
   r.weights = r.combine.weights;
   r.blended = std::move(r.combine.oof);
   r.combine.oof = {};
@@ -180,9 +202,7 @@ CvResult merge_cv(CvPlan plan, std::vector<FoldResult> results, const LearnSetup
 CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOptions& opt,
                         const LogFn& log) {
   auto t0 = std::chrono::steady_clock::now();
-  const int jobs = setup.fold_jobs > 0
-                       ? std::clamp(setup.fold_jobs, 1, std::min(opt.folds, setup.threads))
-                       : auto_fold_jobs(s, setup.threads, opt.folds);
+  const int jobs = cv_fold_jobs(s, setup, opt.folds);
   CvPlan plan = plan_cv(s, setup, opt, jobs == 1 ? setup.threads : setup.threads / jobs);
   feature_config(setup.params);  // a bad features.* value fails before any fold runs
   if (log && plan.copies.sets) log(copy_groups_text(plan.copies));
@@ -196,6 +216,13 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
         log(fold_line(done[f].report, setup.models, f, opt.folds) +
             time_left(seconds_since(folds_start) / (f + 1) * (opt.folds - f - 1)));
     }
+    for (const SideTask& t : opt.side_tasks) {
+      std::vector<FoldReport> reports;
+      if (!t.after_model.empty())
+        for (const FoldResult& d : done)
+          reports.push_back(model_report(d.report, model_index(setup, t.after_model)));
+      t.run(reports);
+    }
   } else {
     // Folds side by side, the threads shared among them: small data sets keep every core busier
     // this way than with all threads inside one fold's XGBoost. Each fold's models run as tasks
@@ -203,19 +230,67 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
     // tasks are short and no core idles while one fold finishes alone (5 folds on 2 cores).
     std::vector<std::vector<FoldTask>> split;
     for (const FoldTask& t : plan.tasks) split.push_back(split_by_model(t));
-    std::vector<std::pair<size_t, size_t>> order;  // (fold, part)
-    for (size_t m = 0; m < setup.models.size(); ++m)
+    // The part of fold f holding model m (a fold kept whole, to keep its member, has one part).
+    auto part_of = [&](size_t f, size_t m) { return split[f].size() == 1 ? size_t(0) : m; };
+    std::vector<std::pair<size_t, size_t>> order;  // (fold, part); side task k: (SIZE_MAX, k)
+    std::vector<std::vector<size_t>> after;
+    std::vector<std::vector<size_t>> part_task(split.size());  // task of each (fold, part)
+    auto add_side_tasks = [&] {
+      const size_t first = order.size();
+      for (size_t k = 0; k < opt.side_tasks.size(); ++k) {
+        const SideTask& t = opt.side_tasks[k];
+        std::vector<size_t> deps;
+        if (!t.after_model.empty()) {
+          const size_t m = model_index(setup, t.after_model);
+          for (size_t f = 0; f < split.size(); ++f) deps.push_back(part_task[f][part_of(f, m)]);
+        }
+        for (size_t j : t.after_tasks) {
+          if (j >= k) throw Error("cross_validate: a side task waits for a later one");
+          deps.push_back(first + j);
+        }
+        order.emplace_back(SIZE_MAX, k);
+        after.push_back(std::move(deps));
+      }
+    };
+    for (size_t f = 0; f < split.size(); ++f) part_task[f].assign(split[f].size(), SIZE_MAX);
+    for (size_t m = 0; m < setup.models.size(); ++m) {
       for (size_t f = 0; f < split.size(); ++f)
-        if (m < split[f].size()) order.emplace_back(f, m);
+        if (m < split[f].size()) {
+          part_task[f][m] = order.size();
+          order.emplace_back(f, m);
+          after.emplace_back();
+        }
+      // After the first model's parts, so they start as soon as the longest parts are handed out.
+      if (m == 0) add_side_tasks();
+    }
     std::vector<std::vector<FoldResult>> parts(split.size());
-    for (size_t f = 0; f < split.size(); ++f) parts[f].resize(split[f].size());
+    std::vector<std::vector<FoldReport>> part_reports(split.size());
+    for (size_t f = 0; f < split.size(); ++f) {
+      parts[f].resize(split[f].size());
+      part_reports[f].resize(split[f].size());
+    }
     std::vector<size_t> left(split.size());
     for (size_t f = 0; f < split.size(); ++f) left[f] = split[f].size();
     std::mutex mu;
-    parallel_for(order.size(), jobs, [&](size_t i, int) {
+    run_task_graph(order.size(), after, jobs, [&](size_t i, int) {
       const auto [f, m] = order[i];
+      if (f == SIZE_MAX) {
+        const SideTask& t = opt.side_tasks[m];
+        std::vector<FoldReport> reports;
+        if (!t.after_model.empty()) {
+          const size_t mi = model_index(setup, t.after_model);
+          std::lock_guard<std::mutex> lock(mu);  // every part it waits for is written
+          for (size_t g = 0; g < split.size(); ++g) {
+            const FoldReport& p = part_reports[g][part_of(g, mi)];
+            reports.push_back(split[g].size() == 1 ? model_report(p, mi) : p);
+          }
+        }
+        t.run(reports);
+        return;
+      }
       FoldResult o = run_fold(s, split[f][m]);
       std::lock_guard<std::mutex> lock(mu);
+      part_reports[f][m] = o.report;  // what side tasks read, after the parts are joined
       parts[f][m] = std::move(o);
       if (--left[f] == 0) {
         done[f] = join_fold_parts(std::move(parts[f]));

@@ -50,6 +50,8 @@ void ensure_sequences(LearnSetup& setup);
 /// Folds to run side by side: all threads' worth (up to `folds`) when the sketches are small
 /// enough that several folds' matrices fit comfortably in memory, else 1.
 int auto_fold_jobs(const Sketches& s, int threads, int folds);
+/// The folds cross_validate runs side by side: setup.fold_jobs if given, else auto_fold_jobs.
+int cv_fold_jobs(const Sketches& s, const LearnSetup& setup, int folds);
 
 /// "; about 7m05s left" (for progress lines), or "" when nothing is left.
 std::string time_left(double seconds);
@@ -59,6 +61,17 @@ struct AugmentedRow {
   uint32_t row = 0;              ///< the copy's sketch row
   uint32_t parent = 0;           ///< the sketch row it copies
   std::vector<uint32_t> donors;  ///< sketch rows whose calls it was given
+};
+
+/// Work run in the folds' pool when folds run side by side (train's final fits, so no core idles
+/// while the last folds end). A task starts once the tasks it waits for have finished: every
+/// fold's part of the model `after_model` (if not empty; it gets those parts' reports, in fold
+/// order) and the side tasks `after_tasks` (indices of earlier side tasks). Where the folds run
+/// one after another, the side tasks run after them, in order.
+struct SideTask {
+  std::string after_model;
+  std::vector<size_t> after_tasks;
+  std::function<void(const std::vector<FoldReport>& after_model_reports)> run;
 };
 
 struct CvOptions {
@@ -73,6 +86,7 @@ struct CvOptions {
   /// and what CV chooses then favours memorising).
   bool group_copies = true;
   bool keep_members = false;     ///< keep each fold's pipeline and models (for a bagged bundle)
+  std::vector<SideTask> side_tasks;  ///< run beside the folds (see SideTask)
 };
 
 struct CvResult {

@@ -2,6 +2,7 @@
 // Training the deployable bundle: the feature pipeline and every model fitted on all labeled
 // rows, blended with weights chosen beforehand (given, from a CV results file, or by k-fold CV on
 // out-of-fold predictions, cv.h); or the k fold members of one CV, bagged.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ namespace malscope {
 Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<double> weights,
                     const std::string& store, const LogFn& log = {},
                     std::span<const uint32_t> rows = {});
+
+/// The final fit on all rows (train.cc), when it ran beside the CV that chose the weights.
+struct FinalFit;
 
 /// Where a bundle's blend weights come from.
 struct WeightSource {
@@ -38,6 +42,8 @@ struct WeightChoice {
   /// The folds of the CV file the weights came from (train_rows and rounds; empty: none), so the
   /// final xgb fit boosts their rounds as after a CV train runs itself.
   std::vector<FoldReport> cv_file_folds;
+  /// The final models, fitted beside the CV's folds (small data), for make_bundle.
+  std::shared_ptr<FinalFit> prefit;
 };
 
 /// Decides the blend weights and combination: the given weights (a plain blend); else the CV

@@ -56,4 +56,11 @@ class ThreadPool {
 /// [0, threads) so callers can keep per-worker accumulators. Rethrows the first exception.
 void parallel_for(size_t n, int threads, const std::function<void(size_t i, int worker)>& fn);
 
+/// Runs fn(i, worker) for i in [0, n) on `threads` threads, task i only once every task in
+/// after[i] (each < n) has finished; a free worker takes the lowest-numbered ready task. With one
+/// thread, tasks run in that order on the caller's. After an exception no task starts; the first
+/// is rethrown once the running ones end. Throws std::logic_error if `after` has a cycle.
+void run_task_graph(size_t n, const std::vector<std::vector<size_t>>& after, int threads,
+                    const std::function<void(size_t i, int worker)>& fn);
+
 }  // namespace malscope
