@@ -140,20 +140,9 @@ std::optional<Bundle> train_distributed(const Sketches& s, std::span<const uint3
     member.models.push_back(std::move(m));
   }
   if (!root) return std::nullopt;
-  const size_t columns = pipe.column_names().size();
-  b.members.push_back(std::move(member));
-  b.weights = std::move(weights);
-  b.floor = setup.params.get_double("blend.floor");
-  b.info = {{"params", setup.params.to_json()},
-            {"models", setup.models},
-            {"weights", b.weights},
-            {"seed", setup.seed},
-            {"store", store},
-            {"files", files},
-            {"classes", b.classes},
-            {"rounds", rounds},
-            {"columns", columns},
-            {"workers", c.world()}};
+  finish_bundle(b, std::move(member), std::move(weights), setup, store, size_t(files),
+                std::move(rounds));
+  b.info["workers"] = c.world();
   return b;
 }
 

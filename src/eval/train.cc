@@ -23,6 +23,24 @@ std::string fit_shape_text(const Model& m, const FeatureMatrix& x, const FitRepo
   return s;
 }
 
+void finish_bundle(Bundle& b, BundleMember member, std::vector<double> weights,
+                   const LearnSetup& setup, const std::string& store, size_t files,
+                   nlohmann::json rounds) {
+  const size_t columns = member.pipeline.column_names().size();
+  b.members.push_back(std::move(member));
+  b.weights = std::move(weights);
+  b.floor = setup.params.get_double("blend.floor");
+  b.info = {{"params", setup.params.to_json()},
+            {"models", setup.models},
+            {"weights", b.weights},
+            {"seed", setup.seed},
+            {"store", store},
+            {"files", files},
+            {"classes", b.classes},
+            {"rounds", std::move(rounds)},
+            {"columns", columns}};
+}
+
 // The final fit in steps: the pipeline and matrices on every row, then each model (side by side
 // or as tasks beside a CV), then the bundle.
 struct FinalFit {
@@ -97,19 +115,8 @@ struct FinalFit {
       member.models.push_back(std::move(models[i]));
     }
     x.clear();
-    const size_t columns = member.pipeline.column_names().size();
-    b.members.push_back(std::move(member));
-    b.weights = std::move(weights);
-    b.floor = setup.params.get_double("blend.floor");
-    b.info = {{"params", setup.params.to_json()},
-              {"models", setup.models},
-              {"weights", b.weights},
-              {"seed", setup.seed},
-              {"store", store},
-              {"files", all.size()},
-              {"classes", b.classes},
-              {"rounds", rounds},
-              {"columns", columns}};
+    finish_bundle(b, std::move(member), std::move(weights), setup, store, all.size(),
+                  std::move(rounds));
     if (fixed)
       b.info["final_rounds"] = {
           {"xgb", fixed->rounds}, {"fold_mean", fixed->fold_rounds}, {"scale", fixed->scale}};

@@ -19,6 +19,13 @@ Bundle train_bundle(const Sketches& s, const LearnSetup& setup, std::vector<doub
                     const std::string& store, const LogFn& log = {},
                     std::span<const uint32_t> rows = {});
 
+/// Puts the fitted `member` into `b` with its blend `weights` and floor, and the info every
+/// trained bundle records (params, models, weights, seed, store, files, classes, rounds per model,
+/// columns).
+void finish_bundle(Bundle& b, BundleMember member, std::vector<double> weights,
+                   const LearnSetup& setup, const std::string& store, size_t files,
+                   nlohmann::json rounds);
+
 /// The final fit on all rows (train.cc), when it ran beside the CV that chose the weights.
 struct FinalFit;
 
