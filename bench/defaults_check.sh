@@ -7,13 +7,17 @@
 #   onethread  simulated, 8 classes, 600 / 250 files, every file one thread, every return value
 #              0, long files (mean 8,000 calls): the shape of a Cuckoo API-sequence set
 #   sim        the simulator's defaults, 2,000 / 1,000 files of about 3,400 calls, 6 classes
+#   hard8      a hard multi-class set: 8 classes, 570 / 240 files, one thread a file, every
+#              return value 0, about 3,000 calls a file, and 40% of the files (train and test)
+#              relabelled to a class drawn at random, so accuracy stays near 0.6 and logloss
+#              near 1.3 whatever the model: calibration and over-fitting decide the score there
 # and prints per set: seconds (train includes the CV it runs), the CV's nested out-of-fold
 # logloss (from train's log), test logloss and accuracy. The test labels are read only by
 # `evaluate`, after the model is written.
 #
 # usage: bench/defaults_check.sh [WORKDIR]      (default /tmp/malscope_defaults_check)
 #   MALSCOPE=path/to/malscope   (default build/malscope)
-#   SETS="malbehavd s2c8 onethread sim"   which sets, in this order
+#   SETS="malbehavd s2c8 onethread sim hard8"   which sets, in this order
 #   PY=0                        skip the Python runs
 #   SEED=1                      train's seed;  SIM_SEED=7  the simulated sets' seed
 #   TRAIN_FLAGS="..."           extra flags for train (A/B runs of a default)
@@ -25,7 +29,7 @@ MALSCOPE=${MALSCOPE:-$ROOT/build/malscope}
 SHARED=${SHARED:-$ROOT/../shared}
 WORK=${1:-/tmp/malscope_defaults_check}
 PY=${PY:-1}
-SETS=${SETS:-malbehavd s2c8 onethread sim}
+SETS=${SETS:-malbehavd s2c8 onethread sim hard8}
 SIM_SEED=${SIM_SEED:-7}
 PYTHON=/usr/bin/python3
 export OMP_WAIT_POLICY=PASSIVE
@@ -51,6 +55,15 @@ one_thread() {
       $col["index"] = n++; print }' "$1" >"$2"
 }
 
+# Relabels each file with probability RATE to a class drawn uniformly from 0..K-1 (seeded);
+# $1 is train.csv (label column) or test_labels.csv.
+noisy_labels() {
+  awk -F, -v OFS=, -v seed="$3" -v rate=0.4 -v k=8 'BEGIN { srand(seed) }
+    NR == 1 { for (i = 1; i <= NF; ++i) col[$i] = i; print; next }
+    { if ($1 != last) { last = $1; flip = (rand() < rate); pick = int(rand() * k) }
+      if (flip) $col["label"] = pick; print }' "$1" >"$2"
+}
+
 make_set() {
   local name=$1 d="$WORK/data/$1"
   [ -f "$d/test_labels.csv" ] && return 0
@@ -67,6 +80,15 @@ make_set() {
         --mean-calls 8000 --seed "$SIM_SEED" --text-returns 0
       one_thread "$d/raw/train.csv" "$d/train.csv"
       one_thread "$d/raw/test.csv" "$d/test.csv"
+      ;;
+    hard8)
+      "$MALSCOPE" simulate -q -o "$d/raw" --classes 8 --train-files 570 --test-files 240 \
+        --mean-calls 3000 --seed "$SIM_SEED" --text-returns 0
+      one_thread "$d/raw/train.csv" "$d/raw/train1.csv"
+      noisy_labels "$d/raw/train1.csv" "$d/train.csv" "$SIM_SEED"
+      one_thread "$d/raw/test.csv" "$d/test.csv"
+      noisy_labels "$d/raw/test_labels.csv" "$d/raw/test_labels_noisy.csv" "$((SIM_SEED + 1))"
+      mv "$d/raw/test_labels_noisy.csv" "$d/raw/test_labels.csv"
       ;;
     sim)
       "$MALSCOPE" simulate -q -o "$d/raw" --seed "$SIM_SEED" --text-returns 0

@@ -84,9 +84,12 @@ void add_train(CLI::App* cmd, Globals& g) {
   auto* bag = cmd->add_flag("--bag", a->bag,
                             "Keep the k fold models of one CV run and average them (bagging; the "
                             "CV also chooses the blend weights) instead of fitting once on all "
-                            "files")
+                            "files. Neither --bag nor --no-bag: the CV decides (bagging where "
+                            "its logloss is above half a uniform guess's, ln(classes): weak models "
+                            "gain from the average)")
                   ->excludes(cv_opt);
-  cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files (the default)")->excludes(bag);
+  cmd->add_flag("--no-bag", a->no_bag, "Fit once on all files, whatever the CV's logloss")
+      ->excludes(bag);
   add_groups_option(cmd, a->groups);
   add_harden_flags(cmd, a->harden, a->harden_copies, a->harden_weight);
   add_learn_options(cmd, a->learn);
@@ -137,6 +140,7 @@ void add_train(CLI::App* cmd, Globals& g) {
     b.info["api_names"] = std::string(api_naming_name(store.api_naming()));  // predict's view
     // The CV figures, as bagged bundles carry them (what `serve` shows at GET /v1/model).
     if (w.cv && !b.info.contains("cv")) b.info["cv"] = overall_json(w.cv->metrics);
+    if (!w.bag_why.empty()) b.info["bagging"] = {{"bag", w.bag}, {"why", w.bag_why}};
     if (h) b.info["harden"] = harden_info(*h, hopt);
     write_bundle(a->output, b, g.quiet, w.cv ? w.cv->metrics.logloss : -1);
   });

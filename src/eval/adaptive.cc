@@ -114,3 +114,16 @@ nlohmann::json adapted_json(const std::vector<AdaptedDefault>& d) {
 }
 
 }  // namespace malscope
+
+namespace malscope {
+
+BagDecision decide_bagging(double cv_logloss, int classes) {
+  const double uniform = std::log(double(std::max(2, classes)));
+  BagDecision d;
+  d.bag = cv_logloss > kBagShare * uniform;
+  d.why = fmt::format("the CV's logloss {:.5f} is {:.2f} of a uniform guess's {:.5f} ({} {:.2f})",
+                      cv_logloss, cv_logloss / uniform, uniform, d.bag ? ">" : "<=", kBagShare);
+  return d;
+}
+
+}  // namespace malscope

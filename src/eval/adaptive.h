@@ -51,3 +51,19 @@ std::string adapted_text(const std::vector<AdaptedDefault>& d);
 nlohmann::json adapted_json(const std::vector<AdaptedDefault>& d);
 
 }  // namespace malscope
+
+namespace malscope {
+
+/// Whether train averages the CV's fold models rather than fitting once on all files, decided
+/// after the CV: the fold models' average pays where the models are weak (nested CV: noisy
+/// labels, overlapping classes), one fit on every file where they are strong. Weak means the
+/// CV's logloss is above kBagShare of the uniform prediction's, ln(classes).
+struct BagDecision {
+  bool bag = false;
+  std::string why;  ///< one clause for the log
+};
+inline constexpr double kBagShare = 0.5;
+/// The decision for a CV logloss `cv_logloss` over `classes` classes.
+BagDecision decide_bagging(double cv_logloss, int classes);
+
+}  // namespace malscope

@@ -1,4 +1,5 @@
 #include "eval/train.h"
+#include "eval/adaptive.h"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -226,11 +227,6 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
   const size_t models = setup.models.size();
   WeightChoice c;
   c.bag = from.bag.value_or(false);
-  if (log && !from.bag)
-    log(fmt::format(
-        "fitting once on all {} files (--bag averages the {} fold models instead: nested CV "
-        "scored one fit better on small data, docs/learning.md)",
-        from.cv.rows.empty() ? s.size() : from.cv.rows.size(), from.cv.folds));
   if (c.bag) {
     if (!from.cv_path.empty()) throw UsageError("bagging runs its own CV: it takes no CV file");
     CvOptions opt = from.cv;
@@ -257,6 +253,9 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
     c.weights = {1.0};
   } else {
     CvOptions opt = from.cv;
+    // Neither --bag nor --no-bag: the CV's logloss decides, so the CV keeps its members.
+    const bool may_bag = !from.bag.has_value();
+    opt.keep_members = may_bag;
     // Where folds run side by side, the final models fit beside them (no core idles while the
     // last folds end); their results are the same as fitted after the CV.
     const int jobs = cv_fold_jobs(s, setup, opt.folds);
@@ -270,6 +269,22 @@ WeightChoice choose_weights(const Sketches& s, const LearnSetup& setup, const We
     if (log)
       log(fmt::format("blend weights from {}-fold CV: {} (logloss {:.5f})", from.cv.folds,
                       fmt::join(c.weights, ", "), c.cv->metrics.logloss));
+    if (may_bag) {
+      const BagDecision d = decide_bagging(c.cv->metrics.logloss, c.cv->classes);
+      c.bag = d.bag;
+      c.bag_why = d.why;
+      if (log)
+        log(d.bag ? fmt::format("averaging the {} fold models (bagging: {}; --no-bag fits once on "
+                                "all files)",
+                                from.cv.folds, d.why)
+                  : fmt::format("fitting once on all {} files ({}; --bag averages the {} fold "
+                                "models)",
+                                c.cv->rows.size(), d.why, from.cv.folds));
+      if (c.bag)
+        c.prefit.reset();  // fitted beside the folds, not needed
+      else
+        c.cv->members.clear();
+    }
   }
   c.weights = normalized_weights(std::move(c.weights), models);
   c.combine.weights = c.weights;

@@ -33,9 +33,9 @@ struct FinalFit;
 struct WeightSource {
   std::vector<double> weights;  ///< given, one per model (scaled to sum to 1)
   std::string cv_path;          ///< else the blend of this CV results file (`cv --json-out`)
-  /// Bagging: the CV runs in any case and keeps its fold members. Unset: one fit on all files
-  /// (nested CV preferred it to the fold members' average on small data, docs/learning.md),
-  /// and the log says so.
+  /// Bagging: the CV runs in any case and keeps its fold members. false: one fit on all files.
+  /// Unset: where a CV chooses the weights, its logloss decides (decide_bagging, adaptive.h:
+  /// the fold members' average where the models are weak), and the log says so.
   std::optional<bool> bag;
   CvOptions cv;  ///< the CV that chooses them when nothing else does, or bags
 };
@@ -45,6 +45,7 @@ struct WeightChoice {
   std::vector<double> weights;  ///< one per model, summing to 1
   CombineChoice combine;        ///< temperature or stacker (kind blend: none)
   bool bag = false;             ///< the bundle is the CV's fold members
+  std::string bag_why;          ///< why the CV's logloss decided bag (empty: the user did)
   std::optional<CvResult> cv;
   /// The folds of the CV file the weights came from (train_rows and rounds; empty: none), so the
   /// final xgb fit boosts their rounds as after a CV train runs itself.

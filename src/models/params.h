@@ -44,7 +44,7 @@ struct XgbConfig {
 
 /// The linear.* parameters: how LinearModel fits.
 struct LinearConfig {
-  double C = 1;               ///< inverse L2 regularisation strength
+  double C = 0.3;             ///< inverse L2 regularisation strength
   std::string solver = "lr";  ///< liblinear solver: "lr" or "lr_dual"
   double eps = 0.01;          ///< stopping tolerance
   double class_weight = 0;    ///< class weight power, as XgbConfig::class_weight

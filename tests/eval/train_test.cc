@@ -1,10 +1,11 @@
 // Where a bundle's blend weights come from: given, a CV results file, a single model, or CV run
 // for them (and bagging); with today's messages for what does not fit.
 #include "eval/train.h"
-#include <cmath>
+#include "eval/adaptive.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <cmath>
 
 #include "learn_fixture.h"
 #include "test_util.h"
@@ -102,12 +103,36 @@ TEST_F(ChooseWeights, ASingleModelWeighsOne) {
   EXPECT_EQ(c.combine.kind, "blend");
 }
 
-TEST_F(ChooseWeights, OneFitByDefaultSaysWhyAndBaggingKeepsTheCombination) {
-  WeightChoice one = choose(source());
-  EXPECT_FALSE(one.bag);
-  EXPECT_NE(log.find("fitting once on all 90 files (--bag averages the 3 fold models"),
+TEST_F(ChooseWeights, TheCvLoglossDecidesBaggingByDefaultAndSaysWhy) {
+  WeightChoice dflt = choose(source());
+  ASSERT_TRUE(dflt.cv);
+  const BagDecision d = decide_bagging(dflt.cv->metrics.logloss, dflt.cv->classes);
+  EXPECT_EQ(dflt.bag, d.bag);
+  EXPECT_EQ(dflt.bag_why, d.why);
+  EXPECT_NE(log.find(d.bag ? "averaging the 3 fold models (bagging: " + d.why
+                           : "fitting once on all 90 files (" + d.why),
             std::string::npos)
       << log;
+  EXPECT_EQ(dflt.cv->members.size(), d.bag ? 3u : 0u);  // kept only for the bag
+  EXPECT_EQ(make_bundle(fx.sketches, fx.setup, dflt, "t.store").members.size(), d.bag ? 3u : 1u);
+}
+
+TEST(DecideBagging, WeakModelsBagStrongOnesFitOnce) {
+  EXPECT_FALSE(decide_bagging(0.12, 2).bag);  // MalbehavD-like: 0.17 of ln 2
+  EXPECT_TRUE(decide_bagging(1.5, 8).bag);    // noisy 8 classes: 0.72 of ln 8
+  EXPECT_FALSE(decide_bagging(0.5 * std::log(8.0), 8).bag);  // at the share: one fit
+  EXPECT_TRUE(decide_bagging(0.5 * std::log(8.0) + 1e-9, 8).bag);
+  EXPECT_EQ(decide_bagging(1.5, 8).why,
+            "the CV's logloss 1.50000 is 0.72 of a uniform guess's 2.07944 (> 0.50)");
+}
+
+TEST_F(ChooseWeights, NoBagFitsOnceAndBaggingKeepsTheCombination) {
+  WeightSource no = source();
+  no.bag = false;
+  WeightChoice one = choose(no);
+  EXPECT_FALSE(one.bag);
+  EXPECT_TRUE(one.bag_why.empty());
+  EXPECT_EQ(log.find("averaging the"), std::string::npos) << log;
   EXPECT_NE(log.find("combine: "), std::string::npos) << log;
   Bundle single = make_bundle(fx.sketches, fx.setup, one, "t.store");
   EXPECT_EQ(single.members.size(), 1u);
