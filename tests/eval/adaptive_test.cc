@@ -1,6 +1,7 @@
 #include "eval/adaptive.h"
 
 #include <gtest/gtest.h>
+#include <cmath>
 
 #include <algorithm>
 #include <string>
@@ -99,6 +100,15 @@ TEST(AdaptDefaults, KeptDefaultsSayWhatTheyDoToThisData) {
   EXPECT_EQ(find(unknown, "xgb.class_cap"), nullptr);
   EXPECT_EQ(find(unknown, "features.max_ngrams"), nullptr);
   EXPECT_NE(find(unknown, "xgb.colsample_bytree"), nullptr);
+}
+
+TEST(DecideBagging, WeakModelsBagStrongOnesFitOnce) {
+  EXPECT_FALSE(decide_bagging(0.12, 2).bag);  // MalbehavD-like: 0.17 of ln 2
+  EXPECT_TRUE(decide_bagging(1.5, 8).bag);    // noisy 8 classes: 0.72 of ln 8
+  EXPECT_FALSE(decide_bagging(0.5 * std::log(8.0), 8).bag);  // at the share: one fit
+  EXPECT_TRUE(decide_bagging(0.5 * std::log(8.0) + 1e-9, 8).bag);
+  EXPECT_EQ(decide_bagging(1.5, 8).why,
+            "the CV's logloss 1.50000 is 0.72 of a uniform guess's 2.07944 (> 0.50)");
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <cmath>
 
 #include "learn_fixture.h"
 #include "test_util.h"
@@ -115,15 +114,6 @@ TEST_F(ChooseWeights, TheCvLoglossDecidesBaggingByDefaultAndSaysWhy) {
       << log;
   EXPECT_EQ(dflt.cv->members.size(), d.bag ? 3u : 0u);  // kept only for the bag
   EXPECT_EQ(make_bundle(fx.sketches, fx.setup, dflt, "t.store").members.size(), d.bag ? 3u : 1u);
-}
-
-TEST(DecideBagging, WeakModelsBagStrongOnesFitOnce) {
-  EXPECT_FALSE(decide_bagging(0.12, 2).bag);  // MalbehavD-like: 0.17 of ln 2
-  EXPECT_TRUE(decide_bagging(1.5, 8).bag);    // noisy 8 classes: 0.72 of ln 8
-  EXPECT_FALSE(decide_bagging(0.5 * std::log(8.0), 8).bag);  // at the share: one fit
-  EXPECT_TRUE(decide_bagging(0.5 * std::log(8.0) + 1e-9, 8).bag);
-  EXPECT_EQ(decide_bagging(1.5, 8).why,
-            "the CV's logloss 1.50000 is 0.72 of a uniform guess's 2.07944 (> 0.50)");
 }
 
 TEST_F(ChooseWeights, NoBagFitsOnceAndBaggingKeepsTheCombination) {
