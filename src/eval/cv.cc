@@ -230,8 +230,6 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
     // tasks are short and no core idles while one fold finishes alone (5 folds on 2 cores).
     std::vector<std::vector<FoldTask>> split;
     for (const FoldTask& t : plan.tasks) split.push_back(split_by_model(t));
-    // The part of fold f holding model m (a fold kept whole, to keep its member, has one part).
-    auto part_of = [&](size_t f, size_t m) { return split[f].size() == 1 ? size_t(0) : m; };
     std::vector<std::pair<size_t, size_t>> order;  // (fold, part); side task k: (SIZE_MAX, k)
     std::vector<std::vector<size_t>> after;
     std::vector<std::vector<size_t>> part_task(split.size());  // task of each (fold, part)
@@ -242,7 +240,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
         std::vector<size_t> deps;
         if (!t.after_model.empty()) {
           const size_t m = model_index(setup, t.after_model);
-          for (size_t f = 0; f < split.size(); ++f) deps.push_back(part_task[f][part_of(f, m)]);
+          for (size_t f = 0; f < split.size(); ++f) deps.push_back(part_task[f][m]);
         }
         for (size_t j : t.after_tasks) {
           if (j >= k) throw Error("cross_validate: a side task waits for a later one");
@@ -280,10 +278,7 @@ CvResult cross_validate(const Sketches& s, const LearnSetup& setup, const CvOpti
         if (!t.after_model.empty()) {
           const size_t mi = model_index(setup, t.after_model);
           std::lock_guard<std::mutex> lock(mu);  // every part it waits for is written
-          for (size_t g = 0; g < split.size(); ++g) {
-            const FoldReport& p = part_reports[g][part_of(g, mi)];
-            reports.push_back(split[g].size() == 1 ? model_report(p, mi) : p);
-          }
+          for (size_t g = 0; g < split.size(); ++g) reports.push_back(part_reports[g][mi]);
         }
         t.run(reports);
         return;

@@ -174,7 +174,7 @@ FoldResult run_fold(const Sketches& s, const FoldTask& task) {
 }
 
 std::vector<FoldTask> split_by_model(const FoldTask& task) {
-  if (task.keep_member || task.models.size() <= 1) return {task};
+  if (task.models.size() <= 1) return {task};
   std::vector<FoldTask> out;
   for (const std::string& m : task.models) {
     FoldTask& t = out.emplace_back(task);
@@ -200,6 +200,12 @@ FoldResult join_fold_parts(std::vector<FoldResult> parts) {
     a.seconds += b.seconds;
     for (Predictions& x : p.predictions) out.predictions.push_back(std::move(x));
     out.gain.insert(out.gain.end(), p.gain.begin(), p.gain.end());
+    if (out.member.has_value() != p.member.has_value())
+      throw Error(fmt::format("join_fold_parts: part {} of fold {} {} its member, part 0 {}", i,
+                              out.fold, p.member ? "kept" : "did not keep",
+                              out.member ? "did" : "did not"));
+    if (p.member)
+      for (auto& m : p.member->models) out.member->models.push_back(std::move(m));
   }
   return out;
 }

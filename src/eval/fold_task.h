@@ -68,10 +68,11 @@ FoldResult run_fold(const Sketches& s, const FoldTask& task);
 
 /// A task per model of `task` (each with that one model), in model order: run side by side, they
 /// fill the cores better than whole folds, and join_fold_parts of their results is run_fold's.
-/// A task keeping its member is not split.
 std::vector<FoldTask> split_by_model(const FoldTask& task);
 /// One fold's result from its split tasks' results, in model order: predictions, per-model
-/// figures and gains concatenated, the seconds summed (work done, not wall time).
+/// figures and gains concatenated, the seconds summed (work done, not wall time); kept members
+/// joined into one: the first part's pipeline (every part fits the same one on the same rows)
+/// with every part's models.
 FoldResult join_fold_parts(std::vector<FoldResult> parts);
 
 }  // namespace malscope

@@ -9,6 +9,7 @@
 
 #include "eval/cv.h"
 #include "learn_fixture.h"
+#include "models/bundle.h"
 #include "util/error.h"
 
 namespace malscope {
@@ -125,10 +126,33 @@ TEST_F(FoldTaskTest, SplitByModelAndJoinedIsTheWholeFold) {
   EXPECT_EQ(joined.gain, whole.gain);
   EXPECT_EQ(joined.fold, 2u);
 
-  // A task keeping its member stays whole (the bagged bundle needs the fold's one pipeline).
+  // Kept members join into the whole fold's one: the same pipeline, the same models.
   FoldTask keep = task;
   keep.keep_member = true;
-  EXPECT_EQ(split_by_model(keep).size(), 1u);
+  std::vector<FoldResult> kept_parts;
+  for (const FoldTask& t : split_by_model(keep)) kept_parts.push_back(run_fold(fx.sketches, t));
+  ASSERT_EQ(kept_parts.size(), 2u);
+  FoldResult kept_whole = run_fold(fx.sketches, keep);
+  FoldResult kept_joined = join_fold_parts(std::move(kept_parts));
+  ASSERT_TRUE(kept_joined.member && kept_whole.member);
+  auto bytes = [&](FoldResult& r) {
+    Bundle b;
+    b.classes = plan.classes;
+    b.model_names = task.models;
+    b.weights = {0.5, 0.5};
+    b.members.push_back(std::move(*r.member));
+    return save_bundle(b);
+  };
+  EXPECT_EQ(bytes(kept_joined), bytes(kept_whole));
+  std::vector<FoldResult> half;  // one part kept its member, the other did not
+  half.push_back(run_fold(fx.sketches, split_by_model(keep)[0]));
+  half.push_back(run_fold(fx.sketches, split[1]));
+  try {
+    join_fold_parts(std::move(half));
+    ADD_FAILURE() << "joined a kept member with a part without one";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "join_fold_parts: part 1 of fold 2 did not keep its member, part 0 did");
+  }
   std::vector<FoldResult> mixed;
   mixed.push_back(run_fold(fx.sketches, split[0]));
   mixed.push_back(std::move(other_fold));
