@@ -10,8 +10,33 @@
 #include "util/error.h"
 #include "util/thread_pool.h"
 
+// liblinear's dual solver shuffles its rows with rand(): one state for the whole process, so
+// fits side by side (CV folds) would draw from each other's sequence and their results would
+// hang on thread timing. This definition of rand() interposes on libc's for liblinear too; each
+// thread draws from its own state, which every fit seeds (LinearSeed below).
+namespace {
+thread_local uint64_t t_rand_state = 1;
+}  // namespace
+
+extern "C" int rand() noexcept {
+  t_rand_state = t_rand_state * 6364136223846793005ULL + 1442695040888963407ULL;  // PCG's LCG
+  return int(t_rand_state >> 33);  // 31 bits: 0 .. RAND_MAX
+}
+
 namespace malscope {
 namespace {
+
+/// Seeds this thread's rand() for one liblinear fit; the state before is put back after.
+class LinearSeed {
+ public:
+  explicit LinearSeed(uint64_t seed) : saved_(t_rand_state) { t_rand_state = seed; }
+  ~LinearSeed() { t_rand_state = saved_; }
+  LinearSeed(const LinearSeed&) = delete;
+  LinearSeed& operator=(const LinearSeed&) = delete;
+
+ private:
+  uint64_t saved_;
+};
 
 constexpr std::string_view kMagic = "MSLIN";
 constexpr uint32_t kVersion = 1;
@@ -91,7 +116,11 @@ FitReport LinearModel::fit(const FeatureMatrix& x, int classes) {
   param.weight = weight.data();
   if (const char* err = check_parameter(&prob, &param))
     throw Error(fmt::format("liblinear: {}", err));
-  std::unique_ptr<model, ModelDeleter> m(::train(&prob, &param));
+  std::unique_ptr<model, ModelDeleter> m;
+  {
+    const LinearSeed seeded(ctx_.seed ^ 0x11b1ea5ULL);
+    m.reset(::train(&prob, &param));
+  }
   if (!m) throw Error("liblinear: train returned no model");
   if (m->nr_class < 2) throw Error("linear: the training rows hold only one class");
   label_.assign(m->label, m->label + m->nr_class);

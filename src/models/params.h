@@ -44,12 +44,12 @@ struct XgbConfig {
 
 /// The linear.* parameters: how LinearModel fits.
 struct LinearConfig {
-  double C = 0.3;             ///< inverse L2 regularisation strength
-  std::string solver = "lr";  ///< liblinear solver: "lr" or "lr_dual"
-  double eps = 0.01;          ///< stopping tolerance
-  double class_weight = 0;    ///< class weight power, as XgbConfig::class_weight
-  bool scale = true;          ///< divide each column by its largest absolute training value
-  int class_cap = 40000;      ///< most training files per class (0 = all)
+  double C = 0.3;                  ///< inverse L2 regularisation strength
+  std::string solver = "lr_dual";  ///< liblinear solver: "lr" or "lr_dual"
+  double eps = 0.01;               ///< stopping tolerance
+  double class_weight = 0;         ///< class weight power, as XgbConfig::class_weight
+  bool scale = true;               ///< divide each column by its largest absolute training value
+  int class_cap = 40000;           ///< most training files per class (0 = all)
 
   bool operator==(const LinearConfig&) const = default;
 };

@@ -1,10 +1,12 @@
 #include "models/linear_model.h"
 
 #include <gtest/gtest.h>
+#include <cstdlib>
 
 #include "models/toy_data.h"
 #include "util/error.h"
 #include "util/serial.h"
+#include "util/thread_pool.h"
 
 namespace malscope {
 namespace {
@@ -39,13 +41,34 @@ TEST(LinearModel, FitsSeparableClasses) {
 TEST(LinearModel, SaveLoadGivesIdenticalPredictions) {
   auto x = testing_toy::separable(120, 3, 3);
   Params p;
-  p.set("linear.solver", "lr_dual");
+  p.set("linear.solver", "lr");
   LinearModel m(p.linear(), {.seed = 0, .threads = 1});
   m.fit(x, 3);
   LinearModel back(LinearConfig{}, {.seed = 0, .threads = 2});
   load_bytes(back, to_bytes(m));
   EXPECT_EQ(m.predict_proba(x).prob, back.predict_proba(x).prob);
   EXPECT_EQ(to_bytes(back), to_bytes(m));
+}
+
+// The dual solver shuffles with rand(): a fit depends on its seed alone, not on who else drew
+// from rand() before it or beside it.
+TEST(LinearModel, TheDualSolverDependsOnTheSeedAloneBesideOtherFits) {
+  auto x = testing_toy::separable(300, 4, 11);
+  auto fit = [&](uint64_t seed) {
+    LinearModel m(LinearConfig{}, {.seed = seed, .threads = 1});
+    m.fit(x, 4);
+    return to_bytes(m);
+  };
+  ASSERT_EQ(LinearConfig{}.solver, "lr_dual");
+  const std::string first = fit(3);
+  for (int i = 0; i < 7; ++i) (void)std::rand();  // draws between fits change nothing
+  EXPECT_EQ(fit(3), first);
+  EXPECT_NE(fit(4), first);  // the seed decides the order the dual visits the rows in
+  std::vector<std::string> side(4);
+  parallel_for(side.size(), 2, [&](size_t i, int) { side[i] = fit(i % 2 ? 3 : 4); });
+  EXPECT_EQ(side[1], first);
+  EXPECT_EQ(side[3], first);
+  EXPECT_EQ(side[0], side[2]);
 }
 
 TEST(LinearModel, ClassMissingFromTrainingGetsNoMass) {

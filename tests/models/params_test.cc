@@ -22,11 +22,11 @@ TEST(Params, SetChecksTypeAndRange) {
   Params p;
   p.set("xgb.max_depth", "8");
   EXPECT_EQ(p.get_int("xgb.max_depth"), 8);
-  p.set_assignment("linear.solver=lr_dual");
-  EXPECT_EQ(p.get("linear.solver"), "lr_dual");
+  p.set_assignment("linear.solver=lr");
+  EXPECT_EQ(p.get("linear.solver"), "lr");
   p.set("features.ngrams", "0");
   EXPECT_FALSE(p.get_bool("features.ngrams"));
-  EXPECT_EQ(p.overrides(), "features.ngrams=false xgb.max_depth=8 linear.solver=lr_dual");
+  EXPECT_EQ(p.overrides(), "features.ngrams=false xgb.max_depth=8 linear.solver=lr");
   EXPECT_THROW(p.set("xgb.max_depth", "0"), UsageError);
   EXPECT_THROW(p.set("xgb.max_depth", "6.5"), UsageError);
   EXPECT_THROW(p.set("xgb.eta", "fast"), UsageError);
@@ -43,11 +43,11 @@ TEST(Params, ValuesAreTheTypedMembers) {
   EXPECT_TRUE(p.blend() == BlendConfig{});
   p.set("xgb.max_depth", "8");
   p.set("features.min_df", "1");
-  p.set("linear.solver", "lr_dual");
+  p.set("linear.solver", "lr");
   p.set("blend.floor", "0.01");
   EXPECT_EQ(p.xgb().max_depth, 8);
   EXPECT_EQ(p.features().min_df, 1u);
-  EXPECT_EQ(p.linear().solver, "lr_dual");
+  EXPECT_EQ(p.linear().solver, "lr");
   EXPECT_EQ(p.blend().floor, 0.01);
   // The table is the five groups' rows, in order, each group's defaults from its struct.
   size_t n = feature_params().specs().size() + xgb_params().specs().size() +
