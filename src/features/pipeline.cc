@@ -39,6 +39,9 @@ const ParamTable<FeatureConfig>& feature_params() {
       {"features.tree_ngrams", &C::tree_ngrams, 0, 1e8,
        "N-gram columns XGBoost sees: the most frequent of the vocabulary (0 = all); the linear "
        "model's TF-IDF keeps every n-gram (fewer columns make XGBoost's histograms cheaper)"},
+      {"features.tree_api_log", &C::tree_api_log,
+       "XGBoost also sees log(1 + calls) per API, beside the calls it splits the same way (the "
+       "linear model always does)"},
   };
   return table;
 }

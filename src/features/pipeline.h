@@ -43,6 +43,9 @@ struct FeatureConfig {
   /// N-gram columns the tree models' count matrices carry: the most frequent of the vocabulary
   /// (0 = all); the TF-IDF matrices keep the whole vocabulary.
   uint32_t tree_ngrams = 1000;
+  /// Whether the tree models' count matrices carry `api_log:` too: a monotone copy of
+  /// `api_count:`, which a tree splits the same way (pipelines before version 4 carried it).
+  bool tree_api_log = false;
 
   bool operator==(const FeatureConfig&) const = default;
 };
@@ -132,11 +135,11 @@ class FeaturePipeline {
   // Derived from the above by build_columns() (not saved).
   std::shared_ptr<const std::vector<std::string>> shared_columns_;  ///< columns_, for matrices
   bool apis_sorted_ = true, ngrams_sorted_ = true;  ///< whether lookups may binary-search
-  std::vector<int32_t> set_column_;      ///< per API: its `set:` column, or -1
-  std::vector<uint32_t> scalar_column_;  ///< per scalar statistic: its column
-  uint32_t ngram_base_ = 0;              ///< column of the first n-gram
-  std::vector<uint8_t> tree_ngram_;      ///< per n-gram: in the count matrices (tree_ngrams)
-  int32_t set_count_column_ = -1;        ///< `set_count`, or -1
+  std::vector<int32_t> set_column_;                 ///< per API: its `set:` column, or -1
+  std::vector<uint32_t> scalar_column_;             ///< per scalar statistic: its column
+  uint32_t ngram_base_ = 0;                         ///< column of the first n-gram
+  std::vector<uint8_t> tree_ngram_;  ///< per n-gram: in the count matrices (tree_ngrams)
+  int32_t set_count_column_ = -1;    ///< `set_count`, or -1
 };
 
 }  // namespace malscope

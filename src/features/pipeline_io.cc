@@ -1,8 +1,9 @@
 // FeaturePipeline::save / load: "MSFEAT\r\n" | u32 version | u64 payload size | u64 checksum of
 // the payload | payload: the config (feature_params(), row by row), then what fit() learned.
-// Derived tables are rebuilt on load. Version 1 lacks the last two rows (features.sequence_len,
-// features.tree_ngrams), version 2 the last one; both read as 0 (no sequences, every n-gram in the
-// count matrices, as those versions built them).
+// Derived tables are rebuilt on load. Each version adds one row at the end: 2
+// features.sequence_len, 3 features.tree_ngrams, 4 features.tree_api_log; an older pipeline reads
+// the rows it lacks as those versions built their matrices (no sequences, every n-gram and
+// `api_log:` in the count matrices).
 #include <fmt/format.h>
 
 #include "features/pipeline.h"
@@ -14,7 +15,7 @@ namespace malscope {
 namespace {
 
 constexpr std::string_view kMagic("MSFEAT\r\n", 8);
-constexpr uint32_t kVersion = 3;
+constexpr uint32_t kVersion = 4;
 
 }  // namespace
 
@@ -52,6 +53,7 @@ FeaturePipeline FeaturePipeline::load(ByteReader& in) {
   FeaturePipeline p;
   p.cfg_.sequence_len = 0;
   p.cfg_.tree_ngrams = 0;
+  p.cfg_.tree_api_log = true;
   feature_params().load(r, p.cfg_, feature_params().size() - (kVersion - version));
   PipelineCodec::fitted([&](auto&... v) { (r.get(v), ...); }, p);
   r.expect_end();

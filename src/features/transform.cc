@@ -23,8 +23,7 @@ constexpr size_t kBlockRows = 256;
 // before the vocabularies were kept sorted).
 template <class T, class K>
 int32_t find_sorted(const std::vector<T>& v, bool sorted, const K& key) {
-  auto it = sorted ? std::lower_bound(v.begin(), v.end(), key)
-                   : std::find(v.begin(), v.end(), key);
+  auto it = sorted ? std::lower_bound(v.begin(), v.end(), key) : std::find(v.begin(), v.end(), key);
   return it != v.end() && *it == key ? int32_t(it - v.begin()) : -1;
 }
 }  // namespace
@@ -33,7 +32,8 @@ int32_t find_sorted(const std::vector<T>& v, bool sorted, const K& key) {
 // columns and builds rows.
 struct FeaturePipeline::RowBuilder {
   RowBuilder(const FeaturePipeline& p, const Sketches& s);
-  /// `trees`: only the n-grams of the tree view (features.tree_ngrams).
+  /// `trees`: the tree view, only its n-grams (features.tree_ngrams) and `api_log:` only with
+  /// features.tree_api_log.
   void counts(uint32_t r, std::vector<Entry>& out, bool trees) const;
   void tfidf(uint32_t r, std::vector<Entry>& out) const;
   void sequence(uint32_t r, std::vector<Entry>& out) const;
@@ -86,7 +86,9 @@ void FeaturePipeline::RowBuilder::counts(uint32_t r, std::vector<Entry>& out, bo
   const uint32_t na = static_cast<uint32_t>(p.apis_.size());
   if (p.cfg_.api_stats) {
     for (auto [c, a] : apis) out.push_back({c, float(a->count)});
-    for (auto [c, a] : apis) out.push_back({na + c, float(std::log1p(double(a->count)))});
+    // A tree splits log(1 + calls) where it splits calls: the tree view leaves the copy out.
+    if (!trees || p.cfg_.tree_api_log)
+      for (auto [c, a] : apis) out.push_back({na + c, float(std::log1p(double(a->count)))});
     for (auto [c, a] : apis) out.push_back({2 * na + c, float(a->first) + 1});  // 0 reads absent
   }
   auto sc = s.scalars(r);

@@ -100,42 +100,62 @@ TEST(FeaturePipelineIo, SaveLoadGivesIdenticalMatrices) {
 
 // A version-2 blob (before features.tree_ngrams) loads with every n-gram in the count matrices,
 // as version 2 built them.
-TEST(FeaturePipelineIo, Version2BlobsPutEveryNgramInTheCountMatrices) {
+// The blob of `p` as an older version wrote it: without the last `drop` bytes of its config
+// rows (a version adds one row at the end).
+std::string older_blob(const FeaturePipeline& p, uint32_t version, size_t drop) {
+  const std::string now = to_bytes(p);
+  ByteWriter config;
+  feature_params().save(config, p.config());
+  // magic (8), version (4), payload size (8), checksum (8), payload: the config rows, then what
+  // fit() learned.
+  const size_t head = 28, rows = config.str().size();
+  const std::string payload = now.substr(head, rows - drop) + now.substr(head + rows);
+  ByteWriter old;
+  old.put_raw(now.substr(0, 8));
+  old.put<uint32_t>(version);
+  old.put<uint64_t>(payload.size());
+  old.put<uint64_t>(hash_bytes(payload));
+  old.put_raw(payload);
+  return old.str();
+}
+
+TEST(FeaturePipelineIo, OlderBlobsBuildTheCountMatricesTheirVersionBuilt) {
   TempStore t(random_csv(60, 11));
   FeatureConfig cfg = small_config();
   cfg.tree_ngrams = 0;
+  cfg.tree_api_log = true;  // what versions 2 and 3 did
   Sketches s = Sketches::extract(t.store(), cfg, 2);
   FeaturePipeline p(cfg);
   p.fit(s, every_other(s.size(), 0));
-  const std::string v3 = to_bytes(p);
-  ByteWriter config;
-  feature_params().save(config, cfg);
-  // magic (8), version (4), payload size (8), checksum (8), payload: the config rows (the last
-  // one features.tree_ngrams, 4 bytes), then what fit() learned.
-  const size_t head = 28, rows = config.str().size();
-  std::string payload = v3.substr(head, rows - 4) + v3.substr(head + rows);
-  ByteWriter v2;
-  v2.put_raw(v3.substr(0, 8));
-  v2.put<uint32_t>(2);
-  v2.put<uint64_t>(payload.size());
-  v2.put<uint64_t>(hash_bytes(payload));
-  v2.put_raw(payload);
-  FeaturePipeline q = load_blob(v2.str());
+  // Version 2 lacks features.tree_ngrams (4 bytes) and features.tree_api_log (1 byte).
+  FeaturePipeline q = load_blob(older_blob(p, 2, 5));
   EXPECT_EQ(q.config().tree_ngrams, 0u);
+  EXPECT_TRUE(q.config().tree_api_log);
   EXPECT_EQ(q.config().max_ngrams, 300u);
   for (ValueKind k : {ValueKind::kCounts, ValueKind::kTfidf})
     EXPECT_TRUE(same_matrix(p.transform(s, {}, k), q.transform(s, {}, k)));
-  // And a version-3 blob keeps its cap.
+  // Version 3 keeps its n-gram cap and carries api_log: in its count matrices.
   FeatureConfig capped = small_config();
   capped.tree_ngrams = 7;
+  capped.tree_api_log = true;
   FeaturePipeline c(capped);
   c.fit(s, every_other(s.size(), 0));
-  FeaturePipeline d = load_blob(to_bytes(c));
+  FeaturePipeline d = load_blob(older_blob(c, 3, 1));
   EXPECT_EQ(d.config().tree_ngrams, 7u);
-  EXPECT_TRUE(same_matrix(c.transform(s, {}, ValueKind::kCounts),
-                          d.transform(s, {}, ValueKind::kCounts)));
+  EXPECT_TRUE(d.config().tree_api_log);
+  EXPECT_TRUE(
+      same_matrix(c.transform(s, {}, ValueKind::kCounts), d.transform(s, {}, ValueKind::kCounts)));
   EXPECT_LT(d.transform(s, {}, ValueKind::kCounts).nnz(),
             q.transform(s, {}, ValueKind::kCounts).nnz());
+  // Today's default leaves api_log: out of the count matrices, and its blob keeps it so.
+  FeaturePipeline e(small_config());
+  e.fit(s, every_other(s.size(), 0));
+  FeaturePipeline f = load_blob(to_bytes(e));
+  EXPECT_FALSE(f.config().tree_api_log);
+  const FeatureMatrix counts = f.transform(s, {}, ValueKind::kCounts);
+  EXPECT_TRUE(same_matrix(e.transform(s, {}, ValueKind::kCounts), counts));
+  for (uint64_t i = 0; i < counts.nnz(); ++i)
+    EXPECT_NE(counts.column_names().at(counts.indices[i]).rfind("api_log:", 0), 0u);
 }
 
 TEST(FeaturePipelineIo, CorruptBlobsThrow) {
