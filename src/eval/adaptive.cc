@@ -113,7 +113,6 @@ nlohmann::json adapted_json(const std::vector<AdaptedDefault>& d) {
   return j;
 }
 
-
 BagDecision decide_bagging(double cv_logloss, int classes) {
   const double uniform = std::log(double(std::max(2, classes)));
   BagDecision d;

@@ -50,7 +50,6 @@ std::string adapted_text(const std::vector<AdaptedDefault>& d);
 /// [{"param", "value", "why", "changed"}], for the bundle's info.
 nlohmann::json adapted_json(const std::vector<AdaptedDefault>& d);
 
-
 /// Whether train averages the CV's fold models rather than fitting once on all files, decided
 /// after the CV: the fold models' average pays where the models are weak (nested CV: noisy
 /// labels, overlapping classes), one fit on every file where they are strong. Weak means the

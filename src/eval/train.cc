@@ -1,5 +1,4 @@
 #include "eval/train.h"
-#include "eval/adaptive.h"
 
 #include <fmt/format.h>
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <map>
 #include <numeric>
 
+#include "eval/adaptive.h"
 #include "models/sampling.h"
 #include "util/error.h"
 #include "util/stopwatch.h"
